@@ -1,0 +1,35 @@
+# Every target creates or reuses the virtualenv in .venv by itself.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run migrate seed test lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install  ## bring the database (WOONZORG_DATABASE_URL, default ./woonzorg.db) to the newest schema
+	$(BIN)/woonzorg migrate
+
+run: migrate  ## migrate and serve the API on http://127.0.0.1:8000/graphql (embedded worker)
+	$(BIN)/woonzorg serve
+
+test: install  ## the whole suite (SQLite + in-memory broker unless WOONZORG_TEST_DATABASE_URL / WOONZORG_BROKER_URL say otherwise)
+	$(PY) -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache woonzorg.db woonzorg.db-*

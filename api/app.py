@@ -1,0 +1,82 @@
+"""The ASGI application: /graphql, /healthz and /readyz, with the embedded worker when in-memory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+
+from api.settings import Settings, get_settings
+from db.engine import get_engine
+from db.migrate import at_head
+from schema.context import Context
+from schema.root import schema
+
+log = logging.getLogger(__name__)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        return Context()
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> JSONResponse:
+    from workers.broker import broker_reachable
+
+    checks: dict[str, bool] = {}
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        checks["database"] = True
+        checks["migrations_at_head"] = at_head(get_engine())
+    except Exception:
+        log.exception("readiness: database check failed")
+        checks["database"] = False
+        checks["migrations_at_head"] = False
+    checks["broker"] = broker_reachable()
+    ready = all(checks.values())
+    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if not settings.embedded_broker:
+            yield
+            return
+        from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
+
+        worker = start_in_process_worker(settings.worker_threads)
+        scheduler = background_scheduler(settings)
+        scheduler.start()
+        resend_outbox(settings)
+        try:
+            yield
+        finally:
+            scheduler.shutdown(wait=False)
+            worker.stop()
+
+    graphql = GraphQLApp(schema)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,113 @@
+"""The ``woonzorg`` command line: set up, serve, run workers and the scheduler."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from api.settings import get_settings
+
+app = typer.Typer(
+    help="Woonzorgmonitor: monitoring of Dutch 'wonen en zorg' policy (GraphQL API, workers).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=get_settings().log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+@app.command()
+def migrate(
+    revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
+) -> None:
+    """Bring the database schema up to REVISION (creates the SQLite file if needed)."""
+    from db.migrate import upgrade
+
+    url = get_settings().database_url
+    upgrade(url, revision)
+    console.print(f"[green]database at {revision}[/green]")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (WOONZORG_HOST, default 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port (WOONZORG_PORT, default 8000)."),
+) -> None:
+    """Serve the API at /graphql (GraphiQL in a browser), /healthz and /readyz.
+
+    With WOONZORG_BROKER_URL=memory:// (the default) the jobs run in this process: an in-process
+    dramatiq worker and the scheduler thread start with the server.
+    """
+    import uvicorn
+
+    from api.app import create_app
+
+    _configure_logging()
+    settings = get_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command()
+def worker(
+    queues: list[str] = typer.Option(
+        [], "--queue", "-q", help="Consume only these queues (ingest, compute, maintenance)."
+    ),
+    processes: int = typer.Option(1, help="Worker processes."),
+    threads: int = typer.Option(4, help="Threads per process."),
+) -> None:
+    """Run dramatiq workers against the Redis broker (production mode)."""
+    if get_settings().embedded_broker:
+        console.print(
+            "[red]WOONZORG_BROKER_URL is memory://: jobs run inside `woonzorg serve`; "
+            "set a redis:// URL to run separate workers.[/red]"
+        )
+        raise typer.Exit(2)
+    args = [sys.executable, "-m", "dramatiq", "workers.actors"]
+    args += ["--processes", str(processes), "--threads", str(threads)]
+    for queue in queues:
+        args += ["--queues", queue]
+    os.execv(sys.executable, args)
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the scheduler (exactly one in production): outbox re-sends, heartbeats, periodic jobs."""
+    from workers.runtime import run_scheduler_forever
+
+    _configure_logging()
+    run_scheduler_forever(get_settings())
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not to stdout."),
+) -> None:
+    """Print the GraphQL SDL (the committed copy is schema/schema.graphql)."""
+    from schema.root import sdl
+
+    text = sdl()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    app()

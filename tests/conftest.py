@@ -1,0 +1,114 @@
+"""Test harness: a real database and the real broker code, chosen by the environment.
+
+* ``WOONZORG_TEST_DATABASE_URL`` — a PostgreSQL URL to test against (its public schema is
+  reset); unset, a fresh SQLite file is used. A given URL that cannot be reached fails the run.
+* ``WOONZORG_BROKER_URL`` — ``memory://`` (default, StubBroker) or ``redis://…`` (RedisBroker);
+  an unreachable Redis fails the run.
+
+The environment is fixed here, before any project module reads its settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="woonzorg-tests-"))
+TEST_DATABASE_URL = os.environ.get("WOONZORG_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["WOONZORG_DATABASE_URL"] = TEST_DATABASE_URL
+os.environ.setdefault("WOONZORG_BROKER_URL", "memory://")
+os.environ.setdefault("WOONZORG_BROKER_NAMESPACE", f"woonzorg-test-{os.getpid()}")
+
+import sqlalchemy as sa  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+from db.engine import get_engine  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+
+pytest_plugins = ["tests.factories"]
+
+
+def is_postgres(url: str = TEST_DATABASE_URL) -> bool:
+    return url.startswith("postgresql")
+
+
+def reset_database(url: str) -> None:
+    """Drop everything in the target database so migrations start from nothing."""
+    if is_postgres(url):
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[sa.Engine]:
+    reset_database(TEST_DATABASE_URL)
+    upgrade(TEST_DATABASE_URL)
+    yield get_engine()
+    get_engine().dispose()
+
+
+def _clear_tables(engine: sa.Engine) -> None:
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if is_postgres():
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture()
+def clean_db(engine: sa.Engine) -> Iterator[sa.Engine]:
+    """An empty, migrated database; emptied again after the test."""
+    _clear_tables(engine)
+    yield engine
+    _clear_tables(engine)
+
+
+@pytest.fixture()
+def session(clean_db: sa.Engine) -> Iterator[Session]:
+    with Session(clean_db, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture()
+def broker():  # type: ignore[no-untyped-def]
+    from workers.broker import broker as configured
+
+    configured.flush_all()
+    yield configured
+    configured.flush_all()
+
+
+@pytest.fixture(scope="session")
+def _session_worker():  # type: ignore[no-untyped-def]
+    """One dramatiq worker for the whole run (dramatiq supports one Worker per process)."""
+    import workers.actors  # noqa: F401  (declare the actors and their queues)
+    from workers.runtime import start_in_process_worker
+
+    running = start_in_process_worker(threads=2)
+    yield running
+    running.stop()
+
+
+@pytest.fixture()
+def worker(broker, _session_worker):  # type: ignore[no-untyped-def]
+    """The real worker consuming the configured broker (Stub or Redis), queues emptied first."""
+    return _session_worker
+
+
+def drain(broker, worker, *queues: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every message on ``queues`` has been processed (retries included)."""
+    for queue in queues:
+        broker.join(queue, timeout=30_000)
+    worker.join()

@@ -1,0 +1,148 @@
+"""Factories: rows with sensible defaults, every field overridable. Used as pytest fixtures."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+from db.models import (
+    Indicator,
+    Jurisdiction,
+    Observation,
+    Organisation,
+    PolicyDocument,
+    Project,
+    Submission,
+    Target,
+    cell_key,
+)
+from db.models.enums import (
+    Direction,
+    DocumentStatus,
+    IndicatorKind,
+    JurisdictionKind,
+    OrganisationKind,
+    ProjectPhase,
+    SubmissionChannel,
+    TargetKind,
+)
+from ingest.periods import Period
+
+_serial = itertools.count(1)
+
+
+def _save(session: Session, row: SQLModel) -> Any:
+    session.add(row)
+    session.flush()
+    return row
+
+
+class Factory:
+    """``make.<thing>(**overrides)`` creates and flushes one row in the test's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def jurisdiction(self, **kw: Any) -> Jurisdiction:
+        n = next(_serial)
+        kw.setdefault("code", f"GM{9000 + n:04d}")
+        kw.setdefault("name", f"Gemeente {n}")
+        kw.setdefault("kind", JurisdictionKind.MUNICIPALITY)
+        return _save(self.session, Jurisdiction(**kw))
+
+    def organisation(self, **kw: Any) -> Organisation:
+        n = next(_serial)
+        kw.setdefault("code", f"org-{n}")
+        kw.setdefault("name", f"Organisatie {n}")
+        kw.setdefault("kind", OrganisationKind.CORPORATION)
+        return _save(self.session, Organisation(**kw))
+
+    def indicator(self, **kw: Any) -> Indicator:
+        n = next(_serial)
+        kw.setdefault("code", f"indicator-{n}")
+        kw.setdefault("name_nl", f"Indicator {n}")
+        kw.setdefault("name_en", f"Indicator {n}")
+        kw.setdefault("unit", "dwellings")
+        kw.setdefault("kind", IndicatorKind.FLOW)
+        kw.setdefault("direction", Direction.HIGHER_IS_BETTER)
+        return _save(self.session, Indicator(**kw))
+
+    def document(self, **kw: Any) -> PolicyDocument:
+        n = next(_serial)
+        kw.setdefault("code", f"document-{n}")
+        kw.setdefault("title", f"Woonzorgvisie {n}")
+        kw.setdefault("status", DocumentStatus.ADOPTED)
+        if "jurisdiction_id" not in kw:
+            kw["jurisdiction_id"] = self.jurisdiction().id
+        return _save(self.session, PolicyDocument(**kw))
+
+    def target(self, **kw: Any) -> Target:
+        n = next(_serial)
+        kw.setdefault("code", f"target-{n}")
+        kw.setdefault("kind", TargetKind.TARGET)
+        if "value_low" not in kw and "value_high" not in kw:
+            kw.setdefault("value", Decimal(100))
+        kw.setdefault("deadline", "2030")
+        kw.setdefault("deadline_year", 2030)
+        if "indicator_id" not in kw:
+            kw["indicator_id"] = self.indicator().id
+        if "jurisdiction_id" not in kw:
+            kw["jurisdiction_id"] = self.jurisdiction().id
+        return _save(self.session, Target(**kw))
+
+    def observation(self, **kw: Any) -> Observation:
+        period = Period.parse(kw.pop("period", "2024"))
+        if "indicator_id" not in kw:
+            kw["indicator_id"] = self.indicator().id
+        if "jurisdiction_id" not in kw:
+            kw["jurisdiction_id"] = self.jurisdiction().id
+        if "source_organisation_id" not in kw:
+            kw["source_organisation_id"] = self.organisation().id
+        kw.setdefault("value", Decimal(10))
+        kw.setdefault(
+            "cell_key",
+            cell_key(
+                kw["indicator_id"],
+                kw["jurisdiction_id"],
+                str(period),
+                kw.get("target_group_id"),
+                kw.get("housing_type_id"),
+                kw.get("price_segment"),
+            ),
+        )
+        row = Observation(
+            period=str(period), period_start=period.start, period_end=period.end, **kw
+        )
+        return _save(self.session, row)
+
+    def project(self, **kw: Any) -> Project:
+        n = next(_serial)
+        kw.setdefault("external_key", f"P-{n}")
+        kw.setdefault("name", f"Project {n}")
+        kw.setdefault("phase", ProjectPhase.PLAN)
+        if "municipality_id" not in kw:
+            kw["municipality_id"] = self.jurisdiction().id
+        if "owner_id" not in kw:
+            kw["owner_id"] = self.organisation().id
+        return _save(self.session, Project(**kw))
+
+    def submission(self, **kw: Any) -> Submission:
+        n = next(_serial)
+        kw.setdefault("channel", SubmissionChannel.API)
+        kw.setdefault("checksum", f"{n:064x}")
+        if "organisation_id" not in kw:
+            kw["organisation_id"] = self.organisation().id
+        return _save(self.session, Submission(**kw))
+
+
+@pytest.fixture()
+def make(session: Session) -> Factory:
+    return Factory(session)
+
+
+MakeFixture = Callable[..., Any]

@@ -1,0 +1,130 @@
+"""Jobs go through the outbox and the real broker (StubBroker, or Redis when configured)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+import workers.actors as actors
+from db.base import utcnow
+from db.models import OutboxJob, WorkerHeartbeat
+from db.models.enums import JobStatus
+from tests.conftest import drain
+from workers.outbox import enqueue_job, job_actor, resend_unfinished, send_jobs
+from workers.queues import MAINTENANCE
+
+
+def jobs(engine: sa.Engine) -> list[OutboxJob]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxJob).order_by(OutboxJob.id)))
+
+
+def test_a_job_is_sent_only_after_commit_and_runs_once(clean_db, broker, worker) -> None:
+    # given a heartbeat job recorded in a transaction
+    with Session(clean_db) as session:
+        enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE)
+        # then nothing is sent before the commit
+        assert jobs(clean_db) == [] or jobs(clean_db)[0].status == JobStatus.PENDING
+        session.commit()
+    # when the worker drains the queue
+    drain(broker, worker, MAINTENANCE)
+    # then the job is done and its work is in the database
+    [job] = jobs(clean_db)
+    assert job.status == JobStatus.DONE and job.attempts == 1 and job.finished_at is not None
+    with Session(clean_db) as session:
+        [beat] = session.exec(select(WorkerHeartbeat)).all()
+    assert beat.queue_name == MAINTENANCE
+
+
+def test_a_rolled_back_job_is_never_sent(clean_db, broker, worker) -> None:
+    with Session(clean_db) as session:
+        enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE)
+        session.rollback()
+    drain(broker, worker, MAINTENANCE)
+    assert jobs(clean_db) == []
+    with Session(clean_db) as session:
+        assert session.exec(select(WorkerHeartbeat)).all() == []
+
+
+def test_a_redelivered_message_does_nothing_the_second_time(clean_db, broker, worker) -> None:
+    with Session(clean_db) as session:
+        job_id = enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE).id
+        session.commit()
+    drain(broker, worker, MAINTENANCE)
+    first_seen = _last_seen(clean_db)
+    # when the same job is delivered again (a broker redelivery)
+    broker.enqueue(actors.heartbeat.message(job_id))
+    drain(broker, worker, MAINTENANCE)
+    # then the job ran once: attempts and the heartbeat are unchanged
+    [done] = jobs(clean_db)
+    assert done.attempts == 1
+    assert _last_seen(clean_db) == first_seen
+
+
+def test_jobs_left_unsent_by_a_crash_are_resent(clean_db, broker, worker) -> None:
+    # given a job committed but never sent (the process died right after the commit)
+    with Session(clean_db) as session:
+        session.add(
+            OutboxJob(actor_name="heartbeat", queue_name=MAINTENANCE, args={"queue_name": "x"})
+        )
+        session.commit()
+    # when the outbox is swept
+    assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 1
+    drain(broker, worker, MAINTENANCE)
+    # then it ran
+    assert [j.status for j in jobs(clean_db)] == [JobStatus.DONE]
+
+
+def test_a_job_sent_but_never_finished_is_resent_after_the_timeout(
+    clean_db, broker, worker
+) -> None:
+    with Session(clean_db) as session:
+        job = OutboxJob(
+            actor_name="heartbeat",
+            queue_name=MAINTENANCE,
+            args={"queue_name": "y"},
+            status=JobStatus.SENT,
+            sent_at=utcnow(),
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    # a job sent just now is left alone; one sent longer ago than the timeout is sent again
+    assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 0
+    with Session(clean_db) as session:
+        stale = session.get(OutboxJob, job_id)
+        stale.sent_at = stale.created_at - timedelta(hours=1)
+        session.commit()
+    assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 1
+    drain(broker, worker, MAINTENANCE)
+    assert [j.status for j in jobs(clean_db)] == [JobStatus.DONE]
+
+
+@job_actor(queue_name=MAINTENANCE, max_retries=0)
+def always_fails(session: Session, label: str) -> None:
+    session.add(WorkerHeartbeat(queue_name=label, hostname="must be rolled back"))
+    session.flush()
+    raise RuntimeError(f"broken {label}")
+
+
+def test_a_failing_job_rolls_back_its_work_and_records_the_error(clean_db, broker, worker) -> None:
+    with Session(clean_db) as session:
+        enqueue_job(session, always_fails, label="z")
+        session.commit()
+    # the StubBroker re-raises the actor's error from join(); Redis dead-letters the message
+    with contextlib.suppress(RuntimeError):
+        drain(broker, worker, MAINTENANCE)
+    [job] = jobs(clean_db)
+    assert job.status == JobStatus.FAILED
+    assert job.last_error == "RuntimeError: broken z"
+    with Session(clean_db) as session:
+        assert session.exec(select(WorkerHeartbeat)).all() == []
+    assert send_jobs(clean_db, [job.id]) == 0  # a failed job is not sent again by hand either
+
+
+def _last_seen(engine: sa.Engine):  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.exec(select(WorkerHeartbeat.last_seen_at)).one()

@@ -1,0 +1,63 @@
+"""Running the workers: the in-process worker of the embedded mode, and the scheduler."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from dramatiq import Worker
+
+import workers.actors as actors
+from api.settings import Settings
+from db.engine import get_engine, session_scope
+from workers.broker import broker
+from workers.outbox import enqueue_job, resend_unfinished
+
+log = logging.getLogger(__name__)
+
+_booted = False
+
+
+def start_in_process_worker(threads: int) -> Worker:
+    """Start a dramatiq worker thread pool in this process (embedded mode: one per process)."""
+    global _booted
+    if not _booted:  # dramatiq's CLI emits this once per process; the TimeLimit thread needs it
+        broker.emit_after("process_boot")
+        _booted = True
+    worker = Worker(broker, worker_threads=threads, worker_timeout=100)
+    worker.start()
+    return worker
+
+
+def resend_outbox(settings: Settings) -> int:
+    return resend_unfinished(
+        get_engine(), sent_longer_than=timedelta(seconds=settings.outbox_resend_after_seconds)
+    )
+
+
+def send_heartbeat() -> None:
+    with session_scope() as session:
+        enqueue_job(session, actors.heartbeat, queue_name=actors.heartbeat.queue_name)
+
+
+def add_schedule(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
+    scheduler.add_job(resend_outbox, "interval", args=[settings], seconds=60, id="outbox")
+    scheduler.add_job(send_heartbeat, "interval", seconds=60, id="heartbeat")
+    return scheduler
+
+
+def background_scheduler(settings: Settings) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone="UTC")
+    add_schedule(scheduler, settings)
+    return scheduler
+
+
+def run_scheduler_forever(settings: Settings) -> None:
+    scheduler = BlockingScheduler(timezone="UTC")
+    add_schedule(scheduler, settings)
+    resend_outbox(settings)
+    log.info("scheduler started")
+    scheduler.start()
