@@ -17,7 +17,10 @@ install: $(STAMP)
 migrate: install  ## bring the database (WOONZORG_DATABASE_URL, default ./woonzorg.db) to the newest schema
 	$(BIN)/woonzorg migrate
 
-run: migrate  ## migrate and serve the API on http://127.0.0.1:8000/graphql (embedded worker)
+seed: migrate  ## load the reference dataset (idempotent: a second run changes nothing)
+	$(BIN)/woonzorg seed
+
+run: seed  ## migrate, load the reference data and serve http://127.0.0.1:8000/graphql (embedded worker)
 	$(BIN)/woonzorg serve
 
 test: install  ## the whole suite (SQLite + in-memory broker unless WOONZORG_TEST_DATABASE_URL / WOONZORG_BROKER_URL say otherwise)

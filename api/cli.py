@@ -39,6 +39,55 @@ def migrate(
     console.print(f"[green]database at {revision}[/green]")
 
 
+def default_reference_path() -> Path:
+    """``data/reference`` of the source tree, else of the working directory (installed copies)."""
+    in_tree = Path(__file__).resolve().parents[1] / "data" / "reference"
+    return in_tree if in_tree.is_dir() else Path.cwd() / "data" / "reference"
+
+
+@app.command()
+def seed(
+    path: Path | None = typer.Option(None, help="Dataset folder (default: data/reference)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; store nothing."),
+) -> None:
+    """Load the reference dataset (documents, targets, measures, …) idempotently.
+
+    The whole dataset is checked first; any problem is reported with file, line, entry and field,
+    and nothing is loaded. Running it twice changes nothing; a changed value is updated and the
+    change recorded in the audit trail.
+    """
+    from rich.table import Table
+
+    from db.engine import session_scope
+    from ingest.reference.dataset import DatasetError, read_dataset
+    from ingest.reference.load import load_dataset
+
+    folder = path or default_reference_path()
+    try:
+        dataset = read_dataset(folder)
+    except DatasetError as exc:
+        console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    with console.status("loading the reference dataset"), session_scope() as session:
+        summary = load_dataset(session, dataset)
+        if dry_run:
+            session.rollback()
+    table = Table(
+        title=f"reference data from {folder}" + (" (dry run: nothing stored)" if dry_run else "")
+    )
+    for column in ("file", "created", "updated", "unchanged"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for file in sorted(summary.per_file):
+        counts = summary.per_file[file]
+        table.add_row(
+            file, str(counts["created"]), str(counts["updated"]), str(counts["unchanged"])
+        )
+    table.add_row(
+        "total", *(str(summary.total(o)) for o in ("created", "updated", "unchanged")), style="bold"
+    )
+    Console().print(table)
+
+
 @app.command()
 def serve(
     host: str | None = typer.Option(None, help="Bind address (WOONZORG_HOST, default 127.0.0.1)."),

@@ -1,6 +1,7 @@
 """Reporting periods: a year, half-year, quarter, month or a single day (a moment for stocks).
 
-Canonical text forms: ``2025``, ``2025-H1``, ``2025-Q3``, ``2025-07``, ``2025-07-15``.
+Canonical text forms: ``2025``, ``2025-H1``, ``2025-Q3``, ``2025-07``, ``2025-07-15``, and
+``2022/2023`` for a run of whole years (documents print two-year totals).
 A period is the closed date interval ``[start, end]``; containment is what keeps a year figure and
 its quarters from being counted twice.
 """
@@ -15,6 +16,7 @@ from enum import StrEnum
 
 
 class PeriodKind(StrEnum):
+    YEARS = "years"
     YEAR = "year"
     HALF = "half"
     QUARTER = "quarter"
@@ -27,6 +29,7 @@ class PeriodError(ValueError):
 
 
 _PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
+    (PeriodKind.YEARS, re.compile(r"(?P<y>\d{4})/(?P<n>\d{4})")),
     (PeriodKind.YEAR, re.compile(r"(?P<y>\d{4})")),
     (PeriodKind.HALF, re.compile(r"(?P<y>\d{4})-H(?P<n>[12])")),
     (PeriodKind.QUARTER, re.compile(r"(?P<y>\d{4})-Q(?P<n>[1-4])")),
@@ -34,7 +37,7 @@ _PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
     (PeriodKind.DAY, re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")),
 ]
 
-ACCEPTED_FORMS = "2025, 2025-H1, 2025-Q3, 2025-07 or 2025-07-15"
+ACCEPTED_FORMS = "2025, 2025-H1, 2025-Q3, 2025-07, 2025-07-15 or 2022/2023"
 
 # Months per unit, for ordering granularities from coarse to fine.
 _MONTHS_PER = {PeriodKind.YEAR: 12, PeriodKind.HALF: 6, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}
@@ -70,6 +73,10 @@ class Period:
         if kind is PeriodKind.YEAR:
             return cls.months(year, 1, 12, kind)
         n = int(match["n"])
+        if kind is PeriodKind.YEARS:
+            if not year < n <= 2200:
+                raise PeriodError(f"'{original}': the last year must come after the first")
+            return cls(date(year, 1, 1), date(n, 12, 31), kind)
         if kind is PeriodKind.MONTH and not 1 <= n <= 12:
             raise PeriodError(f"'{original}': month {n} is not 01-12")
         span = _MONTHS_PER[kind]
@@ -91,6 +98,8 @@ class Period:
     def __str__(self) -> str:
         y = self.start.year
         match self.kind:
+            case PeriodKind.YEARS:
+                return f"{y}/{self.end.year}"
             case PeriodKind.YEAR:
                 return f"{y}"
             case PeriodKind.HALF:

@@ -17,10 +17,12 @@ def cell_key(
     target_group_id: int | None = None,
     housing_type_id: int | None = None,
     price_segment: str | None = None,
+    per_year: bool = False,
 ) -> str:
     """The identity of a cell, breakdowns included (NULLs never compare equal in SQL)."""
     parts = (indicator_id, jurisdiction_id, period, target_group_id, housing_type_id, price_segment)
-    return "|".join("" if p is None else str(p) for p in parts)
+    key = "|".join("" if p is None else str(p) for p in parts)
+    return f"{key}|per-year" if per_year else key
 
 
 class Observation(SQLModel, table=True):
@@ -50,6 +52,10 @@ class Observation(SQLModel, table=True):
     price_segment: str | None = Field(default=None, max_length=32)
     cell_key: str = Field(max_length=160)
     value: Decimal = Field(sa_type=FIGURE)
+    per_year: bool = Field(
+        default=False,
+        description="The value is the yearly average over a multi-year period, not its total",
+    )
     source_organisation_id: int = fk("organisation.id")
     submission_id: int | None = fk("submission.id", nullable=True)
     project_id: int | None = fk("project.id", nullable=True)

@@ -15,6 +15,7 @@ from ingest.periods import Period, PeriodError, PeriodKind
         ("2025-q3", PeriodKind.QUARTER, date(2025, 7, 1), date(2025, 9, 30)),
         ("2024-02", PeriodKind.MONTH, date(2024, 2, 1), date(2024, 2, 29)),
         ("2025-07-15", PeriodKind.DAY, date(2025, 7, 15), date(2025, 7, 15)),
+        ("2022/2023", PeriodKind.YEARS, date(2022, 1, 1), date(2023, 12, 31)),
     ],
 )
 def test_each_form_parses_to_its_interval_and_prints_canonically(text, kind, start, end) -> None:  # type: ignore[no-untyped-def]
@@ -33,6 +34,7 @@ def test_each_form_parses_to_its_interval_and_prints_canonically(text, kind, sta
         ("25", "is not a period"),
         ("1850", "out of range"),
         ("", "is not a period"),
+        ("2023/2022", "must come after the first"),
     ],
 )
 def test_malformed_periods_are_refused_with_a_reason(text: str, message: str) -> None:
@@ -47,6 +49,7 @@ def test_a_year_contains_its_quarters_but_not_the_next_year() -> None:
     assert not year.contains(Period.parse("2025-Q1"))
     assert Period.parse("2024-H1").overlaps(Period.parse("2024-Q2"))
     assert not Period.parse("2024-H1").overlaps(Period.parse("2024-Q3"))
+    assert Period.parse("2022/2023").contains(Period.parse("2023"))
 
 
 def test_future_means_not_yet_begun() -> None:

@@ -1,8 +1,8 @@
 """domain schema
 
-Revision ID: fdfe7dc6918e
+Revision ID: c3a89449d7ea
 Revises: 
-Create Date: 2026-11-22 20:39:17.060015
+Create Date: 2026-11-22 20:47:28.714836
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import db.base
 
 
-revision: str = 'fdfe7dc6918e'
+revision: str = 'c3a89449d7ea'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -289,8 +289,12 @@ def upgrade() -> None:
     sa.Column('method', sa.Enum('share_of_indicator', 'population_share', 'fixed', name='distributionmethod', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
     sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('target_group_id', sa.Integer(), nullable=True),
+    sa.Column('housing_type_id', sa.Integer(), nullable=True),
+    sa.Column('price_segment', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('target_kind', sa.Enum('target', 'minimum', 'maximum', 'need_estimate', 'ambition', 'commitment', name='targetkind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('input_indicator_id', sa.Integer(), nullable=True),
+    sa.Column('input_price_segment', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('input_period_from', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('input_period_to', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('percentage', sa.Numeric(precision=18, scale=4), nullable=True),
@@ -303,17 +307,21 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.CheckConstraint('percentage IS NULL OR (percentage >= 0 AND percentage <= 100)', name=op.f('ck_distribution_rule_percentage_range')),
     sa.ForeignKeyConstraint(['document_id'], ['policy_document.id'], name=op.f('fk_distribution_rule_document_id_policy_document'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['housing_type_id'], ['housing_type.id'], name=op.f('fk_distribution_rule_housing_type_id_housing_type'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], name=op.f('fk_distribution_rule_indicator_id_indicator'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['input_indicator_id'], ['indicator.id'], name=op.f('fk_distribution_rule_input_indicator_id_indicator'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['region_id'], ['jurisdiction.id'], name=op.f('fk_distribution_rule_region_id_jurisdiction'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['target_group_id'], ['target_group.id'], name=op.f('fk_distribution_rule_target_group_id_target_group'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_rule'))
     )
     with op.batch_alter_table('distribution_rule', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_distribution_rule_code'), ['code'], unique=True)
         batch_op.create_index(batch_op.f('ix_distribution_rule_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_distribution_rule_housing_type_id'), ['housing_type_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_distribution_rule_indicator_id'), ['indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_distribution_rule_input_indicator_id'), ['input_indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_distribution_rule_region_id'), ['region_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_distribution_rule_target_group_id'), ['target_group_id'], unique=False)
 
     op.create_table('project_phase_change',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -464,6 +472,7 @@ def upgrade() -> None:
     sa.Column('price_segment', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('cell_key', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
     sa.Column('value', sa.Numeric(precision=18, scale=4), nullable=False),
+    sa.Column('per_year', sa.Boolean(), nullable=False),
     sa.Column('source_organisation_id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=True),
     sa.Column('project_id', sa.Integer(), nullable=True),
@@ -711,9 +720,11 @@ def downgrade() -> None:
 
     op.drop_table('project_phase_change')
     with op.batch_alter_table('distribution_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_distribution_rule_target_group_id'))
         batch_op.drop_index(batch_op.f('ix_distribution_rule_region_id'))
         batch_op.drop_index(batch_op.f('ix_distribution_rule_input_indicator_id'))
         batch_op.drop_index(batch_op.f('ix_distribution_rule_indicator_id'))
+        batch_op.drop_index(batch_op.f('ix_distribution_rule_housing_type_id'))
         batch_op.drop_index(batch_op.f('ix_distribution_rule_document_id'))
         batch_op.drop_index(batch_op.f('ix_distribution_rule_code'))
 

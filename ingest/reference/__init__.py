@@ -1,0 +1,1 @@
+"""The reference dataset: policy content of the monitored documents, as reviewed YAML files."""
