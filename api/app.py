@@ -50,12 +50,18 @@ async def readyz(_: Request) -> JSONResponse:
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None) -> Starlette:
+    """The app; ``run_jobs`` starts the in-process worker and scheduler (default: embedded mode).
+
+    dramatiq supports one worker per process, so a process that already runs one (the test suite)
+    passes ``run_jobs=False``.
+    """
     settings = settings or get_settings()
+    run_jobs = settings.embedded_broker if run_jobs is None else run_jobs
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        if not settings.embedded_broker:
+        if not run_jobs:
             yield
             return
         from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker

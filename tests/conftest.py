@@ -58,15 +58,21 @@ def engine() -> Iterator[sa.Engine]:
 
 def _clear_tables(engine: sa.Engine) -> None:
     tables = list(reversed(SQLModel.metadata.sorted_tables))
-    with engine.begin() as conn:
-        if is_postgres():
+    if is_postgres():
+        with engine.begin() as conn:
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:  # rows may refer to each other (parent links): check nothing while emptying
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        return
+    # Rows may refer to each other (parent links): check nothing while emptying. SQLite ignores
+    # this pragma inside a transaction, so it is set on an autocommit connection.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
             for table in tables:
                 conn.execute(table.delete())
+        finally:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 @pytest.fixture()

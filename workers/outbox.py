@@ -52,20 +52,26 @@ def _forget_after_rollback(session: Session) -> None:
 
 
 def send_jobs(bind: sa.Engine | sa.Connection, job_ids: list[int]) -> int:
-    """Send the given jobs to the broker and mark them sent; returns how many were sent."""
+    """Send the given jobs to the broker; returns how many were sent.
+
+    Each job is marked ``sent`` and committed *before* its message goes out: a worker may finish
+    the job at once, and a later commit would overwrite its ``done``. A crash between the commit
+    and the send leaves a ``sent`` job that ``resend_unfinished`` sends again.
+    """
     engine = bind.engine if isinstance(bind, sa.Connection) else bind
-    sent = 0
+    messages = []
     with session_scope(engine) as session:
         for job in session.exec(select(OutboxJob).where(OutboxJob.id.in_(job_ids))):  # type: ignore[union-attr]
             if job.status in (JobStatus.DONE, JobStatus.FAILED):
                 continue
             message = broker.get_actor(job.actor_name).message(job.id)
-            broker.enqueue(message)
             job.status = JobStatus.SENT
             job.sent_at = utcnow()
             job.message_id = message.message_id
-            sent += 1
-    return sent
+            messages.append(message)
+    for message in messages:
+        broker.enqueue(message)
+    return len(messages)
 
 
 def resend_unfinished(engine: sa.Engine, *, sent_longer_than: timedelta) -> int:

@@ -14,7 +14,7 @@ from tests.factories import Factory
 
 @pytest.fixture()
 def client(clean_db) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(create_app()) as test_client:
+    with TestClient(create_app(run_jobs=False)) as test_client:
         yield test_client
 
 
