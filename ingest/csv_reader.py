@@ -1,0 +1,102 @@
+"""Read a CSV upload as Dutch offices produce it, one RawRow at a time.
+
+* Encoding: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (ingest.text_encoding).
+* Separator: detected from the header line alone (``;``, ``,`` or tab, whichever occurs most
+  outside quotes; a tie goes to ``;``). An Excel ``sep=;`` first line is honoured and, as in
+  Excel, not counted as a row.
+* Numbers: a ``;`` file uses the Dutch convention (decimal comma, ``.`` groups thousands); a ``,``
+  or tab file does not say, so ``1.080`` / ``1,080`` are reported as ambiguous (ingest.numbers).
+* A comma-separated record with more cells than the header is an error even when the extra
+  cells are empty: it is what an unquoted ``3,5`` looks like (ingest.row_builder).
+* Row numbers are those Excel shows when it opens the file: one per record, empty lines included.
+
+The stream is read line by line; memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterator
+from typing import TextIO
+
+from ingest.errors import ErrorCode, FileError
+from ingest.limits import DEFAULT_LIMITS, ReadLimits
+from ingest.raw_rows import DecimalMark, RawRow
+from ingest.row_builder import RecordShape, SheetRecord, raw_rows
+from ingest.sources import Source, open_source
+from ingest.text_encoding import detect_encoding
+
+SEPARATORS = (";", ",", "\t")
+DECIMAL_MARK_BY_SEPARATOR: dict[str, DecimalMark | None] = {";": ",", ",": None, "\t": None}
+_EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=(?P<separator>[;,\t])"?\s*', re.IGNORECASE)
+
+
+def read_csv(source: Source, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[RawRow]:
+    """Yield the data rows of a CSV file; raises FileError when the file cannot be read."""
+    with open_source(source, limits.max_file_bytes) as stream:
+        encoding = detect_encoding(stream)
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        try:
+            separator, records = _records(text)
+            yield from raw_rows(records, record_shape(separator), limits)
+        except UnicodeDecodeError as exc:  # only possible for UTF-16, which is not pre-checked
+            raise FileError(ErrorCode.UNSUPPORTED_ENCODING, offset=exc.start) from None
+        finally:
+            text.detach()  # leave the caller's stream open
+
+
+def record_shape(separator: str) -> RecordShape:
+    return RecordShape(
+        decimal_mark=DECIMAL_MARK_BY_SEPARATOR[separator],
+        separator=separator,
+        count_empty_overflow=separator == ",",
+    )
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator used in ``header_line``: the candidate occurring most outside quotes."""
+    counts = dict.fromkeys(SEPARATORS, 0)
+    in_quotes = False
+    for char in header_line:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and char in counts:
+            counts[char] += 1
+    separator = max(SEPARATORS, key=lambda candidate: counts[candidate])
+    if counts[separator] == 0:
+        raise FileError(ErrorCode.NO_SEPARATOR, row=1)
+    return separator
+
+
+def _records(text: TextIO) -> tuple[str, Iterator[SheetRecord]]:
+    """The separator and the file's records, numbered as Excel numbers rows."""
+    lines = iter(text)
+    blank_lines = 0
+    for line in lines:
+        if line.strip():
+            first_line = line
+            break
+        blank_lines += 1
+    else:
+        raise FileError(ErrorCode.EMPTY_FILE)
+    excel_hint = _EXCEL_SEPARATOR_LINE.fullmatch(first_line)
+    if excel_hint:
+        separator = excel_hint["separator"]
+        remaining = lines
+    else:
+        separator = detect_separator(first_line)
+        remaining = itertools.chain([first_line], lines)
+    return separator, _numbered(csv.reader(remaining, delimiter=separator), blank_lines)
+
+
+def _numbered(reader: Iterator[list[str]], rows_before: int) -> Iterator[SheetRecord]:
+    row_number = rows_before
+    try:
+        for cells in reader:
+            row_number += 1
+            yield SheetRecord(row_number, cells)
+    except csv.Error as exc:
+        raise FileError(ErrorCode.MALFORMED_CSV, row=row_number + 1, detail=str(exc)) from None

@@ -1,0 +1,99 @@
+"""Map the header row a user wrote to canonical fields.
+
+Matching ignores case, blanks, ``_``, ``-`` and ``.``: ``Gemeente code``, ``GEMEENTECODE`` and
+``gemeente_code`` are the same header. Empty header cells are ignored (Excel often carries empty
+columns on the right); any other header must be known, so a typo is reported rather than its
+column silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.errors import ErrorCode, FileError
+from ingest.fields import DUTCH_HEADERS, FIELD_LABELS, REQUIRED_FIELDS, Field
+from ingest.raw_rows import Column, DecimalMark, FileLayout
+
+HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
+    Field.INDICATOR: ("indicator", "indicatorcode", "indicator_code"),
+    Field.JURISDICTION: (
+        "gemeente",
+        "gemeentecode",
+        "gebied",
+        "gebiedscode",
+        "cbs-code",
+        "jurisdiction",
+        "jurisdiction_code",
+        "municipality",
+        "municipality_code",
+    ),
+    Field.PERIOD: ("periode", "period"),
+    Field.TARGET_GROUP: ("doelgroep", "doelgroepcode", "aandachtsgroep", "target_group"),
+    Field.HOUSING_TYPE: ("woonvorm", "woonvormcode", "woningtype", "housing_type"),
+    Field.PRICE_SEGMENT: ("prijssegment", "price_segment"),
+    Field.VALUE: ("waarde", "aantal", "value", "count"),
+    Field.NOTE: ("opmerking", "opmerkingen", "toelichting", "note", "notes", "comment"),
+}
+
+_IGNORED_IN_HEADERS = re.compile(r"[\s_\-.\u00a0\ufeff]+")
+
+
+def normalise_header(text: str) -> str:
+    """The comparison key of a header: lower case without blanks, ``_``, ``-`` or ``.``."""
+    return _IGNORED_IN_HEADERS.sub("", text).casefold()
+
+
+_FIELD_BY_KEY: dict[str, Field] = {
+    normalise_header(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases
+}
+
+
+def field_for_header(text: str) -> Field | None:
+    return _FIELD_BY_KEY.get(normalise_header(text))
+
+
+def build_layout(
+    header_cells: Sequence[str | None], decimal_mark: DecimalMark | None, header_row: int
+) -> FileLayout:
+    """The layout of a file from its header row; raises FileError for unknown/duplicate/missing."""
+    columns: dict[Field, Column] = {}
+    for position, cell in enumerate(header_cells, start=1):
+        header = (cell or "").strip()
+        if not header:
+            continue
+        name = field_for_header(header)
+        if name is None:
+            raise FileError(
+                ErrorCode.UNKNOWN_COLUMN,
+                row=header_row,
+                header=header,
+                accepted=", ".join(DUTCH_HEADERS.values()),
+            )
+        if name in columns:
+            label_en, label_nl = FIELD_LABELS[name]
+            raise FileError(
+                ErrorCode.DUPLICATE_COLUMN,
+                row=header_row,
+                header=header,
+                first=columns[name].header,
+                label_en=label_en,
+                label_nl=label_nl,
+            )
+        columns[name] = Column(name, header, position)
+    missing = [name for name in REQUIRED_FIELDS if name not in columns]
+    if missing:
+        raise FileError(
+            ErrorCode.MISSING_COLUMN,
+            row=header_row,
+            missing_en=_describe_missing(missing, "or"),
+            missing_nl=_describe_missing(missing, "of"),
+        )
+    return FileLayout(tuple(columns.values()), decimal_mark)
+
+
+def _describe_missing(missing: list[Field], word_or: str) -> str:
+    return "; ".join(
+        f"{DUTCH_HEADERS[name]} ({word_or} {', '.join(HEADER_ALIASES[name][1:])})"
+        for name in missing
+    )

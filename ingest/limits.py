@@ -1,0 +1,17 @@
+"""Limits that keep one upload from exhausting the server. Exceeding one is a FileError."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_rows: int = 500_000  # non-empty data rows, header excluded
+    max_columns: int = 50
+    max_sheets: int = 20  # xlsx only
+    max_unpacked_bytes: int = 400 * 1024 * 1024  # xlsx only: sum of the zip members' sizes
+
+
+DEFAULT_LIMITS = ReadLimits()

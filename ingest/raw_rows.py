@@ -1,0 +1,75 @@
+"""What the readers yield: one row as text, keyed by canonical field, located as in Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ingest.fields import DUTCH_HEADERS, Field
+
+DecimalMark = str  # "," or "."
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A recognised column: its canonical field, the header as written, its 1-based position."""
+
+    field: Field
+    header: str
+    position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileLayout:
+    """Facts about a file shared by all its rows (one object per file, not per row).
+
+    ``decimal_mark`` is the mark a lone ``,`` or ``.`` followed by exactly three digits stands
+    for; None when the file does not tell (then such a number is ambiguous, see ingest.numbers).
+    """
+
+    columns: tuple[Column, ...]
+    decimal_mark: DecimalMark | None
+
+    def column(self, name: Field | str) -> Column:
+        for column in self.columns:
+            if column.field == name:
+                return column
+        # A field without a column in the file (rows built by hand): name it canonically.
+        return Column(Field(name), str(name), None)
+
+
+def _canonical_layout() -> FileLayout:
+    columns = tuple(
+        Column(name, header, position)
+        for position, (name, header) in enumerate(DUTCH_HEADERS.items(), start=1)
+    )
+    return FileLayout(columns, decimal_mark=None)
+
+
+CANONICAL_LAYOUT = _canonical_layout()
+
+
+@dataclass(frozen=True, slots=True)
+class Overflow:
+    """A record with more cells than the header row: how many more, and the record as written."""
+
+    extra_cells: int
+    record_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One non-empty data row as text.
+
+    ``row_number`` is the row as Excel shows it (the header is row 1 when it is the first line).
+    ``values`` maps canonical field names to the cell text with surrounding blanks removed, or None
+    for an empty cell. ``formulas`` maps fields whose cell held a formula without a cached
+    value to that formula as written (``=D2*2``); ``overflow`` is set when the record has cells to the right of the header's last
+    column (see ingest.row_builder for when empty ones count).
+    """
+
+    row_number: int
+    values: dict[str, str | None]
+    layout: FileLayout = field(default=CANONICAL_LAYOUT, repr=False)
+    formulas: Mapping[str, str] = field(default_factory=dict)
+    overflow: Overflow | None = None

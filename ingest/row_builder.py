@@ -1,0 +1,102 @@
+"""Turn a sheet's records (CSV records or worksheet rows) into RawRows; shared by both readers.
+
+* The first non-empty record is the header. Empty records (no cell with text) are skipped but
+  still counted, so row numbers stay those Excel shows.
+* Cells to the right of the header's last column make the row an ``overflow``: non-empty ones
+  always; empty ones too when ``count_empty_overflow`` (comma-separated CSV, where an unquoted
+  ``3,5`` splits into two cells and shifts the rest of the row — Excel pads every record of a
+  file it saves to the same width, so a longer record is a split, not padding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ingest.errors import ErrorCode, FileError
+from ingest.headers import build_layout
+from ingest.limits import ReadLimits
+from ingest.raw_rows import DecimalMark, FileLayout, Overflow, RawRow
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRecord:
+    """One record as read: its Excel row number, its cells, and the formulas without a cached
+    value by 1-based position (xlsx only)."""
+
+    row_number: int
+    cells: Sequence[str | None]
+    formulas: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordShape:
+    """How a reader's records are to be interpreted."""
+
+    decimal_mark: DecimalMark | None
+    separator: str = ";"  # joins a record back into text for messages
+    count_empty_overflow: bool = False
+
+
+def raw_rows(
+    records: Iterable[SheetRecord], shape: RecordShape, limits: ReadLimits
+) -> Iterator[RawRow]:
+    layout: FileLayout | None = None
+    header_width = 0
+    data_rows = 0
+    for record in records:
+        cells = _trimmed(record.cells)
+        if len(cells) > limits.max_columns:
+            raise FileError(
+                ErrorCode.TOO_MANY_COLUMNS, row=record.row_number, limit=limits.max_columns
+            )
+        if not cells and not record.formulas:
+            continue
+        if layout is None:
+            layout = build_layout(cells, shape.decimal_mark, record.row_number)
+            header_width = len(record.cells) if shape.count_empty_overflow else len(cells)
+            continue
+        data_rows += 1
+        if data_rows > limits.max_rows:
+            raise FileError(ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=limits.max_rows)
+        overflow = _overflow(record, cells, header_width, shape)
+        yield _raw_row(record, cells, layout, overflow)
+    if layout is None:
+        raise FileError(ErrorCode.EMPTY_FILE)
+
+
+def _trimmed(cells: Sequence[str | None]) -> list[str | None]:
+    """Cells with blanks stripped, empty ones as None, trailing empty ones dropped."""
+    stripped = [(cell.strip() or None) if cell is not None else None for cell in cells]
+    while stripped and stripped[-1] is None:
+        stripped.pop()
+    return stripped
+
+
+def _overflow(
+    record: SheetRecord, cells: list[str | None], header_width: int, shape: RecordShape
+) -> Overflow | None:
+    width = len(record.cells) if shape.count_empty_overflow else len(cells)
+    if width <= header_width:
+        return None
+    text = shape.separator.join(cell or "" for cell in record.cells)
+    return Overflow(extra_cells=width - header_width, record_text=text)
+
+
+def _raw_row(
+    record: SheetRecord, cells: list[str | None], layout: FileLayout, overflow: Overflow | None
+) -> RawRow:
+    values: dict[str, str | None] = {}
+    formulas: dict[str, str] = {}
+    for column in layout.columns:
+        position = column.position or 0
+        values[column.field] = cells[position - 1] if position <= len(cells) else None
+        if position in record.formulas:
+            formulas[column.field] = record.formulas[position]
+    return RawRow(
+        row_number=record.row_number,
+        values=values,
+        layout=layout,
+        formulas=formulas,
+        overflow=overflow,
+    )

@@ -1,0 +1,32 @@
+"""One entry point for uploads: pick the CSV or XLSX reader from the file name.
+
+The public ingestion API lives in these modules:
+
+* ``read_table`` / ``read_csv`` / ``read_xlsx`` → ``Iterator[RawRow]`` (raise ``FileError``)
+* ``validate_row`` / ``validate_rows`` / ``validate_file`` with a ``ValidationContext``
+* ``template_csv`` / ``template_xlsx`` from ``TemplateCell`` s
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from ingest.csv_reader import read_csv
+from ingest.errors import ErrorCode, FileError
+from ingest.limits import DEFAULT_LIMITS, ReadLimits
+from ingest.raw_rows import RawRow
+from ingest.sources import Source
+from ingest.xlsx_reader import read_xlsx
+
+READERS = {".csv": read_csv, ".txt": read_csv, ".xlsx": read_xlsx, ".xlsm": read_xlsx}
+
+
+def read_table(
+    source: Source, filename: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Iterator[RawRow]:
+    """The rows of an upload named ``filename`` (the name decides the format)."""
+    reader = READERS.get(PurePath(filename).suffix.casefold())
+    if reader is None:
+        raise FileError(ErrorCode.UNSUPPORTED_FORMAT, name=PurePath(filename).name)
+    return reader(source, limits)

@@ -1,0 +1,54 @@
+"""Factories shared by the ingest tests: a validation context like the database would fill,
+and raw rows as a reader would yield them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from ingest.raw_rows import RawRow
+from ingest.validation import IndicatorRule, ValidationContext
+
+FILES = Path(__file__).parent / "files"
+TODAY = date(2025, 9, 1)
+
+INDICATORS = (
+    IndicatorRule(
+        "dwellings-added",
+        "flow",
+        frozenset({"housing_type", "price_segment"}),
+        whole_numbers_only=True,
+    ),
+    IndicatorRule(
+        "lettings-priority-groups", "flow", frozenset({"target_group"}), whole_numbers_only=True
+    ),
+    IndicatorRule("share-priority-lettings", "ratio"),
+    IndicatorRule(
+        "homeless-persons", "stock", frozenset({"target_group"}), whole_numbers_only=True
+    ),
+    IndicatorRule("waiting-list-change", "flow", allow_negative=True),
+)
+
+
+def make_context(**overrides: object) -> ValidationContext:
+    context = ValidationContext(
+        indicators=INDICATORS,
+        jurisdictions={"GM0518", "GM0546", "GM0603", "GM1916"},
+        target_groups={"ouderen", "statushouders", "uitstroom-bw-mo"},
+        housing_types={"nultredenwoning", "geclusterde-woning", "zorggeschikte-woning"},
+        price_segments={"sociale-huur", "middenhuur"},
+        today=TODAY,
+    )
+    return replace(context, **overrides)  # type: ignore[arg-type]
+
+
+def make_raw_row(row_number: int = 2, **values: str | None) -> RawRow:
+    """A row for dwellings-added in GM0518 over 2024 with value 10, fields overridable."""
+    defaults: dict[str, str | None] = {
+        "indicator": "dwellings-added",
+        "jurisdiction": "GM0518",
+        "period": "2024",
+        "value": "10",
+    }
+    return RawRow(row_number=row_number, values={**defaults, **values})
