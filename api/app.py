@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from api.settings import Settings, get_settings
+from api.submissions import download_template, upload_submission
 from db.engine import get_engine
 from db.migrate import at_head
 from schema.context import Context
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/submissions", upload_submission, methods=["POST"]),
+            Route("/submissions/template", download_template, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

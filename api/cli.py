@@ -89,6 +89,84 @@ def seed(
 
 
 @app.command()
+def ingest(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .csv or .xlsx file."),
+    organisation: str = typer.Option(
+        ..., "--organisation", "-o", help="Code of the reporting organisation."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; store nothing."),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Why figures already reported change."
+    ),
+) -> None:
+    """Submit a partner file: validate every row here, with a progress bar, and print the outcome.
+
+    A trusted organisation's valid file is applied at once; others wait for approval by the task
+    force. Any error rejects the whole file and is listed with row, column and what is wrong.
+    """
+    from datetime import date
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlmodel import select
+
+    from db.engine import session_scope
+    from db.models import Organisation, SubmissionError
+    from db.models.enums import SubmissionChannel
+    from ingest.submissions.intake import IntakeRequest, receive_file
+    from ingest.submissions.lifecycle import validate_submission
+    from workers.actors.submissions import payload_store
+
+    channel = SubmissionChannel.XLSX if file.suffix.lower() == ".xlsx" else SubmissionChannel.CSV
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} rows"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    with session_scope() as session:
+        org = session.exec(select(Organisation).where(Organisation.code == organisation)).first()
+        if org is None:
+            console.print(f"[red]no organisation with code '{organisation}'[/red]")
+            raise typer.Exit(2)
+        request = IntakeRequest(org, channel, file.name, dry_run=dry_run, correction_reason=reason)
+        with file.open("rb") as stream:
+            intake = receive_file(session, payload_store(), request, stream)
+        submission = intake.submission
+        if not intake.created:
+            console.print(
+                f"already received as submission {submission.id} ({submission.status.value}): nothing new"
+            )
+            return
+        with progress:
+            task = progress.add_task(f"checking {file.name}", total=None)
+            outcome = validate_submission(
+                session,
+                payload_store(),
+                submission.id,
+                date.today(),  # type: ignore[arg-type]
+                progress=lambda rows: progress.update(task, completed=rows),
+            )
+        errors = session.exec(
+            select(SubmissionError)
+            .where(SubmissionError.submission_id == submission.id)
+            .order_by(SubmissionError.id)
+        ).all()
+    colour = "red" if outcome.errors else "green"
+    console.print(
+        f"[{colour}]submission {outcome.submission_id}: {outcome.status.value}[/{colour}], {outcome.rows} rows, {outcome.errors} errors"
+    )
+    for error in errors[:50]:
+        where = f"row {error.row_number}" if error.row_number else "file"
+        column = f", column '{error.column}'" if error.column else ""
+        console.print(f"  {where}{column}: {error.message_en}", highlight=False)
+    if len(errors) > 50 or outcome.errors > len(errors):
+        console.print(f"  … {outcome.errors - min(len(errors), 50)} more")
+    if outcome.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     host: str | None = typer.Option(None, help="Bind address (WOONZORG_HOST, default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port (WOONZORG_PORT, default 8000)."),

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
         default="memory://",
         description="memory:// (in-process StubBroker and worker) or redis://host:6379/0",
     )
+    data_dir: str = Field(
+        default="var",
+        description="Where received files are kept (shared by API and workers in production)",
+    )
     host: str = Field(default="127.0.0.1", description="Address `woonzorg serve` binds to")
     port: int = Field(default=8000, description="Port `woonzorg serve` listens on")
     broker_namespace: str = Field(

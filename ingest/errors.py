@@ -33,6 +33,8 @@ class ErrorCode(StrEnum):
     DIMENSION_NOT_ALLOWED = "dimension_not_allowed"
     DUPLICATE_ROW = "duplicate_row"
     OUTSIDE_SCOPE = "outside_scope"
+    OUTSIDE_SCOPE_PAIR = "outside_scope_pair"
+    CORRECTION_WITHOUT_REASON = "correction_without_reason"
     MISSING_VALUE = "missing_value"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     TOO_MANY_CELLS = "too_many_cells"
@@ -134,6 +136,16 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.OUTSIDE_SCOPE: (
         "Your organisation may not report figures for {label_en} '{value}'.",
         "Uw organisatie mag geen cijfers aanleveren voor {label_nl} '{value}'.",
+    ),
+    ErrorCode.OUTSIDE_SCOPE_PAIR: (
+        "Your organisation may not report indicator '{indicator}' for '{jurisdiction}'.",
+        "Uw organisatie mag indicator '{indicator}' niet aanleveren voor '{jurisdiction}'.",
+    ),
+    ErrorCode.CORRECTION_WITHOUT_REASON: (
+        "This row changes the figure already reported for this cell ({old} → {new}); "
+        "a correction needs a reason for the submission.",
+        "Deze rij wijzigt het eerder aangeleverde cijfer voor deze cel ({old} → {new}); "
+        "een correctie vraagt om een reden bij de aanlevering.",
     ),
     ErrorCode.MISSING_VALUE: (
         "'{header}' is empty; this column is required.{hint_en}",

@@ -22,6 +22,7 @@ TEST_DATABASE_URL = os.environ.get("WOONZORG_TEST_DATABASE_URL") or f"sqlite:///
 os.environ["WOONZORG_DATABASE_URL"] = TEST_DATABASE_URL
 os.environ.setdefault("WOONZORG_BROKER_URL", "memory://")
 os.environ.setdefault("WOONZORG_BROKER_NAMESPACE", f"woonzorg-test-{os.getpid()}")
+os.environ["WOONZORG_DATA_DIR"] = str(_TMP / "data")
 
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402

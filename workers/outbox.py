@@ -90,13 +90,41 @@ def resend_unfinished(engine: sa.Engine, *, sent_longer_than: timedelta) -> int:
     return send_jobs(engine, job_ids) if job_ids else 0
 
 
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the session's transaction has committed (never on a rollback)."""
+    session.info.setdefault(_CALLBACKS_KEY, []).append(callback)
+
+
+_CALLBACKS_KEY = "outbox_on_commit"
+
+
+@event.listens_for(Session, "after_commit")
+def _run_commit_callbacks(session: Session) -> None:
+    for callback in session.info.pop(_CALLBACKS_KEY, []):
+        try:
+            callback()
+        except Exception:  # a notification must never undo or fail committed work
+            log.exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_commit_callbacks(session: Session) -> None:
+    session.info.pop(_CALLBACKS_KEY, None)
+
+
 def job_actor(
-    *, queue_name: str, max_retries: int = 5, time_limit_ms: int = 10 * 60_000, **options: Any
+    *,
+    queue_name: str,
+    max_retries: int = 5,
+    time_limit_ms: int = 10 * 60_000,
+    before: Callable[..., Any] | None = None,
+    **options: Any,
 ) -> Callable[[Callable[..., Any]], dramatiq.Actor]:
     """Turn ``fn(session, **args)`` into an idempotent actor that takes an outbox job id.
 
     The function's work and the job's ``done`` mark commit in one transaction. A failure rolls the
-    work back, records the error on the job and lets dramatiq retry with backoff.
+    work back, records the error on the job and lets dramatiq retry with backoff. ``before``
+    (same arguments) runs first in a transaction of its own, e.g. to show that work has started.
     """
 
     def decorate(fn: Callable[..., Any]) -> dramatiq.Actor:
@@ -105,6 +133,12 @@ def job_actor(
 
             engine = get_engine()
             try:
+                if before is not None:
+                    with session_scope(engine) as session:
+                        job = session.get(OutboxJob, job_id)
+                        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+                            return
+                        before(session, **job.args)
                 with session_scope(engine) as session:
                     job = session.get(OutboxJob, job_id, with_for_update=True)
                     if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):

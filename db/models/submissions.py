@@ -28,6 +28,11 @@ class Submission(SQLModel, table=True):
     filename: str | None = Field(default=None, max_length=300)
     payload_path: str | None = Field(default=None, max_length=500)
     dry_run: bool = Field(default=False)
+    correction_reason: str | None = Field(
+        default=None,
+        sa_type=sa.Text,
+        description="Why figures that were already reported are changed; required for corrections",
+    )
     row_count: int | None = Field(default=None)
     error_count: int = Field(default=0)
     submitted_by_user_id: int | None = fk("app_user.id", nullable=True)

@@ -1,5 +1,6 @@
 """Every actor; importing this package declares them all on the configured broker."""
 
 from workers.actors.health import heartbeat
+from workers.actors.submissions import apply_approved_submission, process_submission
 
-__all__ = ["heartbeat"]
+__all__ = ["apply_approved_submission", "heartbeat", "process_submission"]

@@ -1,0 +1,105 @@
+"""HTTP routes for scripts: upload a file as a submission, download a reporting template.
+
+Until access control lands, the submitting organisation is named in the request (form field or
+query parameter ``organisation``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from db.engine import session_scope
+from db.models import Organisation
+from db.models.enums import SubmissionChannel
+from ingest.periods import Period, PeriodError
+from ingest.submissions.intake import IdempotencyConflict, IntakeRequest
+from ingest.submissions.template import expected_cells
+from ingest.templates import template_csv, template_xlsx
+
+CHANNELS = {
+    ".csv": SubmissionChannel.CSV,
+    ".txt": SubmissionChannel.CSV,
+    ".xlsx": SubmissionChannel.XLSX,
+}
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def problem(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _truthy(value: object) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "ja"}
+
+
+async def upload_submission(request: Request) -> Response:
+    """``POST /submissions`` (multipart: ``file``, ``organisation``, optional ``dry_run``,
+    ``idempotency_key``, ``correction_reason``): 202 with the submission id, at once."""
+    from workers.intake import submit_file
+
+    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return problem(400, "missing_file", "send the file as multipart form field 'file'")
+    suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    if suffix not in CHANNELS:
+        return problem(415, "unsupported_format", f"'{upload.filename}': send a .csv or .xlsx file")
+    code = str(form.get("organisation") or request.query_params.get("organisation") or "")
+    with session_scope() as session:
+        organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
+        if organisation is None:
+            return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
+        intake_request = IntakeRequest(
+            organisation=organisation,
+            channel=CHANNELS[suffix],
+            filename=upload.filename,
+            dry_run=_truthy(form.get("dry_run", "false")),
+            idempotency_key=str(form["idempotency_key"]) if form.get("idempotency_key") else None,
+            correction_reason=str(form["correction_reason"])
+            if form.get("correction_reason")
+            else None,
+        )
+        try:
+            intake = submit_file(session, intake_request, upload.file)  # type: ignore[arg-type]
+        except IdempotencyConflict as conflict:
+            return problem(409, "idempotency_conflict", str(conflict))
+        body = {
+            "id": intake.submission.id,
+            "status": intake.submission.status.value,
+            "created": intake.created,
+        }
+    return JSONResponse(body, status_code=202 if intake.created else 200)
+
+
+async def download_template(request: Request) -> Response:
+    """``GET /submissions/template?organisation=CODE&format=csv|xlsx&period=2025``."""
+    code = request.query_params.get("organisation", "")
+    kind = request.query_params.get("format", "csv")
+    if kind not in ("csv", "xlsx"):
+        return problem(400, "unsupported_format", "format is csv or xlsx")
+    try:
+        period = Period.parse(request.query_params.get("period") or str(date.today().year - 1))
+    except PeriodError as error:
+        return problem(400, "malformed_period", str(error))
+    with session_scope() as session:
+        organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
+        if organisation is None:
+            return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
+        cells = expected_cells(session, organisation.id, period)  # type: ignore[arg-type]
+    content = template_csv(cells) if kind == "csv" else template_xlsx(cells)
+    media = (
+        "text/csv; charset=utf-8"
+        if kind == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    filename = f"woonzorgmonitor-{code}-{period}.{kind}"
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,51 @@
+"""Codes → database ids, loaded once per submission, and the cell key of a validated row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from db.models import HousingType, Indicator, Jurisdiction, TargetGroup, cell_key
+from ingest.validation import ValidRow
+
+
+@dataclass(frozen=True)
+class CodeIds:
+    indicators: dict[str, int]
+    jurisdictions: dict[str, int]
+    target_groups: dict[str, int]
+    housing_types: dict[str, int]
+
+    @classmethod
+    def load(cls, session: Session) -> CodeIds:
+        def ids(model: type) -> dict[str, int]:
+            return dict(session.exec(select(model.code, model.id)).all())  # type: ignore[attr-defined]
+
+        return cls(ids(Indicator), ids(Jurisdiction), ids(TargetGroup), ids(HousingType))
+
+    def cell_of(self, row: ValidRow) -> dict[str, object]:
+        """The observation columns that identify the row's cell."""
+        indicator_id = self.indicators[row.indicator]
+        jurisdiction_id = self.jurisdictions[row.jurisdiction]
+        target_group_id = self.target_groups[row.target_group] if row.target_group else None
+        housing_type_id = self.housing_types[row.housing_type] if row.housing_type else None
+        period = str(row.period)
+        return {
+            "indicator_id": indicator_id,
+            "jurisdiction_id": jurisdiction_id,
+            "period": period,
+            "period_start": row.period.start,
+            "period_end": row.period.end,
+            "target_group_id": target_group_id,
+            "housing_type_id": housing_type_id,
+            "price_segment": row.price_segment,
+            "cell_key": cell_key(
+                indicator_id,
+                jurisdiction_id,
+                period,
+                target_group_id,
+                housing_type_id,
+                row.price_segment,
+            ),
+        }

@@ -1,0 +1,161 @@
+"""Receiving a submission: store the payload as sent, record it, and never count it twice.
+
+With an idempotency key, the key is the identity: the same key returns the submission it first
+created, and different content under a used key is refused. Without a key, the same content again
+returns the earlier submission unless that one was a dry run, rejected or returned (then sending it
+again is a new attempt). Either way a figure equal to the stored one never makes a new version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+from typing import BinaryIO
+
+from sqlmodel import Session, select
+
+from db.models import AuditEvent, Organisation, Submission
+from db.models.enums import SubmissionChannel, SubmissionStatus
+from ingest.submissions.payloads import PayloadStore
+
+RESUBMITTABLE = (SubmissionStatus.REJECTED, SubmissionStatus.RETURNED)
+CANONICAL_HEADERS = (
+    "indicator",
+    "jurisdiction",
+    "period",
+    "target_group",
+    "housing_type",
+    "price_segment",
+    "value",
+    "note",
+)
+
+
+class IdempotencyConflict(ValueError):
+    """The idempotency key was used before for different content."""
+
+
+@dataclass(frozen=True)
+class SubmittedRow:
+    """One figure sent through the API."""
+
+    indicator: str
+    jurisdiction: str
+    period: str
+    value: Decimal | str
+    target_group: str | None = None
+    housing_type: str | None = None
+    price_segment: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    submission: Submission
+    created: bool  # False: the same submission was received before
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    organisation: Organisation
+    channel: SubmissionChannel
+    filename: str | None = None
+    dry_run: bool = False
+    idempotency_key: str | None = None
+    correction_reason: str | None = None
+    user_id: int | None = None
+
+
+def receive_file(
+    session: Session, store: PayloadStore, request: IntakeRequest, stream: BinaryIO
+) -> Intake:
+    suffix = PurePath(request.filename or "rows.csv").suffix or ".csv"
+    payload, checksum = store.save(stream, suffix)
+    earlier = _earlier_submission(session, request, checksum)
+    if earlier is not None:
+        return Intake(earlier, created=False)
+    submission = Submission(
+        organisation_id=request.organisation.id,  # type: ignore[arg-type]
+        channel=request.channel,
+        checksum=checksum,
+        idempotency_key=request.idempotency_key,
+        filename=request.filename,
+        payload_path=payload,
+        dry_run=request.dry_run,
+        correction_reason=request.correction_reason,
+        submitted_by_user_id=request.user_id,
+    )
+    session.add(submission)
+    session.flush()
+    session.add(
+        AuditEvent(
+            actor_user_id=request.user_id,
+            actor_organisation_id=request.organisation.id,
+            actor_label=request.organisation.code,
+            action="submission.received",
+            object_type="submission",
+            object_id=str(submission.id),
+            after={
+                "channel": request.channel.value,
+                "filename": request.filename,
+                "dry_run": request.dry_run,
+            },
+            reason=request.correction_reason,
+        )
+    )
+    return Intake(submission, created=True)
+
+
+def receive_rows(
+    session: Session, store: PayloadStore, request: IntakeRequest, rows: Iterable[SubmittedRow]
+) -> Intake:
+    """API rows are kept as a canonical CSV, so they take the same path as uploaded files."""
+    return receive_file(session, store, request, io.BytesIO(canonical_csv(rows)))
+
+
+def canonical_csv(rows: Iterable[SubmittedRow]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(CANONICAL_HEADERS)
+    for row in rows:
+        writer.writerow(
+            ["" if getattr(row, h) is None else str(getattr(row, h)) for h in CANONICAL_HEADERS]
+        )
+    return text.getvalue().encode("utf-8")
+
+
+def _earlier_submission(
+    session: Session, request: IntakeRequest, checksum: str
+) -> Submission | None:
+    org_id = request.organisation.id
+    if request.idempotency_key is not None:
+        keyed = session.exec(
+            select(Submission).where(
+                Submission.organisation_id == org_id,
+                Submission.idempotency_key == request.idempotency_key,
+            )
+        ).first()
+        if keyed is not None:
+            if keyed.checksum != checksum:
+                raise IdempotencyConflict(
+                    f"idempotency key '{request.idempotency_key}' was used for submission "
+                    f"{keyed.id} with different content"
+                )
+            return keyed
+        return None
+    if request.dry_run:
+        return None
+    return session.exec(
+        select(Submission)
+        .where(
+            Submission.organisation_id == org_id,
+            Submission.checksum == checksum,
+            Submission.dry_run.is_(False),  # type: ignore[union-attr,attr-defined]
+            Submission.status.not_in(RESUBMITTABLE),  # type: ignore[union-attr,attr-defined]
+        )
+        .order_by(Submission.id)  # type: ignore[arg-type]
+    ).first()

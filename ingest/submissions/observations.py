@@ -1,0 +1,98 @@
+"""Writing validated rows as observations: versioned per cell and source, in batches.
+
+A value equal to the current one changes nothing. A different value is a new version; the old
+one gets ``superseded_at`` and a link to its successor and is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from db.models import Observation
+from ingest.submissions.cells import CodeIds
+from ingest.validation import ValidRow
+
+
+@dataclass
+class WriteStats:
+    created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    cells: set[tuple[int, int]] = field(default_factory=set)  # (indicator id, jurisdiction id)
+
+
+def current_values(session: Session, source_id: int, keys: Sequence[str]) -> dict[str, Observation]:
+    """The current version per cell key, for one source."""
+    if not keys:
+        return {}
+    rows = session.exec(
+        select(Observation).where(
+            Observation.source_organisation_id == source_id,
+            Observation.cell_key.in_(keys),  # type: ignore[attr-defined]
+            Observation.superseded_at.is_(None),  # type: ignore[union-attr]
+        )
+    )
+    return {row.cell_key: row for row in rows}
+
+
+class ObservationWriter:
+    def __init__(
+        self,
+        session: Session,
+        ids: CodeIds,
+        *,
+        source_id: int,
+        submission_id: int | None,
+        recorded_at: datetime,
+        reason: str | None,
+    ) -> None:
+        self.session = session
+        self.ids = ids
+        self.source_id = source_id
+        self.submission_id = submission_id
+        self.recorded_at = recorded_at
+        self.reason = reason
+        self.stats = WriteStats()
+
+    def write(self, rows: Sequence[ValidRow]) -> None:
+        cells = [self.ids.cell_of(row) for row in rows]
+        current = current_values(self.session, self.source_id, [str(c["cell_key"]) for c in cells])
+        fresh: list[dict[str, object]] = []
+        for row, cell in zip(rows, cells, strict=True):
+            self.stats.cells.add((int(cell["indicator_id"]), int(cell["jurisdiction_id"])))  # type: ignore[call-overload]
+            previous = current.get(str(cell["cell_key"]))
+            if previous is not None and Decimal(previous.value) == row.value:
+                self.stats.unchanged += 1
+                continue
+            values = {
+                **cell,
+                "value": row.value,
+                "notes": row.note,
+                "source_organisation_id": self.source_id,
+                "submission_id": self.submission_id,
+                "recorded_at": self.recorded_at,
+                "version": 1,
+            }
+            if previous is None:
+                fresh.append(values)
+                self.stats.created += 1
+            else:
+                self._supersede(previous, values)
+        if fresh:
+            self.session.execute(sa.insert(Observation), fresh)
+
+    def _supersede(self, previous: Observation, values: dict[str, object]) -> None:
+        successor = Observation(
+            **{**values, "version": previous.version + 1, "change_reason": self.reason}  # type: ignore[arg-type]
+        )
+        self.session.add(successor)
+        self.session.flush()
+        previous.superseded_at = self.recorded_at
+        previous.superseded_by_id = successor.id
+        self.stats.corrected += 1

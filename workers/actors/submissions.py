@@ -1,0 +1,38 @@
+"""Submissions on the ``ingest`` queue: validate (and apply trusted ones), apply approved ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from api.settings import get_settings
+from db.models import Submission
+from db.models.enums import SubmissionStatus
+from ingest.submissions.lifecycle import apply_submission, validate_submission
+from ingest.submissions.payloads import PayloadStore
+from workers.outbox import job_actor
+from workers.queues import INGEST
+
+
+def payload_store() -> PayloadStore:
+    return PayloadStore(Path(get_settings().data_dir) / "submissions")
+
+
+def mark_validating(session: Session, submission_id: int) -> None:
+    submission = session.get(Submission, submission_id)
+    if submission is not None and submission.status is SubmissionStatus.RECEIVED:
+        submission.status = SubmissionStatus.VALIDATING
+
+
+@job_actor(queue_name=INGEST, max_retries=3, time_limit_ms=60 * 60_000, before=mark_validating)
+def process_submission(session: Session, submission_id: int) -> None:
+    """Validate every row; a trusted source's valid submission is applied in the same step."""
+    validate_submission(session, payload_store(), submission_id, date.today())
+
+
+@job_actor(queue_name=INGEST, max_retries=3, time_limit_ms=60 * 60_000)
+def apply_approved_submission(session: Session, submission_id: int) -> None:
+    """Write an approved submission's rows as observations."""
+    apply_submission(session, payload_store(), submission_id, date.today())

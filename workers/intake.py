@@ -1,0 +1,61 @@
+"""Receiving and deciding submissions, with their jobs queued in the same transaction.
+
+The HTTP route, the GraphQL mutations and the CLI all come through here: the submission and its
+job are committed together and the job is sent after the commit (the outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from sqlmodel import Session
+
+from db.models import Submission
+from ingest.submissions import lifecycle
+from ingest.submissions.intake import (
+    Intake,
+    IntakeRequest,
+    SubmittedRow,
+    receive_file,
+    receive_rows,
+)
+from workers.actors.submissions import apply_approved_submission, payload_store, process_submission
+from workers.outbox import enqueue_job
+
+
+def submit_file(session: Session, request: IntakeRequest, stream: BinaryIO) -> Intake:
+    intake = receive_file(session, payload_store(), request, stream)
+    if intake.created:
+        enqueue_job(session, process_submission, submission_id=intake.submission.id)
+    return intake
+
+
+def submit_rows(session: Session, request: IntakeRequest, rows: Iterable[SubmittedRow]) -> Intake:
+    intake = receive_rows(session, payload_store(), request, rows)
+    if intake.created:
+        enqueue_job(session, process_submission, submission_id=intake.submission.id)
+    return intake
+
+
+def approve(
+    session: Session,
+    submission_id: int,
+    *,
+    user_id: int | None,
+    actor: str,
+    reason: str | None = None,
+) -> Submission:
+    submission = lifecycle.approve_submission(
+        session, submission_id, user_id=user_id, actor=actor, reason=reason
+    )
+    enqueue_job(session, apply_approved_submission, submission_id=submission_id)
+    return submission
+
+
+def return_for_correction(
+    session: Session, submission_id: int, *, user_id: int | None, actor: str, reason: str
+) -> Submission:
+    return lifecycle.return_submission(
+        session, submission_id, user_id=user_id, actor=actor, reason=reason
+    )
