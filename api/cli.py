@@ -72,6 +72,11 @@ def seed(
         summary = load_dataset(session, dataset)
         if dry_run:
             session.rollback()
+        else:  # progress follows the new targets and figures (run by the next worker)
+            from workers.actors import recompute_everything
+            from workers.outbox import enqueue_job
+
+            enqueue_job(session, recompute_everything)
     table = Table(
         title=f"reference data from {folder}" + (" (dry run: nothing stored)" if dry_run else "")
     )
@@ -164,6 +169,74 @@ def ingest(
         console.print(f"  … {outcome.errors - min(len(errors), 50)} more")
     if outcome.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def recompute(
+    target: list[str] = typer.Option([], "--target", "-t", help="Target code (repeatable)."),
+    jurisdiction: list[str] = typer.Option(
+        [],
+        "--jurisdiction",
+        "-j",
+        help="All targets of a jurisdiction or region code (repeatable).",
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="Every target, after deriving every rule."
+    ),
+) -> None:
+    """Recompute stored progress now, in this process, with a progress bar."""
+    from datetime import date
+
+    from rich.progress import Progress
+    from sqlmodel import select
+
+    from db.engine import session_scope
+    from db.models import DistributionRule, Jurisdiction, Target
+    from workers.recompute.config import engine_config
+    from workers.recompute.distribution import derive_rule
+    from workers.recompute.targets import RecomputeReport, all_target_ids, recompute_targets
+
+    if not (target or jurisdiction or everything):
+        console.print(
+            "[red]say what to recompute: --target CODE, --jurisdiction CODE or --all[/red]"
+        )
+        raise typer.Exit(2)
+    today, config, report = date.today(), engine_config(), RecomputeReport()
+    with session_scope() as session:
+        if everything:
+            for rule_id in session.exec(select(DistributionRule.id)):
+                derive_rule(session, rule_id, today)  # type: ignore[arg-type]
+            ids = all_target_ids(session)
+        else:
+            found = {
+                code: id_
+                for code, id_ in session.exec(
+                    select(Target.code, Target.id).where(Target.code.in_(target))
+                )
+            }  # type: ignore[attr-defined]
+            unknown = sorted(set(target) - set(found))
+            places = dict(
+                session.exec(
+                    select(Jurisdiction.code, Jurisdiction.id).where(
+                        Jurisdiction.code.in_(jurisdiction)
+                    )
+                ).all()
+            )  # type: ignore[attr-defined]
+            unknown += sorted(set(jurisdiction) - set(places))
+            if unknown:
+                console.print(f"[red]unknown code(s): {', '.join(unknown)}[/red]")
+                raise typer.Exit(2)
+            ids = list(found.values()) + list(
+                session.exec(select(Target.id).where(Target.jurisdiction_id.in_(places.values())))  # type: ignore[attr-defined]
+            )
+        with Progress(console=console) as bar:
+            task = bar.add_task("recomputing progress", total=len(ids))
+            for target_id in sorted(set(ids)):
+                recompute_targets(session, [target_id], config, today, report)  # type: ignore[list-item]
+                bar.advance(task)
+    console.print(
+        f"{report.targets} targets: {report.written} snapshots written, {report.unchanged} unchanged"
+    )
 
 
 @app.command()

@@ -34,7 +34,30 @@ class Settings(BaseSettings):
         default=300, description="A sent job not finished after this long is sent again"
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection")
+    graphql_max_depth: int = Field(default=12, description="Deepest nesting a GraphQL query may have")
+    graphql_max_aliases: int = Field(default=30, description="Most aliases in one GraphQL operation")
+    graphql_max_tokens: int = Field(default=3000, description="Most tokens in one GraphQL document")
+    graphql_max_cost: int = Field(
+        default=20000,
+        description="Highest query cost: page sizes × nested cost summed over the lists queried",
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
+    progress_on_track: float = Field(
+        default=0.95, description="Share of the expected-by-now value that counts as on track"
+    )
+    progress_at_risk: float = Field(
+        default=0.80, description="Share of the expected-by-now value below which it is off track"
+    )
+    phase_probabilities: dict[str, float] = Field(
+        default={"initiative": 0.1, "plan": 0.3, "permit": 0.6, "construction": 0.9},
+        description="Chance that a project in each phase delivers, for the pipeline forecast (JSON)",
+    )
+    nightly_recompute_cron: str = Field(
+        default="15 2 * * *", description="When the scheduler recomputes all progress (cron, UTC)"
+    )
+    trend_window_months: int = Field(
+        default=12, description="Recent months the trend forecast extrapolates from"
+    )
 
     @property
     def embedded_broker(self) -> bool:

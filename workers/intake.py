@@ -21,7 +21,8 @@ from ingest.submissions.intake import (
     receive_rows,
 )
 from workers.actors.submissions import apply_approved_submission, payload_store, process_submission
-from workers.outbox import enqueue_job
+from workers import events
+from workers.outbox import enqueue_job, on_commit
 
 
 def submit_file(session: Session, request: IntakeRequest, stream: BinaryIO) -> Intake:
@@ -50,12 +51,21 @@ def approve(
         session, submission_id, user_id=user_id, actor=actor, reason=reason
     )
     enqueue_job(session, apply_approved_submission, submission_id=submission_id)
+    _announce(session, submission)
     return submission
 
 
 def return_for_correction(
     session: Session, submission_id: int, *, user_id: int | None, actor: str, reason: str
 ) -> Submission:
-    return lifecycle.return_submission(
+    submission = lifecycle.return_submission(
         session, submission_id, user_id=user_id, actor=actor, reason=reason
     )
+    _announce(session, submission)
+    return submission
+
+
+def _announce(session: Session, submission: Submission) -> None:
+    payload = {"id": submission.id, "status": submission.status.value}
+    topic = events.submission_topic(submission.id)  # type: ignore[arg-type]
+    on_commit(session, lambda: events.publish(topic, payload))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from dramatiq import Worker
 
 import workers.actors as actors
@@ -43,9 +44,19 @@ def send_heartbeat() -> None:
         enqueue_job(session, actors.heartbeat, queue_name=actors.heartbeat.queue_name)
 
 
+def send_nightly_recompute() -> None:
+    with session_scope() as session:
+        enqueue_job(session, actors.recompute_everything)
+
+
 def add_schedule(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
     scheduler.add_job(resend_outbox, "interval", args=[settings], seconds=60, id="outbox")
     scheduler.add_job(send_heartbeat, "interval", seconds=60, id="heartbeat")
+    scheduler.add_job(
+        send_nightly_recompute,
+        CronTrigger.from_crontab(settings.nightly_recompute_cron, timezone="UTC"),
+        id="nightly-recompute",
+    )
     return scheduler
 
 

@@ -1,0 +1,114 @@
+"""Jurisdictions, regions and memberships: areas including their members and districts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import Jurisdiction, RegionMembership
+from db.models.enums import JurisdictionKind, RegionType
+from db.queries.listing import Listing, SortKey
+from db.queries.lookups import grouped_by, text_search
+
+
+def area_ids(codes: Iterable[str], include_members: bool = True) -> sa.Select[Any]:
+    """Ids of the jurisdictions ``codes`` and, with ``include_members``, everything inside them:
+    a region's members (transitively: a subregion's members too) and a municipality's districts,
+    whatever the validity dates (historic figures of a merged municipality stay in its region)."""
+    roots = sa.select(Jurisdiction.id).where(Jurisdiction.code.in_(list(codes)))
+    if not include_members:
+        return roots
+    edges = sa.union_all(
+        sa.select(
+            RegionMembership.region_id.label("parent_id"),
+            RegionMembership.member_id.label("child_id"),
+        ),
+        sa.select(Jurisdiction.parent_id, Jurisdiction.id).where(
+            Jurisdiction.parent_id.is_not(None)
+        ),
+    ).subquery("edges")
+    area = roots.cte("area", recursive=True)
+    area = area.union(sa.select(edges.c.child_id).join(area, edges.c.parent_id == area.c.id))
+    return sa.select(area.c.id)
+
+
+def in_area(
+    column: Any, codes: Sequence[str] | None, include_members: bool
+) -> sa.ColumnElement[bool]:
+    return column.in_(area_ids(codes or [], include_members))
+
+
+@dataclass(frozen=True)
+class JurisdictionCriteria:
+    codes: Sequence[str] | None = None
+    kinds: Sequence[JurisdictionKind] | None = None
+    region_types: Sequence[RegionType] | None = None
+    within: Sequence[str] | None = None  # codes of areas whose members/districts are wanted
+    include_area: bool = True  # with ``within``: the areas themselves too
+    containing: Sequence[str] | None = None  # regions with one of these (direct) members
+    search: str | None = None
+
+
+def jurisdictions(criteria: JurisdictionCriteria) -> Listing[Jurisdiction]:
+    statement = sa.select(Jurisdiction)
+    if criteria.codes is not None:
+        statement = statement.where(Jurisdiction.code.in_(criteria.codes))
+    if criteria.kinds:
+        statement = statement.where(Jurisdiction.kind.in_(criteria.kinds))
+    if criteria.region_types:
+        statement = statement.where(Jurisdiction.region_type.in_(criteria.region_types))
+    if criteria.within is not None:
+        statement = statement.where(in_area(Jurisdiction.id, criteria.within, True))
+        if not criteria.include_area:
+            statement = statement.where(Jurisdiction.code.not_in(criteria.within))
+    if criteria.search:
+        statement = statement.where(
+            text_search([Jurisdiction.name, Jurisdiction.code], criteria.search)
+        )
+    return Listing(
+        statement, (SortKey(Jurisdiction.code), SortKey(Jurisdiction.id)), "jurisdictions"
+    )
+
+
+def _valid_on(day: date | None) -> list[sa.ColumnElement[bool]]:
+    if day is None:
+        return []
+    return [
+        sa.or_(RegionMembership.valid_from.is_(None), RegionMembership.valid_from <= day),
+        sa.or_(RegionMembership.valid_to.is_(None), RegionMembership.valid_to >= day),
+    ]
+
+
+def memberships_of_regions(
+    session: Session, region_ids: Iterable[int], valid_on: date | None = None
+) -> dict[int, list[RegionMembership]]:
+    return grouped_by(
+        session,
+        RegionMembership,
+        RegionMembership.region_id,
+        region_ids,
+        where=_valid_on(valid_on),
+    )
+
+
+def memberships_of_members(
+    session: Session, member_ids: Iterable[int], valid_on: date | None = None
+) -> dict[int, list[RegionMembership]]:
+    return grouped_by(
+        session,
+        RegionMembership,
+        RegionMembership.member_id,
+        member_ids,
+        where=_valid_on(valid_on),
+    )
+
+
+def districts_of(session: Session, parent_ids: Iterable[int]) -> dict[int, list[Jurisdiction]]:
+    return grouped_by(
+        session, Jurisdiction, Jurisdiction.parent_id, parent_ids, order_by=[Jurisdiction.code]
+    )

@@ -1,0 +1,104 @@
+"""Realisation counts, bitemporal: the versions in force now, or as known at a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import Observation, Organisation
+from db.queries.cells import CellCriteria, cell_conditions
+from db.queries.listing import Listing, SortKey
+from db.queries.lookups import grouped_by
+
+
+def known_at(moment: datetime | None) -> list[sa.ColumnElement[bool]]:
+    """The versions in force at ``moment`` (None: now): recorded by then, not yet superseded."""
+    if moment is None:
+        return [Observation.superseded_at.is_(None)]
+    return [
+        Observation.recorded_at <= moment,
+        sa.or_(Observation.superseded_at.is_(None), Observation.superseded_at > moment),
+    ]
+
+
+@dataclass(frozen=True)
+class ObservationCriteria:
+    cell: CellCriteria = field(default_factory=CellCriteria)
+    starts_on_or_after: date | None = None  # the observation's period lies within these bounds
+    ends_on_or_before: date | None = None
+    sources: Sequence[str] | None = None
+    submission_ids: Sequence[int] | None = None
+    project_ids: Sequence[int] | None = None
+    flagged: bool | None = None
+    as_of: datetime | None = None
+    all_versions: bool = False
+
+
+def observations(criteria: ObservationCriteria) -> Listing[Observation]:
+    statement = sa.select(Observation).where(
+        *cell_conditions(
+            criteria.cell,
+            indicator=Observation.indicator_id,
+            jurisdiction=Observation.jurisdiction_id,
+            target_group=Observation.target_group_id,
+            housing_type=Observation.housing_type_id,
+            price_segment=Observation.price_segment,
+        )
+    )
+    if not criteria.all_versions:
+        statement = statement.where(*known_at(criteria.as_of))
+    elif criteria.as_of is not None:
+        statement = statement.where(Observation.recorded_at <= criteria.as_of)
+    if criteria.starts_on_or_after is not None:
+        statement = statement.where(Observation.period_start >= criteria.starts_on_or_after)
+    if criteria.ends_on_or_before is not None:
+        statement = statement.where(Observation.period_end <= criteria.ends_on_or_before)
+    if criteria.sources is not None:
+        sources = sa.select(Organisation.id).where(Organisation.code.in_(criteria.sources))
+        statement = statement.where(Observation.source_organisation_id.in_(sources))
+    if criteria.submission_ids is not None:
+        statement = statement.where(Observation.submission_id.in_(criteria.submission_ids))
+    if criteria.project_ids is not None:
+        statement = statement.where(Observation.project_id.in_(criteria.project_ids))
+    if criteria.flagged is not None:
+        statement = statement.where(
+            Observation.flag.is_not(None) if criteria.flagged else Observation.flag.is_(None)
+        )
+    order = (SortKey(Observation.period_start), SortKey(Observation.id))
+    return Listing(statement, order, "observations")
+
+
+def observations_of_jurisdictions(
+    session: Session, jurisdiction_ids: Iterable[int], as_of: datetime | None = None
+) -> dict[int, list[Observation]]:
+    return grouped_by(
+        session,
+        Observation,
+        Observation.jurisdiction_id,
+        jurisdiction_ids,
+        order_by=[Observation.period_start],
+        where=known_at(as_of),
+    )
+
+
+def observations_of_submissions(
+    session: Session, submission_ids: Iterable[int]
+) -> dict[int, list[Observation]]:
+    return grouped_by(
+        session,
+        Observation,
+        Observation.submission_id,
+        submission_ids,
+        order_by=[Observation.period_start],
+    )
+
+
+def versions_of_cells(session: Session, cell_keys: Iterable[str]) -> dict[str, list[Observation]]:
+    """Every version of the cells, oldest first (all sources: callers pick theirs)."""
+    return grouped_by(
+        session, Observation, Observation.cell_key, cell_keys, order_by=[Observation.version]
+    )

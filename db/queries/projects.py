@@ -1,0 +1,104 @@
+"""Housing projects in the pipeline: units and phase history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import (
+    HousingType,
+    Organisation,
+    Project,
+    ProjectPhaseChange,
+    ProjectUnits,
+    TargetGroup,
+)
+from db.models.enums import ProjectPhase
+from db.queries.geography import in_area
+from db.queries.listing import Listing, SortKey
+from db.queries.lookups import grouped_by, text_search
+from db.queries.vocabulary import with_descendants
+
+
+@dataclass(frozen=True)
+class ProjectCriteria:
+    jurisdictions: Sequence[str] | None = None  # municipality or district, or a region
+    include_members: bool = True
+    phases: Sequence[ProjectPhase] | None = None
+    owners: Sequence[str] | None = None
+    housing_types: Sequence[str] | None = None
+    target_groups: Sequence[str] | None = None
+    completion_from: date | None = None
+    completion_to: date | None = None
+    search: str | None = None
+
+
+def projects(criteria: ProjectCriteria) -> Listing[Project]:
+    statement = sa.select(Project)
+    if criteria.jurisdictions is not None:
+        statement = statement.where(
+            sa.or_(
+                in_area(Project.municipality_id, criteria.jurisdictions, criteria.include_members),
+                in_area(Project.district_id, criteria.jurisdictions, criteria.include_members),
+            )
+        )
+    if criteria.phases:
+        statement = statement.where(Project.phase.in_(criteria.phases))
+    if criteria.owners is not None:
+        owners = sa.select(Organisation.id).where(Organisation.code.in_(criteria.owners))
+        statement = statement.where(Project.owner_id.in_(owners))
+    if criteria.housing_types is not None:
+        units = sa.select(ProjectUnits.project_id).where(
+            ProjectUnits.housing_type_id.in_(with_descendants(HousingType, criteria.housing_types))
+        )
+        statement = statement.where(Project.id.in_(units))
+    if criteria.target_groups is not None:
+        units = sa.select(ProjectUnits.project_id).where(
+            ProjectUnits.target_group_id.in_(with_descendants(TargetGroup, criteria.target_groups))
+        )
+        statement = statement.where(Project.id.in_(units))
+    if criteria.completion_from is not None:
+        statement = statement.where(Project.expected_completion >= criteria.completion_from)
+    if criteria.completion_to is not None:
+        statement = statement.where(Project.expected_completion <= criteria.completion_to)
+    if criteria.search:
+        statement = statement.where(
+            text_search([Project.name, Project.external_key, Project.location], criteria.search)
+        )
+    return Listing(statement, (SortKey(Project.name), SortKey(Project.id)), "projects")
+
+
+def projects_of_municipalities(
+    session: Session, municipality_ids: Iterable[int]
+) -> dict[int, list[Project]]:
+    return grouped_by(
+        session, Project, Project.municipality_id, municipality_ids, order_by=[Project.name]
+    )
+
+
+def projects_of_owners(
+    session: Session, organisation_ids: Iterable[int]
+) -> dict[int, list[Project]]:
+    return grouped_by(session, Project, Project.owner_id, organisation_ids, order_by=[Project.name])
+
+
+def units_of_projects(
+    session: Session, project_ids: Iterable[int]
+) -> dict[int, list[ProjectUnits]]:
+    return grouped_by(session, ProjectUnits, ProjectUnits.project_id, project_ids)
+
+
+def phase_changes_of_projects(
+    session: Session, project_ids: Iterable[int]
+) -> dict[int, list[ProjectPhaseChange]]:
+    return grouped_by(
+        session,
+        ProjectPhaseChange,
+        ProjectPhaseChange.project_id,
+        project_ids,
+        order_by=[ProjectPhaseChange.changed_on, ProjectPhaseChange.recorded_at],
+    )

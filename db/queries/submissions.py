@@ -1,0 +1,74 @@
+"""Submissions (batches of figures) and their row-level errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import Organisation, Submission, SubmissionError
+from db.models.enums import SubmissionChannel, SubmissionStatus
+from db.queries.listing import Listing, SortKey
+from db.queries.lookups import grouped_by
+
+
+@dataclass(frozen=True)
+class SubmissionCriteria:
+    organisations: Sequence[str] | None = None
+    statuses: Sequence[SubmissionStatus] | None = None
+    channels: Sequence[SubmissionChannel] | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    dry_run: bool | None = None
+    with_errors: bool | None = None
+
+
+def submissions(criteria: SubmissionCriteria) -> Listing[Submission]:
+    statement = sa.select(Submission)
+    if criteria.organisations is not None:
+        organisations = sa.select(Organisation.id).where(
+            Organisation.code.in_(criteria.organisations)
+        )
+        statement = statement.where(Submission.organisation_id.in_(organisations))
+    if criteria.statuses:
+        statement = statement.where(Submission.status.in_(criteria.statuses))
+    if criteria.channels:
+        statement = statement.where(Submission.channel.in_(criteria.channels))
+    if criteria.received_from is not None:
+        statement = statement.where(Submission.received_at >= criteria.received_from)
+    if criteria.received_to is not None:
+        statement = statement.where(Submission.received_at <= criteria.received_to)
+    if criteria.dry_run is not None:
+        statement = statement.where(Submission.dry_run.is_(criteria.dry_run))
+    if criteria.with_errors is not None:
+        statement = statement.where(
+            Submission.error_count > 0 if criteria.with_errors else Submission.error_count == 0
+        )
+    return Listing(statement, (SortKey(Submission.id, descending=True),), "submissions")
+
+
+def errors_of_submissions(
+    session: Session, submission_ids: Iterable[int]
+) -> dict[int, list[SubmissionError]]:
+    return grouped_by(
+        session,
+        SubmissionError,
+        SubmissionError.submission_id,
+        submission_ids,
+        order_by=[SubmissionError.row_number],
+    )
+
+
+def submissions_of_organisations(
+    session: Session, organisation_ids: Iterable[int]
+) -> dict[int, list[Submission]]:
+    return grouped_by(
+        session,
+        Submission,
+        Submission.organisation_id,
+        organisation_ids,
+        order_by=[Submission.id.desc()],
+    )

@@ -1,0 +1,129 @@
+"""Targets and the distribution rules (commitment keys) that derive them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import DistributionRule, DistributionShare, PolicyDocument, Target
+from db.models.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
+from db.queries.cells import CellCriteria, cell_conditions
+from db.queries.geography import in_area
+from db.queries.listing import Listing, SortKey
+from db.queries.lookups import grouped_by, text_search
+
+
+@dataclass(frozen=True)
+class TargetCriteria:
+    cell: CellCriteria = field(default_factory=CellCriteria)
+    kinds: Sequence[TargetKind] | None = None
+    statuses: Sequence[DocumentStatus] | None = None
+    recurrences: Sequence[Recurrence] | None = None
+    deadline_year_from: int | None = None
+    deadline_year_to: int | None = None
+    documents: Sequence[str] | None = None
+    distribution_rules: Sequence[str] | None = None
+    flagged: bool | None = None
+    search: str | None = None
+
+
+def target_conditions(criteria: TargetCriteria) -> list[sa.ColumnElement[bool]]:
+    conditions = cell_conditions(
+        criteria.cell,
+        indicator=Target.indicator_id,
+        jurisdiction=Target.jurisdiction_id,
+        target_group=Target.target_group_id,
+        housing_type=Target.housing_type_id,
+        price_segment=Target.price_segment,
+    )
+    if criteria.kinds:
+        conditions.append(Target.kind.in_(criteria.kinds))
+    if criteria.statuses:
+        conditions.append(Target.status.in_(criteria.statuses))
+    if criteria.recurrences:
+        conditions.append(Target.recurrence.in_(criteria.recurrences))
+    if criteria.deadline_year_from is not None:
+        conditions.append(Target.deadline_year >= criteria.deadline_year_from)
+    if criteria.deadline_year_to is not None:
+        conditions.append(Target.deadline_year <= criteria.deadline_year_to)
+    if criteria.documents is not None:
+        in_documents = sa.select(PolicyDocument.id).where(
+            PolicyDocument.code.in_(criteria.documents)
+        )
+        conditions.append(Target.document_id.in_(in_documents))
+    if criteria.distribution_rules is not None:
+        rules = sa.select(DistributionRule.id).where(
+            DistributionRule.code.in_(criteria.distribution_rules)
+        )
+        conditions.append(Target.distribution_rule_id.in_(rules))
+    if criteria.flagged is not None:
+        conditions.append(Target.flag.is_not(None) if criteria.flagged else Target.flag.is_(None))
+    if criteria.search:
+        conditions.append(text_search([Target.code, Target.notes], criteria.search))
+    return conditions
+
+
+def targets(criteria: TargetCriteria) -> Listing[Target]:
+    statement = sa.select(Target).where(*target_conditions(criteria))
+    return Listing(statement, (SortKey(Target.code), SortKey(Target.id)), "targets")
+
+
+def targets_of_jurisdictions(
+    session: Session, jurisdiction_ids: Iterable[int]
+) -> dict[int, list[Target]]:
+    return grouped_by(
+        session, Target, Target.jurisdiction_id, jurisdiction_ids, order_by=[Target.code]
+    )
+
+
+def targets_of_documents(session: Session, document_ids: Iterable[int]) -> dict[int, list[Target]]:
+    return grouped_by(session, Target, Target.document_id, document_ids, order_by=[Target.code])
+
+
+def targets_of_rules(session: Session, rule_ids: Iterable[int]) -> dict[int, list[Target]]:
+    return grouped_by(
+        session, Target, Target.distribution_rule_id, rule_ids, order_by=[Target.code]
+    )
+
+
+@dataclass(frozen=True)
+class DistributionRuleCriteria:
+    codes: Sequence[str] | None = None
+    regions: Sequence[str] | None = None
+    methods: Sequence[DistributionMethod] | None = None
+    cell: CellCriteria = field(default_factory=CellCriteria)
+    search: str | None = None
+
+
+def distribution_rules(criteria: DistributionRuleCriteria) -> Listing[DistributionRule]:
+    statement = sa.select(DistributionRule).where(
+        *cell_conditions(
+            criteria.cell,
+            indicator=DistributionRule.indicator_id,
+            jurisdiction=DistributionRule.region_id,
+            target_group=DistributionRule.target_group_id,
+            housing_type=DistributionRule.housing_type_id,
+            price_segment=DistributionRule.price_segment,
+        )
+    )
+    if criteria.codes is not None:
+        statement = statement.where(DistributionRule.code.in_(criteria.codes))
+    if criteria.regions is not None:
+        statement = statement.where(in_area(DistributionRule.region_id, criteria.regions, False))
+    if criteria.methods:
+        statement = statement.where(DistributionRule.method.in_(criteria.methods))
+    if criteria.search:
+        statement = statement.where(
+            text_search([DistributionRule.name, DistributionRule.code], criteria.search)
+        )
+    order = (SortKey(DistributionRule.code), SortKey(DistributionRule.id))
+    return Listing(statement, order, "distributionRules")
+
+
+def shares_of_rules(
+    session: Session, rule_ids: Iterable[int]
+) -> dict[int, list[DistributionShare]]:
+    return grouped_by(session, DistributionShare, DistributionShare.rule_id, rule_ids)

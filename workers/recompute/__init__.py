@@ -1,0 +1,1 @@
+"""Keeping stored progress fresh: the database side of the progress engine."""

@@ -1,0 +1,90 @@
+"""From engine results to snapshot rows, and the fingerprint of what a result was computed from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from workers.progress.model import (
+    EngineConfig,
+    ObservationPoint,
+    PipelineItem,
+    ProgressResult,
+    TargetSpec,
+)
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def inputs_hash(
+    spec: TargetSpec | None,
+    observations: Iterable[ObservationPoint] | dict[str, list[ObservationPoint]],
+    pipeline: Sequence[PipelineItem],
+    config: EngineConfig,
+    today: date,
+    extra: Any = None,
+) -> str:
+    """SHA-256 over everything a result depends on (today included: expected-by-now moves)."""
+    material = [
+        _plain(spec),
+        _plain(observations),
+        _plain(pipeline),
+        _plain(config),
+        today.isoformat(),
+        _plain(extra),
+    ]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def snapshot_values(result: ProgressResult) -> dict[str, Any]:
+    """The columns of a progress snapshot for ``result`` (percent of target as a percentage)."""
+    return {
+        "realised": result.realised,
+        "percent_of_target": result.percent,
+        "expected_by_now": result.expected_by_now,
+        "gap": result.gap_to_target,
+        "status": result.status,
+        "forecast_trend": result.forecast_trend,
+        "forecast_pipeline": result.forecast_pipeline,
+        "flags": list(result.flags),
+        "details": {
+            "target_value": _plain(result.target_value),
+            "gap_to_expected": _plain(result.gap_to_expected),
+            "window": [result.window_start.isoformat(), result.window_end.isoformat()],
+            "elapsed_fraction": _plain(result.elapsed_fraction),
+            "covered_through": _plain(result.covered_through),
+            "numerator": _plain(result.numerator),
+            "denominator": _plain(result.denominator),
+            "carried_in": _plain(result.carried_in),
+            "method": result.method,
+            "counted": [_plain(figure) for figure in result.counted],
+        },
+    }
+
+
+def data_as_of(observations: Iterable[ObservationPoint]) -> datetime | None:
+    moments = [o.recorded_at for o in observations if o.recorded_at is not None]
+    return max(moments) if moments else None

@@ -1,0 +1,210 @@
+"""Recomputing the stored progress of targets.
+
+Every target gets a headline snapshot (basis ``own``) and, when yearly, one per judged year. A
+region's target is also measured on the sum of its members' figures (basis ``members_sum``).
+Snapshots whose inputs did not change are left as they are; a row lock on the target keeps two
+recomputes of it from interleaving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from db.base import utcnow
+from db.models import Indicator, Jurisdiction, ProgressSnapshot, RegionMembership, Target
+from db.models.enums import JurisdictionKind, ProgressBasis, ProgressStatus
+from workers.progress.engine import compute_progress
+from workers.progress.inputs import UnjudgeableTarget, region_inputs, target_inputs
+from workers.progress.model import EngineConfig, ProgressResult
+from workers.progress.rollup import compute_region_progress
+from workers.recompute.snapshots import data_as_of, inputs_hash, snapshot_values
+
+
+@dataclass
+class RecomputeReport:
+    targets: int = 0
+    written: int = 0
+    unchanged: int = 0
+    changed_jurisdictions: set[str] = field(default_factory=set)
+
+
+def recompute_targets(
+    session: Session,
+    target_ids: Iterable[int],
+    config: EngineConfig,
+    today: date,
+    report: RecomputeReport | None = None,
+) -> RecomputeReport:
+    report = report or RecomputeReport()
+    for target_id in sorted(set(target_ids)):
+        recompute_target(session, target_id, config, today, report)
+    return report
+
+
+def recompute_target(
+    session: Session, target_id: int, config: EngineConfig, today: date, report: RecomputeReport
+) -> None:
+    target = session.exec(select(Target).where(Target.id == target_id).with_for_update()).first()
+    if target is None:
+        return
+    report.targets += 1
+    jurisdiction = session.get(Jurisdiction, target.jurisdiction_id)
+    assert jurisdiction is not None
+    results = _own(session, target, config, today)
+    if jurisdiction.kind is JurisdictionKind.REGION:
+        results.update(_members_sum(session, target, config, today))
+    existing = {
+        (s.basis, s.period): s
+        for s in session.exec(
+            select(ProgressSnapshot).where(ProgressSnapshot.target_id == target_id)
+        )
+    }
+    for (basis, period), (values, fingerprint, as_of) in results.items():
+        snapshot = existing.pop((basis, period), None)
+        if snapshot is not None and snapshot.inputs_hash == fingerprint:
+            report.unchanged += 1
+            continue
+        if snapshot is None:
+            snapshot = ProgressSnapshot(
+                target_id=target_id,
+                jurisdiction_id=target.jurisdiction_id,
+                basis=basis,
+                period=period,
+                status=values["status"],
+                inputs_hash=fingerprint,
+            )
+            session.add(snapshot)
+        for name, value in values.items():
+            setattr(snapshot, name, value)
+        snapshot.inputs_hash = fingerprint
+        snapshot.computed_at = utcnow()
+        snapshot.data_as_of = as_of
+        report.written += 1
+        report.changed_jurisdictions.add(jurisdiction.code)
+    for stale in existing.values():  # e.g. a year no longer judged
+        session.delete(stale)
+
+
+Computed = dict[tuple[ProgressBasis, str], tuple[dict[str, Any], str, datetime | None]]
+
+
+def _own(session: Session, target: Target, config: EngineConfig, today: date) -> Computed:
+    try:
+        spec, observations, pipeline = target_inputs(session, target.id)  # type: ignore[arg-type]
+    except UnjudgeableTarget as reason:
+        return {
+            (ProgressBasis.OWN, ""): (
+                _unjudgeable(str(reason)),
+                inputs_hash(None, [], [], config, today, str(reason)),
+                None,
+            )
+        }
+    result = compute_progress(spec, observations, pipeline, config, today)
+    fingerprint = inputs_hash(spec, observations, pipeline, config, today)
+    return _with_years(ProgressBasis.OWN, result, fingerprint, data_as_of(observations))
+
+
+def _members_sum(session: Session, target: Target, config: EngineConfig, today: date) -> Computed:
+    try:
+        inputs = region_inputs(session, target.id)  # type: ignore[arg-type]
+    except UnjudgeableTarget:
+        return {}
+    if not inputs.memberships:
+        return {}
+    result = compute_region_progress(
+        inputs.target,
+        inputs.member_observations,
+        inputs.memberships,
+        inputs.pipeline,
+        config,
+        today,
+    )
+    fingerprint = inputs_hash(
+        inputs.target,
+        inputs.member_observations,
+        inputs.pipeline,
+        config,
+        today,
+        inputs.memberships,
+    )
+    everything = [o for member in inputs.member_observations.values() for o in member]
+    return _with_years(ProgressBasis.MEMBERS_SUM, result, fingerprint, data_as_of(everything))
+
+
+def _with_years(
+    basis: ProgressBasis, result: ProgressResult, fingerprint: str, as_of: datetime | None
+) -> Computed:
+    computed: Computed = {(basis, ""): (snapshot_values(result), fingerprint, as_of)}
+    for year in result.years:
+        computed[(basis, str(year.window_start.year))] = (snapshot_values(year), fingerprint, as_of)
+    return computed
+
+
+def _unjudgeable(reason: str) -> dict[str, Any]:
+    return {
+        "realised": None,
+        "percent_of_target": None,
+        "expected_by_now": None,
+        "gap": None,
+        "status": ProgressStatus.NO_DATA,
+        "forecast_trend": None,
+        "forecast_pipeline": None,
+        "flags": [f"unjudgeable: {reason}"],
+        "details": {"reason": reason},
+    }
+
+
+def all_target_ids(session: Session) -> list[int]:
+    return list(session.exec(select(Target.id).order_by(Target.id)))  # type: ignore[arg-type]
+
+
+def containing_regions(session: Session, jurisdiction_ids: set[int]) -> set[int]:
+    """The jurisdictions and every region they belong to, directly or through other regions."""
+    found = set(jurisdiction_ids)
+    frontier = set(jurisdiction_ids)
+    while frontier:
+        parents = (
+            set(
+                session.exec(
+                    select(RegionMembership.region_id).where(
+                        RegionMembership.member_id.in_(frontier)
+                    )
+                )  # type: ignore[attr-defined]
+            )
+            - found
+        )
+        found |= parents
+        frontier = parents
+    return found
+
+
+def targets_affected_by(session: Session, cells: Iterable[tuple[int, int]]) -> list[int]:
+    """Targets whose figures include a changed (indicator, jurisdiction) cell: the cell's own
+    targets, its regions' targets, and ratio targets built on the indicator."""
+    cells = list(cells)
+    if not cells:
+        return []
+    indicator_ids = {indicator for indicator, _ in cells}
+    ratios = session.exec(
+        select(Indicator.id).where(
+            sa.or_(
+                Indicator.numerator_id.in_(indicator_ids),
+                Indicator.denominator_id.in_(indicator_ids),
+            )  # type: ignore[union-attr]
+        )
+    )
+    indicator_ids |= set(ratios)
+    places = containing_regions(session, {jurisdiction for _, jurisdiction in cells})
+    return list(
+        session.exec(
+            select(Target.id).where(
+                Target.indicator_id.in_(indicator_ids), Target.jurisdiction_id.in_(places)
+            )  # type: ignore[attr-defined,union-attr]
+        )
+    )
