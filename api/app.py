@@ -9,11 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
+from api.middleware import AuthenticationMiddleware
 from api.settings import Settings, get_settings
 from api.submissions import download_template, upload_submission
 from db.engine import get_engine
@@ -87,5 +89,6 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
+        middleware=[Middleware(AuthenticationMiddleware)],
         lifespan=lifespan,
     )

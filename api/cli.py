@@ -20,6 +20,15 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 
+def _add_subcommands() -> None:
+    from api.cli_tokens import app as tokens
+
+    app.add_typer(tokens, name="token")
+
+
+_add_subcommands()
+
+
 def _configure_logging() -> None:
     logging.basicConfig(
         level=get_settings().log_level.upper(),
@@ -255,11 +264,32 @@ def serve(
 
     _configure_logging()
     settings = get_settings()
+    _hint_first_admin_token()
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
+    )
+
+
+def _hint_first_admin_token() -> None:
+    """Tell the operator how to get in, as long as nobody holds an admin token."""
+    from sqlmodel import select
+
+    from db.engine import session_scope
+    from db.models import ApiToken, Organisation
+    from db.models.enums import OrganisationKind, Role
+
+    with session_scope() as session:
+        if session.exec(select(ApiToken.id).where(ApiToken.role == Role.ADMIN)).first() is not None:
+            return
+        example = session.exec(
+            select(Organisation.code).where(Organisation.kind == OrganisationKind.REGIONAL_BODY)
+        ).first()
+    console.print(
+        "[yellow]No admin token yet. Create one (it is shown once):[/yellow]\n"
+        f"  woonzorg token create --organisation {example or '<organisation code>'} --role admin"
     )
 
 

@@ -34,14 +34,29 @@ class Settings(BaseSettings):
         default=300, description="A sent job not finished after this long is sent again"
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection")
-    graphql_max_depth: int = Field(default=12, description="Deepest nesting a GraphQL query may have")
-    graphql_max_aliases: int = Field(default=30, description="Most aliases in one GraphQL operation")
+    graphql_max_depth: int = Field(
+        default=12, description="Deepest nesting a GraphQL query may have"
+    )
+    graphql_max_aliases: int = Field(
+        default=30, description="Most aliases in one GraphQL operation"
+    )
     graphql_max_tokens: int = Field(default=3000, description="Most tokens in one GraphQL document")
     graphql_max_cost: int = Field(
         default=20000,
         description="Highest query cost: page sizes × nested cost summed over the lists queried",
     )
     log_level: str = Field(default="INFO", description="Python logging level")
+    secret_key: str | None = Field(
+        default=None,
+        description="Key for hashing API tokens and signing; unset in embedded mode, a random key "
+        "is kept in WOONZORG_DATA_DIR/secret_key (production must set it)",
+    )
+    public_read: bool = Field(
+        default=False, description="Let requests without a token read published progress"
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, description="Mutations and uploads per token per minute"
+    )
     progress_on_track: float = Field(
         default=0.95, description="Share of the expected-by-now value that counts as on track"
     )

@@ -1,7 +1,8 @@
 """HTTP routes for scripts: upload a file as a submission, download a reporting template.
 
-Until access control lands, the submitting organisation is named in the request (form field or
-query parameter ``organisation``).
+The organisation is the token's: a partner submits for its own organisation; an admin names the
+organisation (form field or query parameter ``organisation``). Uploads count against the token's
+rate limit.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from api.auth import Principal
+from api.rate_limit import rate_limiter
 from db.engine import session_scope
 from db.models import Organisation
-from db.models.enums import SubmissionChannel
+from db.models.enums import Role, SubmissionChannel
 from ingest.periods import Period, PeriodError
 from ingest.submissions.intake import IdempotencyConflict, IntakeRequest
 from ingest.submissions.template import expected_cells
@@ -33,6 +36,28 @@ def problem(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
+def _acting_organisation(
+    request: Request, principal: Principal | None, named: str, *, readers: tuple[Role, ...] = ()
+) -> tuple[str | None, Response | None]:
+    """The organisation the request acts for, or the response that refuses it."""
+    if principal is None:
+        return None, problem(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
+    if principal.role is Role.ADMIN or principal.role in readers:
+        code = named or principal.organisation_code
+        return code, None
+    if principal.role is not Role.PARTNER:
+        return None, problem(403, "forbidden", f"a {principal.role.value} token cannot do this")
+    if named and named != principal.organisation_code:
+        return None, problem(
+            403, "forbidden", f"this token acts for '{principal.organisation_code}' only"
+        )
+    return principal.organisation_code, None
+
+
+def _principal(request: Request) -> Principal | None:
+    return getattr(request.state, "principal", None)
+
+
 def _truthy(value: object) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "ja"}
 
@@ -42,6 +67,21 @@ async def upload_submission(request: Request) -> Response:
     ``idempotency_key``, ``correction_reason``): 202 with the submission id, at once."""
     from workers.intake import submit_file
 
+    principal = _principal(request)
+    if principal is not None:
+        decision = rate_limiter().hit(f"token:{principal.token_prefix}")
+        if not decision.allowed:
+            return JSONResponse(
+                {
+                    "error": {
+                        "code": "rate_limited",
+                        "message": f"more than {decision.limit} writes a minute; "
+                        f"try again in {decision.retry_after} s",
+                    }
+                },
+                status_code=429,
+                headers={"Retry-After": str(decision.retry_after)},
+            )
     form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -49,7 +89,10 @@ async def upload_submission(request: Request) -> Response:
     suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
     if suffix not in CHANNELS:
         return problem(415, "unsupported_format", f"'{upload.filename}': send a .csv or .xlsx file")
-    code = str(form.get("organisation") or request.query_params.get("organisation") or "")
+    named = str(form.get("organisation") or request.query_params.get("organisation") or "")
+    code, refusal = _acting_organisation(request, principal, named)
+    if refusal is not None:
+        return refusal
     with session_scope() as session:
         organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
         if organisation is None:
@@ -78,7 +121,14 @@ async def upload_submission(request: Request) -> Response:
 
 async def download_template(request: Request) -> Response:
     """``GET /submissions/template?organisation=CODE&format=csv|xlsx&period=2025``."""
-    code = request.query_params.get("organisation", "")
+    code, refusal = _acting_organisation(
+        request,
+        _principal(request),
+        request.query_params.get("organisation", ""),
+        readers=(Role.TASKFORCE,),
+    )
+    if refusal is not None:
+        return refusal
     kind = request.query_params.get("format", "csv")
     if kind not in ("csv", "xlsx"):
         return problem(400, "unsupported_format", "format is csv or xlsx")

@@ -131,6 +131,15 @@ class Factory:
             kw["owner_id"] = self.organisation().id
         return _save(self.session, Project(**kw))
 
+    def token(self, organisation_code: str, role: str = "partner", **kw: Any) -> str:
+        """A fresh API token (committed, so the app's own sessions see it)."""
+        from api.tokens import issue_token
+        from db.models.enums import Role
+
+        issued = issue_token(self.session, organisation_code, Role(role), name=f"test {role}", **kw)
+        self.session.commit()
+        return issued.token
+
     def submission(self, **kw: Any) -> Submission:
         n = next(_serial)
         kw.setdefault("channel", SubmissionChannel.API)

@@ -32,10 +32,9 @@ def test_a_file_upload_answers_at_once_and_is_processed_by_the_worker(
     client: TestClient, session: Session, make: Factory, broker, worker
 ) -> None:
     reporting_world(session, make)
+    client.headers["Authorization"] = f"Bearer {make.token('cbs')}"
     response = client.post(
-        "/submissions",
-        data={"organisation": "cbs"},
-        files={"file": ("telling.csv", CSV.encode(), "text/csv")},
+        "/submissions", files={"file": ("telling.csv", CSV.encode(), "text/csv")}
     )
     assert response.status_code == 202
     submission_id = response.json()["id"]
@@ -43,11 +42,7 @@ def test_a_file_upload_answers_at_once_and_is_processed_by_the_worker(
     assert status(session, submission_id) == "applied"
     assert observations(session) == [("2024", "41", 1, True)]
     # the same file again: the same submission, 200 instead of 202
-    again = client.post(
-        "/submissions",
-        data={"organisation": "cbs"},
-        files={"file": ("telling.csv", CSV.encode(), "text/csv")},
-    )
+    again = client.post("/submissions", files={"file": ("telling.csv", CSV.encode(), "text/csv")})
     assert (again.status_code, again.json()["id"], again.json()["created"]) == (
         200,
         submission_id,
@@ -58,7 +53,7 @@ def test_a_file_upload_answers_at_once_and_is_processed_by_the_worker(
 @pytest.mark.parametrize(
     ("data", "files", "status_code", "code"),
     [
-        ({"organisation": "cbs"}, None, 400, "missing_file"),
+        ({}, None, 400, "missing_file"),
         (
             {"organisation": "nobody"},
             {"file": ("a.csv", b"x", "text/csv")},
@@ -66,7 +61,7 @@ def test_a_file_upload_answers_at_once_and_is_processed_by_the_worker(
             "unknown_organisation",
         ),
         (
-            {"organisation": "cbs"},
+            {},
             {"file": ("a.pdf", b"x", "application/pdf")},
             415,
             "unsupported_format",
@@ -77,7 +72,8 @@ def test_bad_uploads_are_refused_with_a_reason(
     client: TestClient, session: Session, make: Factory, data, files, status_code, code
 ) -> None:  # type: ignore[no-untyped-def]
     reporting_world(session, make)
-    response = client.post("/submissions", data=data, files=files)
+    admin = {"Authorization": f"Bearer {make.token('cbs', 'admin')}"}
+    response = client.post("/submissions", headers=admin, data=data, files=files)
     assert response.status_code == status_code
     assert response.json()["error"]["code"] == code
 
@@ -86,6 +82,7 @@ def test_the_template_lists_the_cells_of_the_organisations_scope(
     client: TestClient, session: Session, make: Factory
 ) -> None:
     reporting_world(session, make)
+    client.headers["Authorization"] = f"Bearer {make.token('portaal')}"
     csv_response = client.get(
         "/submissions/template", params={"organisation": "portaal", "period": "2025"}
     )

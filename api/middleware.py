@@ -1,0 +1,33 @@
+"""ASGI middleware: resolve the bearer token of every HTTP request into ``request.state``."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.auth import AuthenticationError, authenticate
+
+
+class AuthenticationMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            authorization = Headers(scope=scope).get("authorization")
+            try:
+                principal = (
+                    await run_in_threadpool(authenticate, authorization) if authorization else None
+                )
+            except AuthenticationError as error:
+                response = JSONResponse(
+                    {"error": {"code": "unauthenticated", "message": str(error)}},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="woonzorgmonitor"'},
+                )
+                await response(scope, receive, send)
+                return
+            scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
