@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
@@ -13,37 +12,32 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
 
 from api.middleware import AuthenticationMiddleware
 from api.settings import Settings, get_settings
 from api.submissions import download_template, upload_submission
 from db.engine import get_engine
 from db.migrate import at_head
-from schema.context import Context
+from schema.http import GraphQLView
 from schema.root import schema
 
 log = logging.getLogger(__name__)
-
-
-class GraphQLApp(GraphQL[Context, None]):
-    async def get_context(self, request: Any, response: Any = None) -> Context:
-        return Context()
 
 
 async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(_: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     from workers.broker import broker_reachable
 
+    engine: sa.Engine = request.app.state.engine
     checks: dict[str, bool] = {}
     try:
-        with get_engine().connect() as conn:
+        with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         checks["database"] = True
-        checks["migrations_at_head"] = at_head(get_engine())
+        checks["migrations_at_head"] = at_head(engine)
     except Exception:
         log.exception("readiness: database check failed")
         checks["database"] = False
@@ -53,11 +47,16 @@ async def readyz(_: Request) -> JSONResponse:
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
 
-def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_jobs: bool | None = None,
+    engine: sa.Engine | None = None,
+) -> Starlette:
     """The app; ``run_jobs`` starts the in-process worker and scheduler (default: embedded mode).
 
     dramatiq supports one worker per process, so a process that already runs one (the test suite)
-    passes ``run_jobs=False``.
+    passes ``run_jobs=False``. ``engine`` (default: the configured database) serves the API.
     """
     settings = settings or get_settings()
     run_jobs = settings.embedded_broker if run_jobs is None else run_jobs
@@ -79,8 +78,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
             scheduler.shutdown(wait=False)
             worker.stop()
 
-    graphql = GraphQLApp(schema)
-    return Starlette(
+    graphql = GraphQLView(schema)
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
@@ -92,3 +91,5 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
         middleware=[Middleware(AuthenticationMiddleware)],
         lifespan=lifespan,
     )
+    app.state.engine = engine or get_engine()
+    return app

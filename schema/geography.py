@@ -1,56 +1,279 @@
-"""GraphQL types and queries for jurisdictions."""
+"""Jurisdictions (country … district), regions and their dated memberships."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlmodel import select
+from strawberry import relay
 
 from db.models import Jurisdiction as JurisdictionRow
-from db.models.enums import JurisdictionKind as JurisdictionKindValue
-from db.models.enums import RegionType as RegionTypeValue
-from schema.context import Info
-
-JurisdictionKind = strawberry.enum(
-    JurisdictionKindValue, description="Level of government or area a jurisdiction is."
+from db.models import RegionMembership as RegionMembershipRow
+from db.models.enums import JurisdictionKind as KindValue
+from db.queries import geography, observations, organisations, policy, progress, projects, targets
+from schema.connections import (
+    DEFAULT_PAGE_SIZE,
+    FILTER_DESCRIPTION,
+    After,
+    Connection,
+    First,
+    paginate,
 )
-RegionType = strawberry.enum(RegionTypeValue, description="What kind of cooperation a region is.")
+from schema.context import Info
+from schema.enums import JurisdictionKind, RegionType
+from schema.nodes import RowNode, load_one
+
+if TYPE_CHECKING:
+    from schema.observations import Observation
+    from schema.organisations import Organisation
+    from schema.policy import Measure, PolicyDocument
+    from schema.progress import ProgressSnapshot
+    from schema.projects import Project
+    from schema.targets import Target
+
+VALID_ON = "Only memberships valid on this day; default: today."
 
 
-@strawberry.type(description="A country, province, region, municipality or district.")
-class Jurisdiction:
+@strawberry.type(description="A country, province, region, municipality (CBS code) or district.")
+class Jurisdiction(RowNode):
+    model = JurisdictionRow
+    row: strawberry.Private[Any]
+    id: relay.NodeID[int]
     code: str = strawberry.field(description="CBS code (GM0518) or the region's own code.")
     name: str = strawberry.field(description="Official name.")
     kind: JurisdictionKind = strawberry.field(description="Level of the jurisdiction.")
     region_type: RegionType | None = strawberry.field(description="Type of region, for regions.")
     valid_from: date | None = strawberry.field(description="First day it exists, if known.")
-    valid_to: date | None = strawberry.field(description="Last day it exists (e.g. a merger).")
+    valid_to: date | None = strawberry.field(
+        description="Last day it exists (e.g. before a merger)."
+    )
+    notes: str | None = strawberry.field(description="Remarks, e.g. on a merger.")
+
+    @strawberry.field(description="The municipality a district lies in.")
+    async def parent(self, info: Info) -> Jurisdiction | None:
+        return await load_one(info, Jurisdiction, self.row.parent_id)
+
+    @strawberry.field(description="The jurisdiction that took over after a merger (herindeling).")
+    async def successor(self, info: Info) -> Jurisdiction | None:
+        return await load_one(info, Jurisdiction, self.row.successor_id)
+
+    @strawberry.field(description="Districts (stadsdelen, wijken) of a municipality.")
+    async def districts(self, info: Info) -> list[Jurisdiction]:
+        rows = await info.context.loaders.grouped(geography.districts_of).load(self.id)
+        return Jurisdiction.from_rows(rows)
+
+    @strawberry.field(description="A region's members. " + VALID_ON)
+    async def members(
+        self,
+        info: Info,
+        valid_on: Annotated[date | None, strawberry.argument(description=VALID_ON)] = None,
+    ) -> list[Jurisdiction]:
+        memberships = await self._memberships(info, valid_on or date.today())
+        rows = await info.context.loaders.row(JurisdictionRow).load_many(
+            [m.member_id for m in memberships]
+        )
+        return sorted(Jurisdiction.from_rows(r for r in rows if r), key=lambda j: j.code)
+
+    @strawberry.field(description="A region's memberships with their validity, past ones included.")
+    async def memberships(self, info: Info) -> list[RegionMembership]:
+        return RegionMembership.from_rows(await self._memberships(info, None))
+
+    @strawberry.field(description="The regions this jurisdiction belongs to. " + VALID_ON)
+    async def regions(
+        self,
+        info: Info,
+        valid_on: Annotated[date | None, strawberry.argument(description=VALID_ON)] = None,
+    ) -> list[Jurisdiction]:
+        loader = info.context.loaders.grouped(
+            geography.memberships_of_members, valid_on or date.today()
+        )
+        memberships = await loader.load(self.id)
+        rows = await info.context.loaders.row(JurisdictionRow).load_many(
+            [m.region_id for m in memberships]
+        )
+        return sorted(Jurisdiction.from_rows(r for r in rows if r), key=lambda j: j.code)
+
+    @strawberry.field(
+        description="Its memberships of regions with their validity, past ones included."
+    )
+    async def region_memberships(self, info: Info) -> list[RegionMembership]:
+        loader = info.context.loaders.grouped(geography.memberships_of_members, None)
+        return RegionMembership.from_rows(await loader.load(self.id))
+
+    @strawberry.field(description="Policy documents that cover this jurisdiction.")
+    async def documents(
+        self, info: Info
+    ) -> list[Annotated[PolicyDocument, strawberry.lazy("schema.policy")]]:
+        from schema.policy import PolicyDocument
+
+        rows = await info.context.loaders.grouped(policy.documents_of_jurisdictions).load(self.id)
+        return PolicyDocument.from_rows(rows)
+
+    @strawberry.field(description="Measures of the policy documents that cover this jurisdiction.")
+    async def measures(
+        self, info: Info
+    ) -> list[Annotated[Measure, strawberry.lazy("schema.policy")]]:
+        from schema.policy import Measure
+
+        documents = await info.context.loaders.grouped(policy.documents_of_jurisdictions).load(
+            self.id
+        )
+        loader = info.context.loaders.grouped(policy.measures_of_documents)
+        groups = await loader.load_many([d.id for d in documents])
+        return [Measure.from_row(row) for group in groups for row in group]
+
+    @strawberry.field(description="Targets set for this jurisdiction itself (not its members').")
+    async def targets(
+        self, info: Info
+    ) -> list[Annotated[Target, strawberry.lazy("schema.targets")]]:
+        from schema.targets import Target
+
+        rows = await info.context.loaders.grouped(targets.targets_of_jurisdictions).load(self.id)
+        return Target.from_rows(rows)
+
+    @strawberry.field(description="Housing projects in this municipality.")
+    async def projects(
+        self, info: Info
+    ) -> list[Annotated[Project, strawberry.lazy("schema.projects")]]:
+        from schema.projects import Project
+
+        rows = await info.context.loaders.grouped(projects.projects_of_municipalities).load(self.id)
+        return Project.from_rows(rows)
+
+    @strawberry.field(
+        description="Its realisation counts: the versions in force now, or known at `asOf`; oldest period first."
+    )
+    async def observations(
+        self,
+        info: Info,
+        as_of: Annotated[
+            datetime | None, strawberry.argument(description="A moment in the past.")
+        ] = None,
+    ) -> list[Annotated[Observation, strawberry.lazy("schema.observations")]]:
+        from schema.observations import Observation
+
+        loader = info.context.loaders.grouped(observations.observations_of_jurisdictions, as_of)
+        return Observation.from_rows(await loader.load(self.id))
+
+    @strawberry.field(description="Stored progress of the targets of this jurisdiction.")
+    async def progress(
+        self, info: Info
+    ) -> list[Annotated[ProgressSnapshot, strawberry.lazy("schema.progress")]]:
+        from schema.progress import ProgressSnapshot
+
+        rows = await info.context.loaders.grouped(progress.snapshots_of_jurisdictions).load(self.id)
+        return ProgressSnapshot.from_rows(rows)
+
+    @strawberry.field(description="Organisations based in this jurisdiction.")
+    async def organisations(
+        self, info: Info
+    ) -> list[Annotated[Organisation, strawberry.lazy("schema.organisations")]]:
+        from schema.organisations import Organisation
+
+        loader = info.context.loaders.grouped(organisations.organisations_of_jurisdictions)
+        return Organisation.from_rows(await loader.load(self.id))
+
+    async def _memberships(self, info: Info, valid_on: date | None) -> list[RegionMembershipRow]:
+        loader = info.context.loaders.grouped(geography.memberships_of_regions, valid_on)
+        return await loader.load(self.id)
+
+
+@strawberry.type(description="A jurisdiction's membership of a region, valid between two dates.")
+class RegionMembership:
+    row: strawberry.Private[Any]
+    valid_from: date | None = strawberry.field(description="First day of membership; null: always.")
+    valid_to: date | None = strawberry.field(
+        description="Last day of membership; null: still a member."
+    )
+    notes: str | None = strawberry.field(
+        description="Remarks, e.g. a merger ending the membership."
+    )
 
     @classmethod
-    def from_row(cls, row: JurisdictionRow) -> Jurisdiction:
-        return cls(
-            code=row.code,
-            name=row.name,
-            kind=row.kind,
-            region_type=row.region_type,
-            valid_from=row.valid_from,
-            valid_to=row.valid_to,
+    def from_rows(cls, rows: list[RegionMembershipRow]) -> list[RegionMembership]:
+        return [
+            cls(row=r, valid_from=r.valid_from, valid_to=r.valid_to, notes=r.notes) for r in rows
+        ]
+
+    @strawberry.field(description="The region.")
+    async def region(self, info: Info) -> Jurisdiction:
+        return await load_one(info, Jurisdiction, self.row.region_id)
+
+    @strawberry.field(description="The member.")
+    async def member(self, info: Info) -> Jurisdiction:
+        return await load_one(info, Jurisdiction, self.row.member_id)
+
+
+@strawberry.input(description="Which jurisdictions to list; all given conditions must hold.")
+class JurisdictionFilter:
+    codes: list[str] | None = strawberry.field(default=None, description="Only these codes.")
+    kinds: list[JurisdictionKind] | None = strawberry.field(
+        default=None, description="Only these kinds."
+    )
+    region_types: list[RegionType] | None = strawberry.field(
+        default=None, description="Only regions of these types."
+    )
+    within: str | None = strawberry.field(
+        default=None,
+        description="Only this area and what lies in it: a region's members (transitively) and districts.",
+    )
+    member_of_region_containing: str | None = strawberry.field(
+        default=None,
+        description="Only regions that have this jurisdiction (code) as a direct member.",
+    )
+    search: str | None = strawberry.field(default=None, description="Words in the name or code.")
+
+    def criteria(self, kinds: list[KindValue] | None = None) -> geography.JurisdictionCriteria:
+        return geography.JurisdictionCriteria(
+            codes=self.codes,
+            kinds=kinds or self.kinds,
+            region_types=self.region_types,
+            within=[self.within] if self.within else None,
+            containing=[self.member_of_region_containing]
+            if self.member_of_region_containing
+            else None,
+            search=self.search,
         )
 
 
 @strawberry.type
 class GeographyQuery:
-    @strawberry.field(description="Jurisdictions, ordered by code; optionally of one kind.")
-    def jurisdictions(self, info: Info, kind: JurisdictionKind | None = None) -> list[Jurisdiction]:
-        statement = select(JurisdictionRow).order_by(JurisdictionRow.code)
-        if kind is not None:
-            statement = statement.where(JurisdictionRow.kind == kind)
-        return [Jurisdiction.from_row(row) for row in info.context.session.exec(statement)]
-
     @strawberry.field(description="One jurisdiction by its code, or null when there is none.")
-    def jurisdiction(self, info: Info, code: str) -> Jurisdiction | None:
-        row = info.context.session.exec(
-            select(JurisdictionRow).where(JurisdictionRow.code == code)
-        ).first()
-        return Jurisdiction.from_row(row) if row else None
+    async def jurisdiction(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="CBS code or region code.")],
+    ) -> Jurisdiction | None:
+        row = await info.context.loaders.by_code(JurisdictionRow).load(code)
+        return None if row is None else Jurisdiction.from_row(row)
+
+    @strawberry.field(description="Jurisdictions ordered by code.")
+    def jurisdictions(
+        self,
+        info: Info,
+        filter: Annotated[
+            JurisdictionFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Jurisdiction]:
+        criteria = (filter or JurisdictionFilter()).criteria()
+        return paginate(
+            info, geography.jurisdictions(criteria), first, after, Jurisdiction.from_row
+        )
+
+    @strawberry.field(description="Regions (jurisdictions of kind REGION) ordered by code.")
+    def regions(
+        self,
+        info: Info,
+        filter: Annotated[
+            JurisdictionFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Jurisdiction]:
+        criteria = (filter or JurisdictionFilter()).criteria(kinds=[KindValue.REGION])
+        return paginate(
+            info, geography.jurisdictions(criteria), first, after, Jurisdiction.from_row
+        )

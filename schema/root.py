@@ -1,16 +1,55 @@
-"""The executable schema: every query, mutation and subscription root merged here."""
+"""The executable schema: every area's queries and the subscriptions, merged, with protection."""
 
 from __future__ import annotations
 
 import strawberry
-from strawberry.tools import merge_types
+from strawberry import relay
+from strawberry.schema.config import StrawberryConfig
 
+from schema.audit import AuditQuery
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
+from schema.observations import ObservationQuery
+from schema.organisations import OrganisationQuery
+from schema.policy import PolicyQuery
+from schema.progress import ProgressQuery
+from schema.projects import ProjectQuery
+from schema.scalars import SCALAR_MAP
+from schema.security import protection_extensions
+from schema.submissions import SubmissionQuery
+from schema.subscriptions import Subscription
+from schema.targets import TargetQuery
+from schema.vocabulary import VocabularyQuery
 
-Query = merge_types("Query", (GeographyQuery,))
 
-schema = strawberry.Schema(query=Query, extensions=[CloseSession])
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = relay.node(description="Any object by its global id, or null.")
+
+
+@strawberry.type(description="Everything that can be read: start from a list or `node(id:)`.")
+class Query(
+    NodeQuery,
+    GeographyQuery,
+    OrganisationQuery,
+    PolicyQuery,
+    VocabularyQuery,
+    TargetQuery,
+    ObservationQuery,
+    ProjectQuery,
+    ProgressQuery,
+    SubmissionQuery,
+    AuditQuery,
+):
+    pass
+
+
+schema = strawberry.Schema(
+    query=Query,
+    subscription=Subscription,
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    extensions=[*protection_extensions(), CloseSession],
+)
 
 
 def sdl() -> str:

@@ -9,10 +9,11 @@ subscribers re-read the database.
 
 Topics and payloads:
 
-* ``progress:<jurisdiction code>`` (:func:`progress_topic`):
-  ``{"jurisdiction_code": "GM0518", "target_ids": [12, 13]}`` after snapshots were rewritten;
-* ``submission:<id>`` (:func:`submission_topic`):
-  ``{"submission_id": 7, "status": "validated"}`` after a submission changed state.
+* ``progress:<jurisdiction code>`` (:func:`progress_topic`), after its snapshots were rewritten:
+  ``{"jurisdictionCode": "GM0518"}``, optionally with ``"targetIds": [12, 13]`` to name the
+  recomputed targets (subscribers then get only those);
+* ``submission:<id>`` (:func:`submission_topic`), after the submission changed state:
+  ``{"id": 7, "status": "validated"}``.
 """
 
 from __future__ import annotations

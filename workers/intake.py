@@ -7,11 +7,13 @@ job are committed together and the job is sent after the commit (the outbox).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import BinaryIO
 
 from sqlmodel import Session
 
 from db.models import Submission
+from db.models.enums import SubmissionChannel
 from ingest.submissions import lifecycle
 from ingest.submissions.intake import (
     Intake,
@@ -20,8 +22,8 @@ from ingest.submissions.intake import (
     receive_file,
     receive_rows,
 )
-from workers.actors.submissions import apply_approved_submission, payload_store, process_submission
 from workers import events
+from workers.actors.submissions import apply_approved_submission, payload_store, process_submission
 from workers.outbox import enqueue_job, on_commit
 
 
@@ -30,6 +32,11 @@ def submit_file(session: Session, request: IntakeRequest, stream: BinaryIO) -> I
     if intake.created:
         enqueue_job(session, process_submission, submission_id=intake.submission.id)
     return intake
+
+
+def submit_projects_file(session: Session, request: IntakeRequest, stream: BinaryIO) -> Intake:
+    """A project file (CSV or XLSX): the same path as figures, on the ``project`` channel."""
+    return submit_file(session, replace(request, channel=SubmissionChannel.PROJECT), stream)
 
 
 def submit_rows(session: Session, request: IntakeRequest, rows: Iterable[SubmittedRow]) -> Intake:

@@ -16,7 +16,9 @@ from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search
 
 
-def area_ids(codes: Iterable[str], include_members: bool = True) -> sa.Select[Any]:
+def area_ids(
+    codes: Iterable[str], include_members: bool = True, name: str = "area"
+) -> sa.Select[Any]:
     """Ids of the jurisdictions ``codes`` and, with ``include_members``, everything inside them:
     a region's members (transitively: a subregion's members too) and a municipality's districts,
     whatever the validity dates (historic figures of a merged municipality stay in its region)."""
@@ -31,8 +33,8 @@ def area_ids(codes: Iterable[str], include_members: bool = True) -> sa.Select[An
         sa.select(Jurisdiction.parent_id, Jurisdiction.id).where(
             Jurisdiction.parent_id.is_not(None)
         ),
-    ).subquery("edges")
-    area = roots.cte("area", recursive=True)
+    ).subquery(f"{name}_edges")
+    area = roots.cte(name, recursive=True)
     area = area.union(sa.select(edges.c.child_id).join(area, edges.c.parent_id == area.c.id))
     return sa.select(area.c.id)
 
@@ -40,7 +42,8 @@ def area_ids(codes: Iterable[str], include_members: bool = True) -> sa.Select[An
 def in_area(
     column: Any, codes: Sequence[str] | None, include_members: bool
 ) -> sa.ColumnElement[bool]:
-    return column.in_(area_ids(codes or [], include_members))
+    # One statement may hold several areas (a project's municipality and district): name apart.
+    return column.in_(area_ids(codes or [], include_members, f"area_{column.key}"))
 
 
 @dataclass(frozen=True)

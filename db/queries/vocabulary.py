@@ -49,7 +49,7 @@ def housing_types(criteria: VocabularyCriteria) -> Listing[HousingType]:
     return _vocabulary(HousingType, criteria, "housingTypes")
 
 
-def children_of(session: Session, model: Vocabulary, parent_ids: Iterable[int]) -> dict[int, list]:  # type: ignore[type-arg]
+def children_of(session: Session, parent_ids: Iterable[int], model: Vocabulary) -> dict[int, list]:  # type: ignore[type-arg]
     return grouped_by(session, model, model.parent_id, parent_ids, order_by=[model.code])
 
 

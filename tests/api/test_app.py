@@ -38,10 +38,10 @@ def test_jurisdictions_query_reads_the_database(client: TestClient, session, mak
     make.jurisdiction(code="GM0518", name="'s-Gravenhage")
     make.jurisdiction(code="PV28", name="Zuid-Holland", kind=JurisdictionKind.PROVINCE)
     session.commit()
-    query = "{ jurisdictions(kind: MUNICIPALITY) { code name kind } }"
+    query = "{ jurisdictions(filter: {kinds: [MUNICIPALITY]}) { nodes { code name kind } } }"
     response = client.post("/graphql", json={"query": query})
     assert response.status_code == 200
-    assert response.json()["data"]["jurisdictions"] == [
+    assert response.json()["data"]["jurisdictions"]["nodes"] == [
         {"code": "GM0518", "name": "'s-Gravenhage", "kind": "MUNICIPALITY"},
         {"code": "GM0546", "name": "Leiden", "kind": "MUNICIPALITY"},
     ]

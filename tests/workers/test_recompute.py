@@ -17,7 +17,7 @@ from db.models import (
     RegionMembership,
     Target,
 )
-from db.models.enums import JurisdictionKind, RegionType
+from db.models.enums import JurisdictionKind, RegionType, TargetKind
 from ingest.reference.dataset import read_dataset
 from ingest.reference.load import load_dataset
 from tests.conftest import drain
@@ -202,3 +202,51 @@ def test_the_cli_recomputes_a_jurisdiction(session: Session, make: Factory) -> N
     assert result.exit_code == 0, result.output
     assert "1 targets: 1 snapshots written" in result.output
     assert CliRunner().invoke(app, ["recompute", "--jurisdiction", "GM9999"]).exit_code == 2
+
+
+def test_a_percentage_ratio_is_stored_in_percent_as_the_api_shows_it(
+    session: Session, make: Factory
+) -> None:
+    from db.models.enums import Direction, IndicatorKind
+
+    place = make.jurisdiction(code="GM0003")
+    lettings = make.indicator(code="social-lettings", unit="lettings")
+    priority = make.indicator(code="lettings-priority-groups", unit="lettings")
+    share = make.indicator(
+        code="share-priority",
+        unit="percent",
+        kind=IndicatorKind.RATIO,
+        direction=Direction.WITHIN,
+        numerator_id=priority.id,
+        denominator_id=lettings.id,
+    )
+    source = make.organisation()
+    make.observation(
+        indicator_id=lettings.id,
+        jurisdiction_id=place.id,
+        source_organisation_id=source.id,
+        period="2025",
+        value=Decimal(200),
+    )
+    make.observation(
+        indicator_id=priority.id,
+        jurisdiction_id=place.id,
+        source_organisation_id=source.id,
+        period="2025",
+        value=Decimal(50),
+    )
+    cap = make.target(
+        code="cap-30",
+        indicator_id=share.id,
+        jurisdiction_id=place.id,
+        kind=TargetKind.MAXIMUM,
+        value=Decimal(30),
+        start_period="2025",
+        deadline="2025",
+    )
+    session.commit()
+    recompute_targets(session, [cap.id], engine_config(), TODAY)
+    session.commit()
+    stored = snapshots(session)[("cap-30", "own")]
+    # 50 of 200 lettings is 25% of lettings, under the 30% cap
+    assert stored.realised == Decimal(25) and stored.status.value == "within"

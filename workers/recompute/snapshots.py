@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +18,8 @@ from workers.progress.model import (
     ProgressResult,
     TargetSpec,
 )
+
+ToUnit = Callable[[Decimal | None], Decimal | None]
 
 
 def _plain(value: Any) -> Any:
@@ -59,20 +61,22 @@ def inputs_hash(
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-def snapshot_values(result: ProgressResult) -> dict[str, Any]:
-    """The columns of a progress snapshot for ``result`` (percent of target as a percentage)."""
+def snapshot_values(result: ProgressResult, to_unit: ToUnit) -> dict[str, Any]:
+    """The columns of a progress snapshot for ``result``: figures in the indicator's own unit
+    (``to_unit`` turns the engine's fractions back into percentages), percent of target as a
+    percentage."""
     return {
-        "realised": result.realised,
+        "realised": to_unit(result.realised),
         "percent_of_target": result.percent,
-        "expected_by_now": result.expected_by_now,
-        "gap": result.gap_to_target,
+        "expected_by_now": to_unit(result.expected_by_now),
+        "gap": to_unit(result.gap_to_target),
         "status": result.status,
-        "forecast_trend": result.forecast_trend,
-        "forecast_pipeline": result.forecast_pipeline,
+        "forecast_trend": to_unit(result.forecast_trend),
+        "forecast_pipeline": to_unit(result.forecast_pipeline),
         "flags": list(result.flags),
         "details": {
-            "target_value": _plain(result.target_value),
-            "gap_to_expected": _plain(result.gap_to_expected),
+            "target_value": _plain(to_unit(result.target_value)),
+            "gap_to_expected": _plain(to_unit(result.gap_to_expected)),
             "window": [result.window_start.isoformat(), result.window_end.isoformat()],
             "elapsed_fraction": _plain(result.elapsed_fraction),
             "covered_through": _plain(result.covered_through),

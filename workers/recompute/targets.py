@@ -20,10 +20,15 @@ from db.base import utcnow
 from db.models import Indicator, Jurisdiction, ProgressSnapshot, RegionMembership, Target
 from db.models.enums import JurisdictionKind, ProgressBasis, ProgressStatus
 from workers.progress.engine import compute_progress
-from workers.progress.inputs import UnjudgeableTarget, region_inputs, target_inputs
+from workers.progress.inputs import (
+    UnjudgeableTarget,
+    in_indicator_unit,
+    region_inputs,
+    target_inputs,
+)
 from workers.progress.model import EngineConfig, ProgressResult
 from workers.progress.rollup import compute_region_progress
-from workers.recompute.snapshots import data_as_of, inputs_hash, snapshot_values
+from workers.recompute.snapshots import ToUnit, data_as_of, inputs_hash, snapshot_values
 
 
 @dataclass
@@ -107,7 +112,9 @@ def _own(session: Session, target: Target, config: EngineConfig, today: date) ->
         }
     result = compute_progress(spec, observations, pipeline, config, today)
     fingerprint = inputs_hash(spec, observations, pipeline, config, today)
-    return _with_years(ProgressBasis.OWN, result, fingerprint, data_as_of(observations))
+    return _with_years(
+        ProgressBasis.OWN, result, fingerprint, data_as_of(observations), _to_unit(session, target)
+    )
 
 
 def _members_sum(session: Session, target: Target, config: EngineConfig, today: date) -> Computed:
@@ -134,15 +141,32 @@ def _members_sum(session: Session, target: Target, config: EngineConfig, today: 
         inputs.memberships,
     )
     everything = [o for member in inputs.member_observations.values() for o in member]
-    return _with_years(ProgressBasis.MEMBERS_SUM, result, fingerprint, data_as_of(everything))
+    return _with_years(
+        ProgressBasis.MEMBERS_SUM,
+        result,
+        fingerprint,
+        data_as_of(everything),
+        _to_unit(session, target),
+    )
+
+
+def _to_unit(session: Session, target: Target) -> ToUnit:
+    indicator = session.get(Indicator, target.indicator_id)
+    assert indicator is not None
+    return lambda value: in_indicator_unit(indicator, value)
 
 
 def _with_years(
-    basis: ProgressBasis, result: ProgressResult, fingerprint: str, as_of: datetime | None
+    basis: ProgressBasis,
+    result: ProgressResult,
+    fingerprint: str,
+    as_of: datetime | None,
+    to_unit: ToUnit,
 ) -> Computed:
-    computed: Computed = {(basis, ""): (snapshot_values(result), fingerprint, as_of)}
+    computed: Computed = {(basis, ""): (snapshot_values(result, to_unit), fingerprint, as_of)}
     for year in result.years:
-        computed[(basis, str(year.window_start.year))] = (snapshot_values(year), fingerprint, as_of)
+        values = snapshot_values(year, to_unit)
+        computed[(basis, str(year.window_start.year))] = (values, fingerprint, as_of)
     return computed
 
 

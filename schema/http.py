@@ -1,0 +1,97 @@
+"""The GraphQL endpoint: strawberry's ASGI view with GraphQL-over-HTTP content negotiation.
+
+With ``Accept: application/graphql-response+json`` the response has that media type and a request
+error (the document does not parse or validate, variables do not coerce: no ``data``) is a 400.
+With only ``application/json`` (or no preference) the legacy behaviour stays: 200 and
+``application/json``. Subscriptions are served over graphql-transport-ws only; mutations never
+over GET (strawberry refuses them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+
+from api.settings import get_settings
+from schema.context import Context
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+
+def wants_graphql_response_json(accept: str) -> bool:
+    """True when the client prefers application/graphql-response+json over application/json."""
+    preferences: dict[str, float] = {}
+    for part in accept.split(","):
+        media_type, *parameters = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        preferences[media_type.lower()] = max(quality, preferences.get(media_type.lower(), 0.0))
+    ours = preferences.get(GRAPHQL_RESPONSE_JSON, 0.0)
+    return ours > 0 and ours >= preferences.get(JSON, 0.0)
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """No execution happened: every error is from parsing, validation or variable coercion."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(isinstance(error, GraphQLError) and error.path is None for error in result.errors)
+    )
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, schema: Any, engine: sa.Engine | None = None) -> None:
+        super().__init__(
+            schema,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allow_queries_via_get=True,
+        )
+        self.engine = engine
+
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        engine = self.engine or getattr(request.app.state, "engine", None)
+        if engine is None:
+            return Context(settings=get_settings(), request=request)
+        return Context(engine=engine, settings=get_settings(), request=request)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        processed = await super().process_result(request, result)
+        if wants_graphql_response_json(request.headers.get("accept", "")):
+            request.state.graphql_response_json = True
+            if is_request_error(result):
+                request.state.graphql_request_error = True
+                processed.pop("data", None)  # a request error has no data entry at all
+        return processed
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        kwargs: dict[str, Any] = {}
+        if context is not None:
+            kwargs["context"] = context
+        if root_value is not None:
+            kwargs["root_value"] = root_value
+        response = await super().run(request, **kwargs)
+        if isinstance(response, Response) and getattr(
+            request.state, "graphql_response_json", False
+        ):
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+            if getattr(request.state, "graphql_request_error", False):
+                response.status_code = 400
+        return response

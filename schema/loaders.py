@@ -1,0 +1,66 @@
+"""Per-request DataLoaders over the batch lookups of db/queries: one query per relation and level.
+
+A loader is made on first use and kept for the request, keyed by what it loads, so every
+resolver asking for the same relation shares one batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
+
+from sqlmodel import Session, SQLModel
+from strawberry.dataloader import DataLoader
+
+from db.queries import lookups
+
+GroupFetch = Callable[..., Mapping[Any, Sequence[Any]]]
+
+
+class Loaders:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    def row(self, model: type[SQLModel]) -> DataLoader[int, Any]:
+        """Rows of ``model`` by id (None for an unknown id)."""
+
+        def fetch(keys: Sequence[int]) -> list[Any]:
+            found = lookups.by_ids(self.session, model, keys)
+            return [found.get(key) for key in keys]
+
+        return self._get(("row", model), fetch)
+
+    def by_code(self, model: type[SQLModel]) -> DataLoader[str, Any]:
+        def fetch(keys: Sequence[str]) -> list[Any]:
+            found = lookups.by_codes(self.session, model, keys)
+            return [found.get(key) for key in keys]
+
+        return self._get(("code", model), fetch)
+
+    def grouped(self, fetch_groups: GroupFetch, *args: Hashable) -> DataLoader[Any, list[Any]]:
+        """Lists per key from ``fetch_groups(session, keys, *args)``."""
+
+        def fetch(keys: Sequence[Any]) -> list[list[Any]]:
+            groups = fetch_groups(self.session, keys, *args)
+            return [list(groups.get(key, ())) for key in keys]
+
+        return self._get(("grouped", fetch_groups, *args), fetch)
+
+    def computed(
+        self, name: Hashable, fetch: Callable[[Sequence[Any]], list[Any]]
+    ) -> DataLoader[Any, Any]:
+        """A loader over any batch function aligned with its keys (e.g. time-travel progress)."""
+        return self._get(("computed", name), fetch)
+
+    def _get(
+        self, key: Hashable, fetch: Callable[[Sequence[Any]], list[Any]]
+    ) -> DataLoader[Any, Any]:
+        loader = self._loaders.get(key)
+        if loader is None:
+
+            async def load(keys: Sequence[Any]) -> list[Any]:
+                return fetch(keys)
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader

@@ -1,0 +1,46 @@
+"""Relay nodes backed by one table row: global ids, ``node(id:)`` lookup, row → type mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+from sqlmodel import SQLModel
+from strawberry import relay
+
+from schema.context import Info
+
+
+class RowNode(relay.Node):
+    """A Node read from one row: subclasses set ``model`` and name fields after its columns."""
+
+    model: ClassVar[type[SQLModel]]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        values = {
+            field.python_name: getattr(row, field.python_name)
+            for field in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            if field.base_resolver is None and hasattr(row, field.python_name)
+        }
+        return cls(**values, row=row)  # type: ignore[call-arg]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Any]) -> list[Self]:
+        return [cls.from_row(row) for row in rows]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
+        rows = await info.context.loaders.row(cls.model).load_many(ids)
+        return [None if row is None else cls.from_row(row) for row in rows]
+
+
+async def load_one(info: Info, node: type[RowNode], row_id: int | None) -> Any:
+    """The node for a foreign key (None when the key is None)."""
+    if row_id is None:
+        return None
+    row = await info.context.loaders.row(node.model).load(row_id)
+    return None if row is None else node.from_row(row)

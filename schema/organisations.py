@@ -1,0 +1,118 @@
+"""Organisations: municipalities, corporations, care providers, the zorgkantoor, …"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from db.models import Organisation as OrganisationRow
+from db.queries import organisations, policy, projects, submissions
+from schema.connections import (
+    DEFAULT_PAGE_SIZE,
+    FILTER_DESCRIPTION,
+    After,
+    Connection,
+    First,
+    paginate,
+)
+from schema.context import Info
+from schema.enums import OrganisationKind
+from schema.nodes import RowNode, load_one
+
+if TYPE_CHECKING:
+    from schema.geography import Jurisdiction
+    from schema.policy import Measure
+    from schema.projects import Project
+    from schema.submissions import Submission
+
+
+@strawberry.type(
+    description="A body that owns measures, runs projects, submits figures or publishes documents."
+)
+class Organisation(RowNode):
+    model = OrganisationRow
+    row: strawberry.Private[Any]
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Stable code, e.g. gemeente-leiden.")
+    name: str = strawberry.field(description="Name as used in the documents.")
+    kind: OrganisationKind = strawberry.field(description="What kind of body it is.")
+    trusted_source: bool = strawberry.field(
+        description="Its submissions apply without task-force approval."
+    )
+    notes: str | None = strawberry.field(description="Remarks.")
+
+    @strawberry.field(description="The jurisdiction it is based in or represents.")
+    async def jurisdiction(
+        self, info: Info
+    ) -> Annotated[Jurisdiction, strawberry.lazy("schema.geography")] | None:
+        from schema.geography import Jurisdiction
+
+        return await load_one(info, Jurisdiction, self.row.jurisdiction_id)
+
+    @strawberry.field(description="Measures it leads.")
+    async def measures(
+        self, info: Info
+    ) -> list[Annotated[Measure, strawberry.lazy("schema.policy")]]:
+        from schema.policy import Measure
+
+        return Measure.from_rows(
+            await info.context.loaders.grouped(policy.measures_of_owners).load(self.id)
+        )
+
+    @strawberry.field(description="Projects it owns.")
+    async def projects(
+        self, info: Info
+    ) -> list[Annotated[Project, strawberry.lazy("schema.projects")]]:
+        from schema.projects import Project
+
+        return Project.from_rows(
+            await info.context.loaders.grouped(projects.projects_of_owners).load(self.id)
+        )
+
+    @strawberry.field(description="Its submissions, newest first.")
+    async def submissions(
+        self, info: Info
+    ) -> list[Annotated[Submission, strawberry.lazy("schema.submissions")]]:
+        from schema.submissions import Submission
+
+        loader = info.context.loaders.grouped(submissions.submissions_of_organisations)
+        return Submission.from_rows(await loader.load(self.id))
+
+
+@strawberry.input(description="Which organisations to list; all given conditions must hold.")
+class OrganisationFilter:
+    codes: list[str] | None = strawberry.field(default=None, description="Only these codes.")
+    kinds: list[OrganisationKind] | None = strawberry.field(
+        default=None, description="Only these kinds."
+    )
+    jurisdiction: str | None = strawberry.field(
+        default=None,
+        description="Only those based in this jurisdiction or region (members included).",
+    )
+    search: str | None = strawberry.field(default=None, description="Words in the name or code.")
+
+
+@strawberry.type
+class OrganisationQuery:
+    @strawberry.field(description="Organisations ordered by code.")
+    def organisations(
+        self,
+        info: Info,
+        filter: Annotated[
+            OrganisationFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Organisation]:
+        f = filter or OrganisationFilter()
+        criteria = organisations.OrganisationCriteria(
+            codes=f.codes,
+            kinds=f.kinds,
+            jurisdictions=[f.jurisdiction] if f.jurisdiction else None,
+            search=f.search,
+        )
+        return paginate(
+            info, organisations.organisations(criteria), first, after, Organisation.from_row
+        )

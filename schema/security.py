@@ -1,0 +1,81 @@
+"""Protection of the API: size limits, a query cost limit, introspection switch, error masking.
+
+Every extension is passed as a factory, so each operation gets its own instance and reads the
+current settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from api.settings import get_settings
+from schema.cost import cost_limit_rule
+
+log = logging.getLogger("woonzorg.graphql")
+
+INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class ValidationLimits(SchemaExtension):
+    """The query cost limit and, when switched off, the refusal of introspection."""
+
+    def on_operation(self) -> Iterator[None]:
+        settings = get_settings()
+        rules: list[Any] = [
+            cost_limit_rule(settings.graphql_max_cost, dict(self.execution_context.variables or {}))
+        ]
+        if not settings.graphql_introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        self.execution_context.validation_rules = (*self.execution_context.validation_rules, *rules)
+        yield
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Errors raised while resolving that are not GraphQL errors meant for the client."""
+    original = error.original_error
+    return (
+        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Hide unexpected errors from clients; log them with an id the client can quote."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
+        return GraphQLError(
+            f"Unexpected error (error id {error_id}); the operators can look it up.",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": INTERNAL_ERROR, "errorId": error_id},
+        )
+
+
+def protection_extensions() -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
+    settings = get_settings
+    return [
+        lambda: MaxTokensLimiter(max_token_count=settings().graphql_max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings().graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings().graphql_max_aliases),
+        ValidationLimits,
+        MaskUnexpectedErrors,
+    ]

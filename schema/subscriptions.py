@@ -1,0 +1,80 @@
+"""Live updates over graphql-transport-ws, fed by the event bus of workers/events.py."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from db.models import Jurisdiction as JurisdictionRow
+from db.queries import lookups, progress
+from schema.context import Info
+from schema.errors import not_found
+from schema.geography import Jurisdiction
+from schema.nodes import load_one
+from schema.progress import ProgressSnapshot
+from schema.submissions import Submission, submission_row_id
+from workers import events
+
+
+@strawberry.type(description="Progress of some of a jurisdiction's targets was recomputed.")
+class ProgressChange:
+    jurisdiction_id: strawberry.Private[int]
+    target_ids: strawberry.Private[list[int]]
+
+    @strawberry.field(description="The jurisdiction whose progress changed.")
+    async def jurisdiction(self, info: Info) -> Jurisdiction:
+        return await load_one(info, Jurisdiction, self.jurisdiction_id)
+
+    @strawberry.field(description="The stored progress of the recomputed targets, as it is now.")
+    async def progress(self, info: Info) -> list[ProgressSnapshot]:
+        groups = await info.context.loaders.grouped(progress.snapshots_of_targets).load_many(
+            self.target_ids
+        )
+        return [ProgressSnapshot.from_row(row) for group in groups for row in group]
+
+
+def _target_ids(payload: dict[str, Any]) -> list[int]:
+    return [int(i) for i in payload.get("target_ids", []) if str(i).isdigit()]
+
+
+@strawberry.type(description="Live updates, over WebSocket (graphql-transport-ws) only.")
+class Subscription:
+    @strawberry.subscription(
+        description="Fires each time the progress of a jurisdiction's targets is recomputed."
+    )
+    async def progress_changed(
+        self,
+        info: Info,
+        jurisdiction_code: Annotated[
+            str, strawberry.argument(description="Code of the jurisdiction to watch.")
+        ],
+    ) -> AsyncGenerator[ProgressChange, None]:
+        found = lookups.by_codes(info.context.session, JurisdictionRow, [jurisdiction_code])
+        if jurisdiction_code not in found:
+            raise not_found(f"no jurisdiction with code '{jurisdiction_code}'")
+        jurisdiction_id = found[jurisdiction_code].id
+        async for payload in events.subscribe(events.progress_topic(jurisdiction_code)):
+            info.context.refresh()
+            yield ProgressChange(jurisdiction_id=jurisdiction_id, target_ids=_target_ids(payload))  # type: ignore[arg-type]
+
+    @strawberry.subscription(
+        description="Fires each time the submission changes state; yields it as it is now."
+    )
+    async def submission_changed(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="Global id of the submission.")
+        ],
+    ) -> AsyncGenerator[Submission, None]:
+        row_id = submission_row_id(id)
+        if await load_one(info, Submission, row_id) is None:
+            raise not_found(f"no submission with id '{id}'")
+        async for _ in events.subscribe(events.submission_topic(row_id)):
+            info.context.refresh()
+            submission = await load_one(info, Submission, row_id)
+            if submission is not None:
+                yield submission
