@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.tokens import verify_token
@@ -56,7 +57,7 @@ def principal_for(session: Session, authorization: str | None) -> Principal | No
     return Principal(row.id, row.prefix, organisation.id, organisation.code, row.role, row.user_id)  # type: ignore[arg-type]
 
 
-def authenticate(authorization: str | None) -> Principal | None:
+def authenticate(authorization: str | None, engine: sa.Engine | None = None) -> Principal | None:
     """Resolve a header in a short transaction of its own (it records the token's last use)."""
-    with session_scope() as session:
+    with session_scope(engine) as session:
         return principal_for(session, authorization)

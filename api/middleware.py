@@ -17,9 +17,12 @@ class AuthenticationMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             authorization = Headers(scope=scope).get("authorization")
+            engine = getattr(scope["app"].state, "engine", None)  # the app's own database
             try:
                 principal = (
-                    await run_in_threadpool(authenticate, authorization) if authorization else None
+                    await run_in_threadpool(authenticate, authorization, engine)
+                    if authorization
+                    else None
                 )
             except AuthenticationError as error:
                 response = JSONResponse(

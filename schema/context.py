@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from strawberry.types import Info as StrawberryInfo
 
+from api.auth import Principal
 from api.settings import Settings, get_settings
 from db.engine import get_engine
+from schema.access import Access
 from schema.loaders import Loaders
 
 
@@ -21,17 +23,26 @@ class Context:
     engine: sa.Engine = field(default_factory=get_engine)
     settings: Settings = field(default_factory=get_settings)
     request: Any = None
+    principal: Principal | None = None
+    connection_params: dict[str, Any] | None = None  # set by graphql-transport-ws on connect
     session: Session = field(init=False)
     loaders: Loaders = field(init=False)
+    access: Access = field(init=False)
 
     def __post_init__(self) -> None:
         self.session = Session(self.engine, expire_on_commit=False)
-        self.loaders = Loaders(self.session)
+        self.authorise(self.principal)
+
+    def authorise(self, principal: Principal | None) -> None:
+        """Decide access for ``principal`` (a WebSocket learns it only when it connects)."""
+        self.principal = principal
+        self.access = Access(principal, self.settings.public_read, self.session)
+        self.loaders = Loaders(self.session, visible=self.access.sees)
 
     def refresh(self) -> None:
         """Forget what was read (a subscription's next event must see the database anew)."""
         self.session.close()
-        self.loaders = Loaders(self.session)
+        self.authorise(self.principal)
 
     def close(self) -> None:
         self.refresh()

@@ -13,15 +13,20 @@ from typing import Any
 
 import sqlalchemy as sa
 from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
+from api.auth import AuthenticationError, authenticate
 from api.settings import get_settings
+from db.engine import get_engine
 from schema.context import Context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -61,14 +66,35 @@ class GraphQLView(GraphQL[Context, None]):
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allow_queries_via_get=True,
+            # Uploads come with a bearer token, never a cookie, so multipart requests carry no
+            # cross-site request forgery risk.
+            multipart_uploads_enabled=True,
         )
         self.engine = engine
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
-        engine = self.engine or getattr(request.app.state, "engine", None)
-        if engine is None:
-            return Context(settings=get_settings(), request=request)
-        return Context(engine=engine, settings=get_settings(), request=request)
+        engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
+        principal = (
+            getattr(request.state, "principal", None) if isinstance(request, Request) else None
+        )
+        return Context(engine=engine, settings=get_settings(), request=request, principal=principal)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A WebSocket authenticates in its connection payload: ``{"Authorization": "Bearer …"}``."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            principal = (
+                await run_in_threadpool(authenticate, header, context.engine) if header else None
+            )
+        except AuthenticationError as error:
+            raise ConnectionRejectionError({"reason": str(error)}) from None
+        if principal is None and not context.settings.public_read:
+            raise ConnectionRejectionError(
+                {"reason": 'send {"Authorization": "Bearer <token>"} when connecting'}
+            )
+        context.authorise(principal)
+        return UNSET
 
     async def process_result(
         self, request: Request, result: ExecutionResult

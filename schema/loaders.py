@@ -18,16 +18,21 @@ GroupFetch = Callable[..., Mapping[Any, Sequence[Any]]]
 
 
 class Loaders:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, visible: Callable[[Any], bool] = lambda row: True) -> None:
         self.session = session
+        self.visible = visible
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
     def row(self, model: type[SQLModel]) -> DataLoader[int, Any]:
-        """Rows of ``model`` by id (None for an unknown id)."""
+        """Rows of ``model`` by id: None for an unknown id, and for a row the request may not see
+        (so a hidden object is indistinguishable from a missing one)."""
 
         def fetch(keys: Sequence[int]) -> list[Any]:
             found = lookups.by_ids(self.session, model, keys)
-            return [found.get(key) for key in keys]
+            return [
+                row if row is not None and self.visible(row) else None
+                for row in (found.get(key) for key in keys)
+            ]
 
         return self._get(("row", model), fetch)
 

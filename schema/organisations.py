@@ -77,6 +77,8 @@ class Organisation(RowNode):
     ) -> list[Annotated[Submission, strawberry.lazy("schema.submissions")]]:
         from schema.submissions import Submission
 
+        if not info.context.access.sees_submission_of(self.id):
+            return []
         loader = info.context.loaders.grouped(submissions.submissions_of_organisations)
         return Submission.from_rows(await loader.load(self.id))
 

@@ -9,8 +9,10 @@ from strawberry.schema.config import StrawberryConfig
 from schema.audit import AuditQuery
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
+from schema.mutations.submissions import SubmissionMutation
 from schema.observations import ObservationQuery
 from schema.organisations import OrganisationQuery
+from schema.permissions import guard_root_fields
 from schema.policy import PolicyQuery
 from schema.progress import ProgressQuery
 from schema.projects import ProjectQuery
@@ -44,8 +46,17 @@ class Query(
     pass
 
 
+@strawberry.type(description="Everything that can be changed; each result says what happened.")
+class Mutation(SubmissionMutation):
+    pass
+
+
+for _root in (Query, Mutation, Subscription):
+    guard_root_fields(_root)
+
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[*protection_extensions(), CloseSession],

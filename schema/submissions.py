@@ -148,6 +148,7 @@ class SubmissionQuery:
             received_to=f.received_to,
             dry_run=f.dry_run,
             with_errors=f.with_errors,
+            visible_to=info.context.access.submission_organisations,
         )
         return paginate(info, submissions.submissions(criteria), first, after, Submission.from_row)
 

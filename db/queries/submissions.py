@@ -24,10 +24,13 @@ class SubmissionCriteria:
     received_to: datetime | None = None
     dry_run: bool | None = None
     with_errors: bool | None = None
+    visible_to: set[int] | None = None  # organisation ids whose submissions may be shown; None: all
 
 
 def submissions(criteria: SubmissionCriteria) -> Listing[Submission]:
     statement = sa.select(Submission)
+    if criteria.visible_to is not None:
+        statement = statement.where(Submission.organisation_id.in_(criteria.visible_to))
     if criteria.organisations is not None:
         organisations = sa.select(Organisation.id).where(
             Organisation.code.in_(criteria.organisations)

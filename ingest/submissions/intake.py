@@ -118,14 +118,22 @@ def receive_rows(
 
 
 def canonical_csv(rows: Iterable[SubmittedRow]) -> bytes:
+    """The rows as a ``;`` CSV; a Decimal value is written with a decimal comma, so that ``1.08``
+    can never be read as one thousand and eighty."""
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\n")
     writer.writerow(CANONICAL_HEADERS)
     for row in rows:
-        writer.writerow(
-            ["" if getattr(row, h) is None else str(getattr(row, h)) for h in CANONICAL_HEADERS]
-        )
+        writer.writerow([_cell(getattr(row, header)) for header in CANONICAL_HEADERS])
     return text.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    return str(value)
 
 
 def _earlier_submission(

@@ -37,9 +37,11 @@ def test_jurisdictions_query_reads_the_database(client: TestClient, session, mak
     make.jurisdiction(code="GM0546", name="Leiden")
     make.jurisdiction(code="GM0518", name="'s-Gravenhage")
     make.jurisdiction(code="PV28", name="Zuid-Holland", kind=JurisdictionKind.PROVINCE)
+    make.organisation(code="kijker")
     session.commit()
+    viewer = {"Authorization": f"Bearer {make.token('kijker', 'viewer')}"}
     query = "{ jurisdictions(filter: {kinds: [MUNICIPALITY]}) { nodes { code name kind } } }"
-    response = client.post("/graphql", json={"query": query})
+    response = client.post("/graphql", json={"query": query}, headers=viewer)
     assert response.status_code == 200
     assert response.json()["data"]["jurisdictions"]["nodes"] == [
         {"code": "GM0518", "name": "'s-Gravenhage", "kind": "MUNICIPALITY"},

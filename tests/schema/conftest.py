@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from api.app import create_app
+from api.tokens import issue_token
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -28,7 +29,7 @@ from db.models import (
     SubmissionError,
     Target,
 )
-from db.models.enums import SubmissionChannel, SubmissionStatus
+from db.models.enums import OrganisationKind, Role, SubmissionChannel, SubmissionStatus
 from ingest.reference.dataset import read_dataset
 from ingest.reference.load import load_dataset
 from tests.conftest import _TMP, TEST_DATABASE_URL, is_postgres
@@ -58,6 +59,7 @@ def reference_engine() -> Iterator[sa.Engine]:
         load_dataset(session, read_dataset(REFERENCE))
         write_snapshots(session)
         write_submission(session)
+        ADMIN_TOKEN.append(issue_token(session, "btw-haaglanden", Role.ADMIN, name="tests").token)
         session.commit()
     yield engine
     engine.dispose()
@@ -127,9 +129,14 @@ def write_submission(session: Session) -> None:
     )
 
 
+ADMIN_TOKEN: list[str] = []  # issued with the reference database
+
+
 @pytest.fixture(scope="session")
 def reference_client(reference_engine: sa.Engine) -> Iterator[TestClient]:
+    """The API on the reference dataset, with an administrator's token."""
     with TestClient(create_app(run_jobs=False, engine=reference_engine)) as client:
+        client.headers["Authorization"] = f"Bearer {ADMIN_TOKEN[0]}"
         yield client
 
 
@@ -155,6 +162,13 @@ def gql(reference_client: TestClient) -> GraphQL:
 
 @pytest.fixture()
 def app_client(clean_db: sa.Engine) -> Iterator[TestClient]:
-    """The API on the suite's (emptied) database, for tests that build their own rows."""
+    """The API on the suite's (emptied) database, for tests that build their own rows; it holds an
+    administrator's token of an organisation of its own."""
+    with Session(clean_db) as session:
+        session.add(Organisation(code="test-admin", name="Tests", kind=OrganisationKind.OTHER))
+        session.flush()
+        token = issue_token(session, "test-admin", Role.ADMIN, name="tests").token
+        session.commit()
     with TestClient(create_app(run_jobs=False, engine=clean_db)) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
         yield client

@@ -32,8 +32,18 @@ def bus(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iter
     get_settings.cache_clear()
 
 
+AUTHORIZATION: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _token_of(app_client: TestClient) -> Iterator[None]:
+    AUTHORIZATION[:] = [app_client.headers["Authorization"]]
+    yield
+
+
 def _subscribe(ws: Any, query: str, variables: dict[str, Any]) -> None:
-    ws.send_json({"type": "connection_init"})
+    # a WebSocket carries its token in the connection payload (the HTTP header of the client)
+    ws.send_json({"type": "connection_init", "payload": {"Authorization": AUTHORIZATION[0]}})
     assert ws.receive_json() == {"type": "connection_ack"}
     ws.send_json(
         {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
@@ -128,6 +138,15 @@ def test_the_legacy_graphql_ws_protocol_is_refused(app_client: TestClient) -> No
     ):
         ws.receive_json()
     assert refused.value.code == 4406
+
+
+def test_a_websocket_without_a_valid_token_is_refused(app_client: TestClient) -> None:
+    for payload in ({}, {"Authorization": "Bearer wz_abcdefghij_not-a-real-secret-at-all"}):
+        with app_client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+            ws.send_json({"type": "connection_init", "payload": payload})
+            with pytest.raises(WebSocketDisconnect) as closed:
+                ws.receive_json()
+        assert closed.value.code == 4403  # graphql-transport-ws: Forbidden
 
 
 def test_publish_reaches_every_subscriber_of_the_topic_only(bus: str) -> None:

@@ -1,0 +1,47 @@
+"""What the access rules need from the database: the area a task force covers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import Organisation, OrganisationScope, RegionMembership
+
+
+def area_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
+    """The jurisdictions and everything inside them (region members, transitively)."""
+    found = set(jurisdiction_ids)
+    frontier = set(jurisdiction_ids)
+    while frontier:
+        members = (
+            set(
+                session.scalars(
+                    sa.select(RegionMembership.member_id).where(
+                        RegionMembership.region_id.in_(frontier)
+                    )
+                )
+            )
+            - found
+        )
+        found |= members
+        frontier = members
+    return found
+
+
+def scope_jurisdictions(session: Session, organisation_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            sa.select(OrganisationScope.jurisdiction_id).where(
+                OrganisationScope.organisation_id == organisation_id
+            )
+        )
+    )
+
+
+def organisations_in_area(session: Session, area: set[int]) -> set[int]:
+    """Organisations that report for, or are at home in, a jurisdiction of the area."""
+    reporting = sa.select(OrganisationScope.organisation_id).where(
+        OrganisationScope.jurisdiction_id.in_(area)
+    )
+    at_home = sa.select(Organisation.id).where(Organisation.jurisdiction_id.in_(area))
+    return set(session.scalars(reporting.union(at_home)))

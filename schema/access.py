@@ -1,0 +1,84 @@
+"""Who may see and do what, decided once per request from its token.
+
+Roles (README "Roles and scopes"): ``admin`` everything; ``taskforce`` reads everything, and the
+submissions and audit trail of the organisations in its regions, which it may approve or return;
+``partner`` reads published data and its own organisation's submissions, and submits for its own
+scope; ``viewer`` reads published data. Without a token nothing is readable, unless the public
+read-only mode is on (then: published data, like a viewer).
+
+Hidden objects look exactly like missing ones: ``null``, never a "forbidden" that would confirm
+they exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlmodel import Session
+
+from api.auth import Principal
+from db.models import AuditEvent, Submission
+from db.models.enums import Role
+from db.queries import access as queries
+
+
+@dataclass
+class Access:
+    principal: Principal | None
+    public_read: bool
+    session: Session = field(repr=False)
+
+    @property
+    def role(self) -> Role | None:
+        return self.principal.role if self.principal else None
+
+    @property
+    def reads_published(self) -> bool:
+        return self.principal is not None or self.public_read
+
+    @property
+    def reads_audit(self) -> bool:
+        return self.role in (Role.ADMIN, Role.TASKFORCE)
+
+    @cached_property
+    def taskforce_area(self) -> set[int]:
+        """The jurisdictions of the task force's regions, members included."""
+        if self.principal is None:
+            return set()
+        return queries.area_of(
+            self.session, queries.scope_jurisdictions(self.session, self.principal.organisation_id)
+        )
+
+    @cached_property
+    def submission_organisations(self) -> set[int] | None:
+        """Whose submissions are visible: None means everyone's."""
+        if self.role is Role.ADMIN:
+            return None
+        if self.role is Role.TASKFORCE:
+            assert self.principal is not None
+            return queries.organisations_in_area(self.session, self.taskforce_area) | {
+                self.principal.organisation_id
+            }
+        if self.role is Role.PARTNER:
+            assert self.principal is not None
+            return {self.principal.organisation_id}
+        return set()
+
+    def sees_submission_of(self, organisation_id: int) -> bool:
+        allowed = self.submission_organisations
+        return allowed is None or organisation_id in allowed
+
+    def decides_on(self, submission: Submission) -> bool:
+        """May approve or return it: an admin, or the task force of the submitter's area."""
+        if self.role is Role.ADMIN:
+            return True
+        return self.role is Role.TASKFORCE and self.sees_submission_of(submission.organisation_id)
+
+    def sees(self, row: object) -> bool:
+        """Whether a row may be shown at all (rows of published tables always, when readable)."""
+        if isinstance(row, Submission):
+            return self.sees_submission_of(row.organisation_id)
+        if isinstance(row, AuditEvent):
+            return self.reads_audit
+        return self.reads_published

@@ -1,0 +1,280 @@
+"""Submitting figures (rows or a file) and deciding on submissions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from sqlmodel import select
+from starlette.concurrency import run_in_threadpool
+from strawberry import relay
+from strawberry.file_uploads import Upload
+
+from db.engine import session_scope
+from db.models import Organisation
+from db.models import Submission as SubmissionRow
+from db.models.enums import Role, SubmissionChannel
+from ingest.submissions.intake import IdempotencyConflict, Intake, IntakeRequest, SubmittedRow
+from ingest.submissions.lifecycle import SubmissionStateError
+from schema.context import Info
+from schema.mutations.errors import (
+    InvalidInput,
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    RateLimited,
+    rate_limited,
+)
+from schema.submissions import Submission, submission_row_id
+
+MAX_ROWS = 10_000
+FILE_CHANNELS = {
+    ".csv": SubmissionChannel.CSV,
+    ".txt": SubmissionChannel.CSV,
+    ".xlsx": SubmissionChannel.XLSX,
+}
+
+
+@strawberry.input(
+    description="One figure: a cell (indicator × jurisdiction × period × breakdowns) and its value."
+)
+class ObservationRowInput:
+    indicator: str = strawberry.field(description="Indicator code, e.g. dwellings-added.")
+    jurisdiction: str = strawberry.field(description="CBS code (GM0546) or region code.")
+    period: str = strawberry.field(
+        description="2025, 2025-H1, 2025-Q3, 2025-07 or a date (checked per row)."
+    )
+    value: Decimal = strawberry.field(description="The figure.")
+    target_group: str | None = strawberry.field(default=None, description="Target group code.")
+    housing_type: str | None = strawberry.field(default=None, description="Housing type code.")
+    price_segment: str | None = strawberry.field(default=None, description="Price segment.")
+    note: str | None = strawberry.field(default=None, description="A remark kept with the figure.")
+
+
+@strawberry.input(description="A batch of figures from one organisation.")
+class SubmitObservationsInput:
+    rows: list[ObservationRowInput] = strawberry.field(
+        description=f"The figures (at most {MAX_ROWS})."
+    )
+    organisation: str | None = strawberry.field(
+        default=None, description="The reporting organisation's code; only administrators name one."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Your key for this batch: sending it again returns the first submission.",
+    )
+    dry_run: bool = strawberry.field(default=False, description="Only validate; store no figures.")
+    correction_reason: str | None = strawberry.field(
+        default=None, description="Why figures reported before change (required for corrections)."
+    )
+
+
+@strawberry.type(description="The submission was received (or had been: the same content or key).")
+class SubmissionReceived:
+    submission: Submission = strawberry.field(
+        description="Follow its status: validation runs in the background."
+    )
+    created: bool = strawberry.field(description="False when this is a submission received before.")
+
+
+@strawberry.type(description="The submission was approved or returned.")
+class SubmissionDecided:
+    submission: Submission = strawberry.field(description="The submission in its new state.")
+
+
+SubmitResult = Annotated[
+    SubmissionReceived | NotAllowed | InvalidInput | RateLimited,
+    strawberry.union("SubmitResult", description="The submission, or why it was not received."),
+]
+DecisionResult = Annotated[
+    SubmissionDecided | NotFound | NotAllowed | InvalidState | RateLimited,
+    strawberry.union("SubmissionDecisionResult", description="The decided submission, or why not."),
+]
+
+
+def _organisation_for(info: Info, named: str | None) -> Organisation | NotAllowed | InvalidInput:
+    principal = info.context.principal
+    assert principal is not None  # the SignedIn permission guards every mutation
+    if principal.role not in (Role.PARTNER, Role.ADMIN):
+        return NotAllowed(message=f"A {principal.role.value} token cannot submit figures.")
+    code = named or principal.organisation_code
+    if principal.role is Role.PARTNER and code != principal.organisation_code:
+        return NotAllowed(message=f"This token submits for '{principal.organisation_code}' only.")
+    organisation = info.context.session.exec(
+        select(Organisation).where(Organisation.code == code)
+    ).first()
+    if organisation is None:
+        return InvalidInput(message=f"No organisation with code '{code}'.", field="organisation")
+    return organisation
+
+
+def _received(info: Info, intake: Intake) -> SubmissionReceived:
+    row = info.context.session.get(SubmissionRow, intake.submission.id)
+    return SubmissionReceived(submission=Submission.from_row(row), created=intake.created)
+
+
+def _receive(
+    info: Info, organisation: Organisation, make: callable
+) -> SubmissionReceived | InvalidInput:  # type: ignore[valid-type]
+    """Run an intake in a transaction of its own (its job is sent after the commit)."""
+
+    def run() -> Intake:
+        with session_scope(info.context.engine) as session:
+            return make(session, session.get(Organisation, organisation.id))
+
+    try:
+        return run()
+    except IdempotencyConflict as conflict:
+        return InvalidInput(message=str(conflict), field="idempotencyKey")
+
+
+@strawberry.type
+class SubmissionMutation:
+    @strawberry.mutation(description="Send figures as rows; they are validated in the background.")
+    async def submit_observations(self, info: Info, input: SubmitObservationsInput) -> SubmitResult:
+        from workers.intake import submit_rows
+
+        if (limited := rate_limited(info)) is not None:
+            return limited
+        if not input.rows or len(input.rows) > MAX_ROWS:
+            return InvalidInput(message=f"Send between 1 and {MAX_ROWS} rows.", field="rows")
+        organisation = _organisation_for(info, input.organisation)
+        if not isinstance(organisation, Organisation):
+            return organisation
+        request = IntakeRequest(
+            organisation,
+            SubmissionChannel.API,
+            dry_run=input.dry_run,
+            idempotency_key=input.idempotency_key,
+            correction_reason=input.correction_reason,
+            user_id=info.context.principal.user_id,  # type: ignore[union-attr]
+        )
+        rows = [
+            SubmittedRow(
+                r.indicator,
+                r.jurisdiction,
+                r.period,
+                r.value,
+                r.target_group,
+                r.housing_type,
+                r.price_segment,
+                r.note,
+            )
+            for r in input.rows
+        ]
+        result = await run_in_threadpool(
+            _receive,
+            info,
+            organisation,
+            lambda session, org: submit_rows(session, _with(request, org), rows),
+        )
+        return _received(info, result) if isinstance(result, Intake) else result
+
+    @strawberry.mutation(
+        description="Send a CSV or XLSX file (GraphQL multipart request); validated in the background."
+    )
+    async def upload_submission(
+        self,
+        info: Info,
+        file: Upload,
+        organisation: str | None = None,
+        idempotency_key: str | None = None,
+        dry_run: bool = False,
+        correction_reason: str | None = None,
+    ) -> SubmitResult:
+        from workers.intake import submit_file
+
+        if (limited := rate_limited(info)) is not None:
+            return limited
+        name = getattr(file, "filename", None) or ""
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in FILE_CHANNELS:
+            return InvalidInput(message=f"'{name}': send a .csv or .xlsx file.", field="file")
+        found = _organisation_for(info, organisation)
+        if not isinstance(found, Organisation):
+            return found
+        request = IntakeRequest(
+            found,
+            FILE_CHANNELS[suffix],
+            filename=name,
+            dry_run=dry_run,
+            idempotency_key=idempotency_key,
+            correction_reason=correction_reason,
+            user_id=info.context.principal.user_id,  # type: ignore[union-attr]
+        )
+        stream = file.file  # type: ignore[attr-defined]
+        result = await run_in_threadpool(
+            _receive,
+            info,
+            found,
+            lambda session, org: submit_file(session, _with(request, org), stream),
+        )
+        return _received(info, result) if isinstance(result, Intake) else result
+
+    @strawberry.mutation(
+        description="Approve a validated submission: its figures are applied in the background."
+    )
+    async def approve_submission(
+        self, info: Info, id: relay.GlobalID, reason: str | None = None
+    ) -> DecisionResult:
+        from workers.intake import approve
+
+        return await _decide(
+            info,
+            id,
+            lambda session, row_id, actor, user: approve(
+                session, row_id, user_id=user, actor=actor, reason=reason
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Return a validated submission to its organisation, saying what to fix."
+    )
+    async def return_submission(
+        self, info: Info, id: relay.GlobalID, reason: str
+    ) -> DecisionResult:
+        from workers.intake import return_for_correction
+
+        return await _decide(
+            info,
+            id,
+            lambda session, row_id, actor, user: return_for_correction(
+                session, row_id, user_id=user, actor=actor, reason=reason
+            ),
+        )
+
+
+def _with(request: IntakeRequest, organisation: Organisation) -> IntakeRequest:
+    from dataclasses import replace
+
+    return replace(request, organisation=organisation)
+
+
+async def _decide(info: Info, global_id: relay.GlobalID, step: callable) -> DecisionResult:  # type: ignore[valid-type]
+    if (limited := rate_limited(info)) is not None:
+        return limited
+    row_id = submission_row_id(global_id)
+    row = info.context.session.get(SubmissionRow, row_id)
+    access = info.context.access
+    if row is None or not access.sees_submission_of(row.organisation_id):
+        return NotFound(message=f"No submission {global_id}.")
+    if not access.decides_on(row):
+        return NotAllowed(
+            message="Only administrators and the task force of its area approve or return submissions."
+        )
+    principal = info.context.principal
+    assert principal is not None
+
+    def run() -> None:
+        with session_scope(info.context.engine) as session:
+            step(session, row_id, principal.label, principal.user_id)
+
+    try:
+        await run_in_threadpool(run)
+    except SubmissionStateError as error:
+        return InvalidState(message=str(error))
+    info.context.session.expire_all()
+    return SubmissionDecided(
+        submission=Submission.from_row(info.context.session.get(SubmissionRow, row_id))
+    )

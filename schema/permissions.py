@@ -1,0 +1,67 @@
+"""Permission classes, and the table that gives every root field one (checked by a test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.base import StrawberryObjectDefinition
+
+SIGN_IN = "Sign in: send 'Authorization: Bearer <token>'."
+
+
+class ReadsPublished(BasePermission):
+    """Published data: any token, or nobody at all in the public read-only mode."""
+
+    message = SIGN_IN + " This installation has no public read access."
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return bool(info.context.access.reads_published)
+
+
+class SignedIn(BasePermission):
+    """Any token; what it then sees or may do is narrowed by its role and scope."""
+
+    message = SIGN_IN
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return info.context.principal is not None
+
+
+class ReadsAudit(BasePermission):
+    message = "Only administrators and the task force read the audit trail."
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return bool(info.context.access.reads_audit)
+
+
+# Root fields whose rule differs from their type's default (Query: published data;
+# Mutation: signed in, then checked per organisation and role; Subscription: published data).
+SPECIAL_ROOT_FIELDS: dict[str, dict[str, type[BasePermission]]] = {
+    "Query": {"submissions": SignedIn, "submission": SignedIn, "auditEvents": ReadsAudit},
+}
+DEFAULTS: dict[str, type[BasePermission]] = {
+    "Query": ReadsPublished,
+    "Mutation": SignedIn,
+    "Subscription": ReadsPublished,
+}
+
+
+def guard_root_fields(root: type) -> None:
+    """Give every field of a root type its permission class (before the schema is built)."""
+    definition: StrawberryObjectDefinition = root.__strawberry_definition__  # type: ignore[attr-defined]
+    special = SPECIAL_ROOT_FIELDS.get(definition.name, {})
+    for field in definition.fields:
+        permission = special.get(
+            field.graphql_name or _camel(field.python_name), DEFAULTS[definition.name]
+        )
+        field.permission_classes = [permission]
+        field.extensions = [e for e in field.extensions if not isinstance(e, PermissionExtension)]
+        field.extensions.append(
+            PermissionExtension(permissions=[permission()], fail_silently=False)
+        )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
