@@ -100,6 +100,28 @@ def seed(
         "total", *(str(summary.total(o)) for o in ("created", "updated", "unchanged")), style="bold"
     )
     Console().print(table)
+    if not dry_run:
+        _seed_source_registry(folder.parent / "sources.yaml")  # data/sources.yaml by default
+
+
+def _seed_source_registry(path: Path) -> None:
+    """Periodic figures: the registry beside the dataset folder (sources, publishers, obligations)."""
+    from db.engine import session_scope
+    from ingest.periodic.registry import RegistryError, load_registry, read_registry
+
+    if not path.is_file():
+        return
+    with session_scope() as session:
+        try:
+            summary = load_registry(session, read_registry(session, path))
+        except RegistryError as exc:
+            console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    for section, counts in summary.counts.items():
+        console.print(
+            f"{path.name} {section}: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged"
+        )
 
 
 @app.command()

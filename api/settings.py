@@ -73,6 +73,28 @@ class Settings(BaseSettings):
     trend_window_months: int = Field(
         default=12, description="Recent months the trend forecast extrapolates from"
     )
+    # Periodic figures: source pulls, reminders (e-mail), webhooks
+    source_timeout_seconds: float = Field(
+        default=60.0, description="Timeout of one HTTP request of a source pull"
+    )
+    reminders_cron: str = Field(
+        default="0 7 * * *", description="When the scheduler sends reminders (cron, UTC)"
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for reminder e-mail; unset: no e-mail is sent"
+    )
+    smtp_port: int = Field(default=587, description="SMTP port")
+    smtp_from: str = Field(
+        default="woonzorgmonitor@localhost", description="Sender address of reminder e-mail"
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP login (optional)")
+    smtp_password: str | None = Field(default=None, description="SMTP password (optional)")
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS"
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, description="Timeout of one webhook delivery attempt"
+    )
 
     @property
     def embedded_broker(self) -> bool:

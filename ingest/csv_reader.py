@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from ingest.errors import ErrorCode, FileError
+from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.raw_rows import DecimalMark, RawRow
 from ingest.row_builder import RecordShape, SheetRecord, raw_rows
@@ -34,14 +35,16 @@ DECIMAL_MARK_BY_SEPARATOR: dict[str, DecimalMark | None] = {";": ",", ",": None,
 _EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=(?P<separator>[;,\t])"?\s*', re.IGNORECASE)
 
 
-def read_csv(source: Source, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[RawRow]:
+def read_csv(
+    source: Source, limits: ReadLimits = DEFAULT_LIMITS, headers: HeaderSet = OBSERVATION_HEADERS
+) -> Iterator[RawRow]:
     """Yield the data rows of a CSV file; raises FileError when the file cannot be read."""
     with open_source(source, limits.max_file_bytes) as stream:
         encoding = detect_encoding(stream)
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         try:
             separator, records = _records(text)
-            yield from raw_rows(records, record_shape(separator), limits)
+            yield from raw_rows(records, record_shape(separator), limits, headers)
         except UnicodeDecodeError as exc:  # only possible for UTF-16, which is not pre-checked
             raise FileError(ErrorCode.UNSUPPORTED_ENCODING, offset=exc.start) from None
         finally:

@@ -39,6 +39,26 @@ class ErrorCode(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     TOO_MANY_CELLS = "too_many_cells"
     NOTE_TOO_LONG = "note_too_long"
+    # project rows (project files) and the project services
+    UNKNOWN_PHASE = "unknown_phase"
+    MALFORMED_DATE = "malformed_date"
+    UNITS_NOT_POSITIVE = "units_not_positive"
+    NOT_A_MUNICIPALITY = "not_a_municipality"
+    UNKNOWN_DISTRICT = "unknown_district"
+    DUPLICATE_PROJECT_UNITS = "duplicate_project_units"
+    INCONSISTENT_PROJECT = "inconsistent_project"
+    TEXT_TOO_LONG = "text_too_long"
+    BACKWARD_PHASE_WITHOUT_REASON = "backward_phase_without_reason"
+    FINAL_PHASE_WITHOUT_REASON = "final_phase_without_reason"
+    CANCEL_WITHOUT_REASON = "cancel_without_reason"
+    COMPLETION_IN_FUTURE = "completion_in_future"
+    # project services only
+    PROJECT_NOT_FOUND = "project_not_found"
+    NOT_PROJECT_OWNER = "not_project_owner"
+    READ_ONLY_ROLE = "read_only_role"
+    DUPLICATE_PROJECT_KEY = "duplicate_project_key"
+    REQUIRED_FIELD = "required_field"
+    UNKNOWN_ORGANISATION = "unknown_organisation"
     # file errors
     FILE_TOO_LARGE = "file_too_large"
     ARCHIVE_TOO_LARGE = "archive_too_large"
@@ -166,6 +186,89 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.NOTE_TOO_LONG: (
         "The note is longer than {limit} characters.",
         "De opmerking is langer dan {limit} tekens.",
+    ),
+    ErrorCode.UNKNOWN_PHASE: (
+        "Unknown phase '{value}'. Use initiative, plan, permit, construction, completed or "
+        "cancelled (the Dutch names are understood too).",
+        "Onbekende fase '{value}'. Gebruik initiatief, plan, vergunning, bouw, opgeleverd of "
+        "geannuleerd (de Engelse namen mogen ook).",
+    ),
+    ErrorCode.MALFORMED_DATE: (
+        "'{value}' is not a date; write 2028-03-31 or 31-03-2028.",
+        "'{value}' is geen datum; schrijf 2028-03-31 of 31-03-2028.",
+    ),
+    ErrorCode.UNITS_NOT_POSITIVE: (
+        "The number of units must be a whole number above zero, not '{value}'.",
+        "Het aantal eenheden moet een geheel getal boven nul zijn, niet '{value}'.",
+    ),
+    ErrorCode.NOT_A_MUNICIPALITY: (
+        "'{value}' is not a municipality; a project lies in one municipality (use its CBS "
+        "code, e.g. GM0546).",
+        "'{value}' is geen gemeente; een project ligt in één gemeente (gebruik de CBS-code, "
+        "bijvoorbeeld GM0546).",
+    ),
+    ErrorCode.UNKNOWN_DISTRICT: (
+        "Unknown district '{value}' in {municipality}; use the code of one of its districts.",
+        "Onbekende wijk '{value}' in {municipality}; gebruik de code van een van haar wijken.",
+    ),
+    ErrorCode.DUPLICATE_PROJECT_UNITS: (
+        "Row {row} repeats row {first_row}: same project, housing type and target group.",
+        "Rij {row} herhaalt rij {first_row}: zelfde project, woonvorm en doelgroep.",
+    ),
+    ErrorCode.INCONSISTENT_PROJECT: (
+        "Row {row} gives project '{project_key}' another {label_en} than row {first_row} "
+        "('{value}' vs '{other}'); the rows of one project must agree.",
+        "Rij {row} geeft project '{project_key}' een andere {label_nl} dan rij {first_row} "
+        "('{value}' tegenover '{other}'); de rijen van één project moeten overeenkomen.",
+    ),
+    ErrorCode.TEXT_TOO_LONG: (
+        "The {label_en} is longer than {limit} characters.",
+        "De {label_nl} is langer dan {limit} tekens.",
+    ),
+    ErrorCode.BACKWARD_PHASE_WITHOUT_REASON: (
+        "Project {project} would move back from {from_en} to {to_en}; moving back needs a "
+        "reason (in a file: the correction reason of the submission).",
+        "Project {project} zou teruggaan van {from_nl} naar {to_nl}; teruggaan vraagt om een "
+        "reden (bij een bestand: de correctiereden van de aanlevering).",
+    ),
+    ErrorCode.FINAL_PHASE_WITHOUT_REASON: (
+        "Project {project} is {from_en}, a final phase; changing it is a correction and needs "
+        "a reason (in a file: the correction reason of the submission).",
+        "Project {project} is {from_nl}, een eindfase; wijzigen is een correctie en vraagt om "
+        "een reden (bij een bestand: de correctiereden van de aanlevering).",
+    ),
+    ErrorCode.CANCEL_WITHOUT_REASON: (
+        "Cancelling project {project} needs a reason (in a file: the correction reason of the submission).",
+        "Het annuleren van project {project} vraagt om een reden (bij een bestand: de correctiereden van de aanlevering).",
+    ),
+    ErrorCode.COMPLETION_IN_FUTURE: (
+        "Project {project} cannot have been completed on {value}: that is after today ({today}).",
+        "Project {project} kan niet op {value} zijn opgeleverd: dat is na vandaag ({today}).",
+    ),
+    ErrorCode.PROJECT_NOT_FOUND: (
+        "There is no project with id {value}.",
+        "Er is geen project met id {value}.",
+    ),
+    ErrorCode.NOT_PROJECT_OWNER: (
+        "{actor} may not change project {project}: only its owner organisation or an "
+        "administrator can.",
+        "{actor} mag project {project} niet wijzigen: alleen de eigenaar of een beheerder kan dat.",
+    ),
+    ErrorCode.READ_ONLY_ROLE: (
+        "{actor} has the role '{role}', which may not change projects.",
+        "{actor} heeft de rol '{role}', die geen projecten mag wijzigen.",
+    ),
+    ErrorCode.DUPLICATE_PROJECT_KEY: (
+        "The organisation already has a project with key '{value}'.",
+        "De organisatie heeft al een project met projectcode '{value}'.",
+    ),
+    ErrorCode.REQUIRED_FIELD: (
+        "The {label_en} is required.",
+        "De {label_nl} is verplicht.",
+    ),
+    ErrorCode.UNKNOWN_ORGANISATION: (
+        "There is no organisation with id {value}.",
+        "Er is geen organisatie met id {value}.",
     ),
     ErrorCode.FILE_TOO_LARGE: (
         "The file is {size} bytes; the limit is {limit} bytes.",

@@ -9,10 +9,11 @@ column silently dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ingest.errors import ErrorCode, FileError
-from ingest.fields import DUTCH_HEADERS, FIELD_LABELS, REQUIRED_FIELDS, Field
+from ingest.fields import FIELD_LABELS, REQUIRED_FIELDS, Field
 from ingest.raw_rows import Column, DecimalMark, FileLayout
 
 HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
@@ -53,25 +54,52 @@ def field_for_header(text: str) -> Field | None:
     return _FIELD_BY_KEY.get(normalise_header(text))
 
 
+@dataclass(frozen=True)
+class HeaderSet:
+    """The columns of one kind of file: per canonical field its accepted headers (the first is
+    the template's), the required fields, and how messages name each field (English, Dutch)."""
+
+    aliases: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    labels: Mapping[str, tuple[str, str]]
+    _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {
+            normalise_header(a): name for name, aliases in self.aliases.items() for a in aliases
+        }
+        object.__setattr__(self, "_by_key", index)
+
+    def field_for(self, header: str) -> str | None:
+        return self._by_key.get(normalise_header(header))
+
+
+OBSERVATION_HEADERS = HeaderSet(HEADER_ALIASES, REQUIRED_FIELDS, FIELD_LABELS)
+"""The realisation figures file (docs/file-format.md); the default of every reader."""
+
+
 def build_layout(
-    header_cells: Sequence[str | None], decimal_mark: DecimalMark | None, header_row: int
+    header_cells: Sequence[str | None],
+    decimal_mark: DecimalMark | None,
+    header_row: int,
+    headers: HeaderSet = OBSERVATION_HEADERS,
 ) -> FileLayout:
     """The layout of a file from its header row; raises FileError for unknown/duplicate/missing."""
-    columns: dict[Field, Column] = {}
+    columns: dict[str, Column] = {}
     for position, cell in enumerate(header_cells, start=1):
         header = (cell or "").strip()
         if not header:
             continue
-        name = field_for_header(header)
+        name = headers.field_for(header)
         if name is None:
             raise FileError(
                 ErrorCode.UNKNOWN_COLUMN,
                 row=header_row,
                 header=header,
-                accepted=", ".join(DUTCH_HEADERS.values()),
+                accepted=", ".join(aliases[0] for aliases in headers.aliases.values()),
             )
         if name in columns:
-            label_en, label_nl = FIELD_LABELS[name]
+            label_en, label_nl = headers.labels[name]
             raise FileError(
                 ErrorCode.DUPLICATE_COLUMN,
                 row=header_row,
@@ -81,19 +109,19 @@ def build_layout(
                 label_nl=label_nl,
             )
         columns[name] = Column(name, header, position)
-    missing = [name for name in REQUIRED_FIELDS if name not in columns]
+    missing = [name for name in headers.required if name not in columns]
     if missing:
         raise FileError(
             ErrorCode.MISSING_COLUMN,
             row=header_row,
-            missing_en=_describe_missing(missing, "or"),
-            missing_nl=_describe_missing(missing, "of"),
+            missing_en=_describe_missing(headers, missing, "or"),
+            missing_nl=_describe_missing(headers, missing, "of"),
         )
     return FileLayout(tuple(columns.values()), decimal_mark)
 
 
-def _describe_missing(missing: list[Field], word_or: str) -> str:
+def _describe_missing(headers: HeaderSet, missing: list[str], word_or: str) -> str:
     return "; ".join(
-        f"{DUTCH_HEADERS[name]} ({word_or} {', '.join(HEADER_ALIASES[name][1:])})"
+        f"{headers.aliases[name][0]} ({word_or} {', '.join(headers.aliases[name][1:])})"
         for name in missing
     )

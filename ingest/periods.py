@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 
 class PeriodKind(StrEnum):
@@ -53,7 +54,11 @@ class Period:
     def parse(cls, text: str | int | date) -> Period:
         if isinstance(text, date):
             return cls.day(text)
-        raw = str(text).strip().upper()
+        return _parse_text(str(text))
+
+    @classmethod
+    def _parse(cls, text: str) -> Period:
+        raw = text.strip().upper()
         for kind, pattern in _PATTERNS:
             match = pattern.fullmatch(raw)
             if match:
@@ -124,3 +129,9 @@ class Period:
 
 def parse_period(text: str | int | date) -> Period:
     return Period.parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Period:
+    """Period texts repeat across the rows of a file: each is parsed once (a Period is immutable)."""
+    return Period._parse(text)

@@ -12,9 +12,10 @@ DecimalMark = str  # "," or "."
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A recognised column: its canonical field, the header as written, its 1-based position."""
+    """A recognised column: its canonical field (a ``Field`` in a figures file), the header as
+    written, its 1-based position."""
 
-    field: Field
+    field: str
     header: str
     position: int | None
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ingest.errors import ErrorCode, FileError
-from ingest.headers import build_layout
+from ingest.headers import OBSERVATION_HEADERS, HeaderSet, build_layout
 from ingest.limits import ReadLimits
 from ingest.raw_rows import DecimalMark, FileLayout, Overflow, RawRow
 
@@ -39,7 +39,10 @@ class RecordShape:
 
 
 def raw_rows(
-    records: Iterable[SheetRecord], shape: RecordShape, limits: ReadLimits
+    records: Iterable[SheetRecord],
+    shape: RecordShape,
+    limits: ReadLimits,
+    headers: HeaderSet = OBSERVATION_HEADERS,
 ) -> Iterator[RawRow]:
     layout: FileLayout | None = None
     header_width = 0
@@ -53,7 +56,7 @@ def raw_rows(
         if not cells and not record.formulas:
             continue
         if layout is None:
-            layout = build_layout(cells, shape.decimal_mark, record.row_number)
+            layout = build_layout(cells, shape.decimal_mark, record.row_number, headers)
             header_width = len(record.cells) if shape.count_empty_overflow else len(cells)
             continue
         data_rows += 1

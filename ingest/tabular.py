@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from ingest.csv_reader import read_csv
 from ingest.errors import ErrorCode, FileError
+from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.raw_rows import RawRow
 from ingest.sources import Source
@@ -23,10 +24,14 @@ READERS = {".csv": read_csv, ".txt": read_csv, ".xlsx": read_xlsx, ".xlsm": read
 
 
 def read_table(
-    source: Source, filename: str, limits: ReadLimits = DEFAULT_LIMITS
+    source: Source,
+    filename: str,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    headers: HeaderSet = OBSERVATION_HEADERS,
 ) -> Iterator[RawRow]:
-    """The rows of an upload named ``filename`` (the name decides the format)."""
+    """The rows of an upload named ``filename`` (the name decides the format), with the columns
+    of ``headers`` (realisation figures unless told otherwise)."""
     reader = READERS.get(PurePath(filename).suffix.casefold())
     if reader is None:
         raise FileError(ErrorCode.UNSUPPORTED_FORMAT, name=PurePath(filename).name)
-    return reader(source, limits)
+    return reader(source, limits, headers)

@@ -28,6 +28,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ingest.errors import ErrorCode, FileError
+from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.raw_rows import RawRow
 from ingest.row_builder import RecordShape, SheetRecord, raw_rows
@@ -41,7 +42,9 @@ XLSX_DECIMAL_MARK = ","
 _DAMAGED_SHEET_ERRORS = (ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError)
 
 
-def read_xlsx(source: Source, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[RawRow]:
+def read_xlsx(
+    source: Source, limits: ReadLimits = DEFAULT_LIMITS, headers: HeaderSet = OBSERVATION_HEADERS
+) -> Iterator[RawRow]:
     """Yield the data rows of the workbook's data sheet; raises FileError when unreadable."""
     with open_source(source, limits.max_file_bytes) as stream:
         _check_archive(stream, limits)
@@ -52,7 +55,7 @@ def read_xlsx(source: Source, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[R
                     ErrorCode.TOO_MANY_SHEETS, count=len(book.sheetnames), limit=limits.max_sheets
                 )
             records = _records(data_sheet(book), limits.max_columns)
-            yield from raw_rows(records, RecordShape(XLSX_DECIMAL_MARK), limits)
+            yield from raw_rows(records, RecordShape(XLSX_DECIMAL_MARK), limits, headers)
         finally:
             book.close()
 

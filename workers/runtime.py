@@ -16,6 +16,7 @@ from api.settings import Settings
 from db.engine import get_engine, session_scope
 from workers.broker import broker
 from workers.outbox import enqueue_job, resend_unfinished
+from workers.periodic.schedules import add_periodic_schedule
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def add_schedule(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
         CronTrigger.from_crontab(settings.nightly_recompute_cron, timezone="UTC"),
         id="nightly-recompute",
     )
+    add_periodic_schedule(scheduler, settings.reminders_cron)  # source pulls, reminders
     return scheduler
 
 

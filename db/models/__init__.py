@@ -6,6 +6,15 @@ from db.models.geography import Jurisdiction, RegionMembership
 from db.models.jobs import OutboxJob
 from db.models.observations import Observation, cell_key
 from db.models.organisations import Organisation, OrganisationScope
+from db.models.periodic import (
+    Reminder,
+    ReportingObligation,
+    ReportingObligationJurisdiction,
+    Source,
+    SourceRun,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from db.models.policy import (
     ActionLine,
     Measure,
@@ -42,11 +51,18 @@ __all__ = [
     "ProjectPhaseChange",
     "ProjectUnits",
     "RegionMembership",
+    "Reminder",
+    "ReportingObligation",
+    "ReportingObligationJurisdiction",
+    "Source",
+    "SourceRun",
     "Submission",
     "SubmissionError",
     "Target",
     "TargetGroup",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkerHeartbeat",
     "cell_key",
 ]

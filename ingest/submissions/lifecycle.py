@@ -16,8 +16,12 @@ from sqlmodel import Session, select
 
 from db.base import utcnow
 from db.models import AuditEvent, Organisation, OrganisationScope, Submission, SubmissionError
-from db.models.enums import SubmissionStatus
+from db.models.enums import SubmissionChannel, SubmissionStatus
 from ingest.errors import ErrorCode, FileError, RowError, render_messages
+from ingest.headers import OBSERVATION_HEADERS
+from ingest.projects.headers import PROJECT_HEADERS
+from ingest.projects.imports import ProjectFileCheck, apply_project_file
+from ingest.raw_rows import RawRow
 from ingest.submissions.cells import CodeIds
 from ingest.submissions.context import validation_context
 from ingest.submissions.observations import ObservationWriter, WriteStats, current_values
@@ -44,8 +48,14 @@ class Outcome:
     affected_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _rows(store: PayloadStore, submission: Submission) -> Iterator[object]:
-    return read_table(store.path(submission.payload_path or ""), submission.filename or "rows.csv")
+def _is_projects(submission: Submission) -> bool:
+    return submission.channel is SubmissionChannel.PROJECT
+
+
+def _rows(store: PayloadStore, submission: Submission) -> Iterator[RawRow]:
+    headers = PROJECT_HEADERS if _is_projects(submission) else OBSERVATION_HEADERS
+    path = store.path(submission.payload_path or "")
+    return read_table(path, submission.filename or "rows.csv", headers=headers)
 
 
 def _batches(items: Iterable[ValidRow], size: int = BATCH) -> Iterator[list[ValidRow]]:
@@ -94,21 +104,36 @@ def validate_submission(
         return Outcome(submission_id, submission.status)  # already done: a redelivered job
     organisation = session.get(Organisation, submission.organisation_id)
     assert organisation is not None
-    check = _SubmissionCheck(session, submission, organisation, today)
+    apply_now = organisation.trusted_source and not submission.dry_run
+    # A trusted source's figures are written while they are checked: one read of the file.
+    writer = (
+        _writer(session, submission, organisation)
+        if apply_now and not _is_projects(submission)
+        else None
+    )
+    check: _SubmissionCheck | ProjectFileCheck = (
+        ProjectFileCheck(session, submission, organisation, today)
+        if _is_projects(submission)
+        else _SubmissionCheck(session, submission, organisation, today, writer)
+    )
     try:
         for rows_seen in check.run(_rows(store, submission)):
             if progress:
                 progress(rows_seen)
     except FileError as error:
         check.add_file_error(error)
+    if isinstance(check, _SubmissionCheck):
+        check.finish()
     submission.row_count = check.rows
     submission.error_count = check.error_count
     submission.validated_at = utcnow()
     outcome = Outcome(submission_id, submission.status, rows=check.rows, errors=check.error_count)
     if check.error_count:
         _set_status(session, submission, SubmissionStatus.REJECTED)
-    elif organisation.trusted_source and not submission.dry_run:
+    elif apply_now:
         _set_status(session, submission, SubmissionStatus.VALIDATED)
+        if isinstance(check, _SubmissionCheck) and writer is not None:
+            return _applied(session, submission, check.rows, writer.stats)
         return apply_submission(session, store, submission_id, today)
     else:
         _set_status(session, submission, SubmissionStatus.VALIDATED)
@@ -116,14 +141,39 @@ def validate_submission(
     return outcome
 
 
+def _writer(
+    session: Session, submission: Submission, organisation: Organisation
+) -> ObservationWriter:
+    return ObservationWriter(
+        session,
+        CodeIds.load(session),
+        source_id=organisation.id,  # type: ignore[arg-type]
+        submission_id=submission.id,
+        recorded_at=utcnow(),
+        reason=submission.correction_reason,
+    )
+
+
 class _SubmissionCheck:
-    """Row validation plus what only the database knows: exact scope pairs and corrections."""
+    """Row validation plus what only the database knows: exact scope pairs and corrections.
+
+    With a ``writer`` each checked batch is written at once, inside a savepoint that ``finish``
+    rolls back when any row was wrong (the errors are kept aside and stored after that).
+    """
 
     def __init__(
-        self, session: Session, submission: Submission, organisation: Organisation, today: date
+        self,
+        session: Session,
+        submission: Submission,
+        organisation: Organisation,
+        today: date,
+        writer: ObservationWriter | None = None,
     ) -> None:
         self.session = session
         self.submission = submission
+        self.writer = writer
+        self.savepoint = session.begin_nested() if writer is not None else None
+        self.kept_errors: list[SubmissionError] = []
         self.context: ValidationContext = validation_context(session, organisation, today)
         self.ids = CodeIds.load(session)
         self.scope = {
@@ -189,11 +239,28 @@ class _SubmissionCheck:
                         )
                     )
         self._store(errors)
+        if self.writer is not None and not self.error_count:
+            self.writer.write(in_scope)
+
+    def _keep(self, error: SubmissionError) -> None:
+        if self.savepoint is not None:
+            self.kept_errors.append(error)
+        else:
+            self.session.add(error)
+
+    def finish(self) -> None:
+        """Keep the written figures if every row was right; store the errors."""
+        if self.savepoint is not None:
+            if self.error_count:
+                self.savepoint.rollback()
+            else:
+                self.savepoint.commit()
+        self.session.add_all(self.kept_errors)
 
     def _store(self, errors: list[RowError]) -> None:
         for error in errors:
             if self.error_count < STORED_ERRORS:
-                self.session.add(
+                self._keep(
                     SubmissionError(
                         submission_id=self.submission.id,  # type: ignore[arg-type]
                         row_number=error.row,
@@ -207,7 +274,7 @@ class _SubmissionCheck:
             self.error_count += 1
 
     def add_file_error(self, error: FileError) -> None:
-        self.session.add(
+        self._keep(
             SubmissionError(
                 submission_id=self.submission.id,  # type: ignore[arg-type]
                 row_number=error.row,
@@ -313,15 +380,10 @@ def apply_submission(
         raise SubmissionStateError(
             f"submission {submission_id} is {submission.status.value} and cannot be applied"
         )
+    if _is_projects(submission):
+        return _apply_projects(session, store, submission, organisation, today)
     context = validation_context(session, organisation, today)
-    writer = ObservationWriter(
-        session,
-        CodeIds.load(session),
-        source_id=organisation.id,  # type: ignore[arg-type]
-        submission_id=submission.id,
-        recorded_at=utcnow(),
-        reason=submission.correction_reason,
-    )
+    writer = _writer(session, submission, organisation)
     valid = (r for r in validate_rows(_rows(store, submission), context) if isinstance(r, ValidRow))  # type: ignore[arg-type]
     written = 0
     for batch in _batches(valid):
@@ -329,12 +391,35 @@ def apply_submission(
         written += len(batch)
         if progress:
             progress(written)
+    return _applied(session, submission, written, writer.stats)
+
+
+def _applied(session: Session, submission: Submission, rows: int, stats: WriteStats) -> Outcome:
     submission.applied_at = utcnow()
     _set_status(session, submission, SubmissionStatus.APPLIED)
     return Outcome(
-        submission_id,
+        submission.id,  # type: ignore[arg-type]
         SubmissionStatus.APPLIED,
-        rows=written,
-        applied=writer.stats,
-        affected_cells=writer.stats.cells,
+        rows=rows,
+        applied=stats,
+        affected_cells=stats.cells,
+    )
+
+
+def _apply_projects(
+    session: Session,
+    store: PayloadStore,
+    submission: Submission,
+    organisation: Organisation,
+    today: date,
+) -> Outcome:
+    """A project file: create, update and move the organisation's projects."""
+    result = apply_project_file(session, _rows(store, submission), submission, organisation, today)
+    submission.applied_at = utcnow()
+    _set_status(session, submission, SubmissionStatus.APPLIED)
+    return Outcome(
+        submission.id,  # type: ignore[arg-type]
+        SubmissionStatus.APPLIED,
+        rows=result.rows,
+        affected_cells=result.cells,
     )

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
 from db.models import Observation
@@ -34,11 +36,52 @@ def current_values(session: Session, source_id: int, keys: Sequence[str]) -> dic
     rows = session.exec(
         select(Observation).where(
             Observation.source_organisation_id == source_id,
-            Observation.cell_key.in_(keys),  # type: ignore[attr-defined]
+            _one_of(session, Observation.cell_key, keys),
             Observation.superseded_at.is_(None),  # type: ignore[union-attr]
         )
     )
     return {row.cell_key: row for row in rows}
+
+
+def _one_of(session: Session, column: Any, values: Sequence[str]) -> sa.ColumnElement[bool]:
+    """``column IN (…)``; on PostgreSQL as ``= ANY(array)``: one parameter instead of a thousand,
+    so the statement is not parsed and planned anew for every batch."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("values", list(values), type_=ARRAY(sa.String)))
+    return column.in_(values)  # type: ignore[no-any-return]
+
+
+COPY_COLUMNS = (
+    "indicator_id",
+    "jurisdiction_id",
+    "period",
+    "period_start",
+    "period_end",
+    "target_group_id",
+    "housing_type_id",
+    "price_segment",
+    "cell_key",
+    "value",
+    "per_year",
+    "notes",
+    "source_organisation_id",
+    "submission_id",
+    "recorded_at",
+    "version",
+)
+
+
+def insert_observations(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Insert new first versions in the session's transaction: PostgreSQL by ``COPY`` (several
+    times faster than a multi-row INSERT for thousands of rows), other databases by executemany."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(sa.insert(Observation), list(rows))
+        return
+    statement = f"COPY observation ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row(tuple(row.get(column) for column in COPY_COLUMNS))
 
 
 class ObservationWriter:
@@ -78,6 +121,7 @@ class ObservationWriter:
                 "submission_id": self.submission_id,
                 "recorded_at": self.recorded_at,
                 "version": 1,
+                "per_year": False,
             }
             if previous is None:
                 fresh.append(values)
@@ -85,7 +129,7 @@ class ObservationWriter:
             else:
                 self._supersede(previous, values)
         if fresh:
-            self.session.execute(sa.insert(Observation), fresh)
+            insert_observations(self.session, fresh)
 
     def _supersede(self, previous: Observation, values: dict[str, object]) -> None:
         successor = Observation(

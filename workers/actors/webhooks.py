@@ -1,0 +1,27 @@
+"""Webhook deliveries on the ``maintenance`` queue, retried with exponential backoff."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from workers.outbox import job_actor
+from workers.periodic import webhook_triggers  # noqa: F401  (turns changes into webhook events)
+from workers.periodic.attempts import current_attempt
+from workers.periodic.webhook_delivery import attempt_delivery
+from workers.queues import MAINTENANCE
+
+DELIVERY_MAX_RETRIES = 8
+DELIVERY_MIN_BACKOFF_MS = 10_000  # 10 s, 20 s, 40 s … up to an hour between attempts
+DELIVERY_MAX_BACKOFF_MS = 60 * 60_000
+
+
+@job_actor(
+    queue_name=MAINTENANCE,
+    max_retries=DELIVERY_MAX_RETRIES,
+    min_backoff=DELIVERY_MIN_BACKOFF_MS,
+    max_backoff=DELIVERY_MAX_BACKOFF_MS,
+    time_limit_ms=60_000,
+)
+def deliver_webhook(session: Session, delivery_id: int) -> None:
+    """POST one signed webhook delivery; every attempt is recorded in its delivery log."""
+    attempt_delivery(delivery_id, current_attempt(deliver_webhook))

@@ -1,0 +1,158 @@
+"""Measure status reports (owner organisation and task force only) and overdue measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from db.actor import Actor
+from db.models import AuditEvent, Measure, MeasureStatusUpdate, Organisation
+from db.models.enums import MeasureStatus, Role
+from ingest.periods import Period, PeriodError
+
+CLOSED = (MeasureStatus.DONE, MeasureStatus.CANCELLED)
+REPORTING_ROLES = (Role.ADMIN, Role.TASKFORCE)
+
+
+class MeasureStatusError(ValueError):
+    """An expected refusal: ``code`` is ``not_found``, ``not_allowed`` or ``invalid``."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+def report_measure_status(
+    session: Session,
+    actor: Actor,
+    measure_id: int,
+    status: MeasureStatus,
+    date: date,
+    note: str | None = None,
+    percent_complete: Decimal | None = None,
+) -> MeasureStatusUpdate:
+    """Record a dated status report; the measure's own status follows the latest report.
+
+    Allowed for the task force and administrators, and for writing users of the owner
+    organisation. A report dated before the latest one is kept in the history without changing
+    the current status.
+    """
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise MeasureStatusError("not_found", f"no measure with id {measure_id}", "measure")
+    if not may_report(actor, measure):
+        raise MeasureStatusError(
+            "not_allowed",
+            f"only the owner organisation or the task force reports on measure {measure.code}",
+        )
+    if percent_complete is not None and not Decimal(0) <= percent_complete <= Decimal(100):
+        raise MeasureStatusError(
+            "invalid", "percent complete is between 0 and 100", "percent_complete"
+        )
+    before = _state(measure)
+    update = MeasureStatusUpdate(
+        measure_id=measure_id,
+        status=status,
+        reported_on=date,
+        note=note,
+        percent_complete=percent_complete,
+        reported_by_organisation_id=actor.organisation_id,
+        reported_by_user_id=actor.user_id,
+    )
+    session.add(update)
+    session.flush()
+    if _is_latest(session, update):
+        measure.status = status
+        if percent_complete is not None:
+            measure.percent_complete = percent_complete
+    session.add(
+        AuditEvent(
+            actor_user_id=actor.user_id,
+            actor_token_id=actor.token_id,
+            actor_organisation_id=actor.organisation_id,
+            actor_label=actor.label,
+            action="measure.status_reported",
+            object_type="measure",
+            object_id=str(measure_id),
+            before=before,
+            after={**_state(measure), "reported": status.value, "reported_on": date.isoformat()},
+            reason=note,
+        )
+    )
+    return update
+
+
+def may_report(actor: Actor, measure: Measure) -> bool:
+    if actor.role in REPORTING_ROLES:
+        return True
+    return actor.may_write and actor.owns(measure.owner_id)
+
+
+def _is_latest(session: Session, update: MeasureStatusUpdate) -> bool:
+    latest = session.exec(
+        select(MeasureStatusUpdate)
+        .where(MeasureStatusUpdate.measure_id == update.measure_id)
+        .order_by(
+            MeasureStatusUpdate.reported_on.desc(),  # type: ignore[attr-defined]
+            MeasureStatusUpdate.id.desc(),  # type: ignore[union-attr]
+        )
+    ).first()
+    return latest is not None and latest.id == update.id
+
+
+def _state(measure: Measure) -> dict[str, object]:
+    percent = measure.percent_complete
+    return {
+        "status": measure.status.value,
+        "percent_complete": None if percent is None else format(percent.normalize(), "f"),
+    }
+
+
+@dataclass(frozen=True)
+class OverdueMeasure:
+    measure_id: int
+    code: str
+    title: str
+    owner_id: int | None
+    owner_code: str | None
+    due: str
+    due_end: date
+    status: MeasureStatus
+
+
+def overdue_measures(
+    session: Session, today: date, owner_id: int | None = None
+) -> list[OverdueMeasure]:
+    """Measures whose due period ("2026-Q2", "2026", …) has ended and that are not done or
+    cancelled; a due text that is not a period is skipped."""
+    query = select(Measure).where(
+        Measure.due.is_not(None),  # type: ignore[union-attr]
+        Measure.status.not_in(CLOSED),  # type: ignore[attr-defined]
+    )
+    if owner_id is not None:
+        query = query.where(Measure.owner_id == owner_id)
+    owners = dict(session.exec(select(Organisation.id, Organisation.code)).all())
+    overdue = []
+    for measure in session.exec(query):
+        try:
+            due = Period.parse(measure.due or "")
+        except PeriodError:
+            continue
+        if due.end < today:
+            overdue.append(
+                OverdueMeasure(
+                    measure_id=measure.id,  # type: ignore[arg-type]
+                    code=measure.code,
+                    title=measure.title,
+                    owner_id=measure.owner_id,
+                    owner_code=owners.get(measure.owner_id),  # type: ignore[arg-type]
+                    due=str(due),
+                    due_end=due.end,
+                    status=measure.status,
+                )
+            )
+    return sorted(overdue, key=lambda m: (m.due_end, m.code, m.measure_id))
