@@ -66,6 +66,7 @@ def create_app(
         if not run_jobs:
             yield
             return
+        from workers.broker import set_consumer_in_process
         from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
 
         worker = start_in_process_worker(settings.worker_threads)
@@ -76,6 +77,7 @@ def create_app(
             yield
         finally:
             scheduler.shutdown(wait=False)
+            set_consumer_in_process(False)
             worker.stop()
 
     graphql = GraphQLView(schema)

@@ -28,6 +28,20 @@ broker.add_middleware(CurrentMessage())
 dramatiq.set_broker(broker)
 
 
+_consumer_in_process = False
+
+
+def set_consumer_in_process(running: bool) -> None:
+    global _consumer_in_process
+    _consumer_in_process = running
+
+
+def can_deliver() -> bool:
+    """An in-memory broker delivers only to a worker in this same process; a CLI command has none,
+    so its jobs stay pending in the outbox for the serving process to send."""
+    return not isinstance(broker, StubBroker) or _consumer_in_process
+
+
 def broker_reachable() -> bool:
     if isinstance(broker, RedisBroker):
         try:

@@ -23,7 +23,7 @@ from db.base import utcnow
 from db.engine import session_scope
 from db.models import OutboxJob
 from db.models.enums import JobStatus
-from workers.broker import broker
+from workers.broker import broker, can_deliver
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,8 @@ def send_jobs(bind: sa.Engine | sa.Connection, job_ids: list[int]) -> int:
     and the send leaves a ``sent`` job that ``resend_unfinished`` sends again.
     """
     engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    if not can_deliver():
+        return 0
     messages = []
     with session_scope(engine) as session:
         for job in session.exec(select(OutboxJob).where(OutboxJob.id.in_(job_ids))):  # type: ignore[union-attr]

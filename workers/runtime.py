@@ -14,7 +14,7 @@ from dramatiq import Worker
 import workers.actors as actors
 from api.settings import Settings
 from db.engine import get_engine, session_scope
-from workers.broker import broker
+from workers.broker import broker, set_consumer_in_process
 from workers.outbox import enqueue_job, resend_unfinished
 from workers.periodic.schedules import add_periodic_schedule
 
@@ -31,6 +31,7 @@ def start_in_process_worker(threads: int) -> Worker:
         _booted = True
     worker = Worker(broker, worker_threads=threads, worker_timeout=100)
     worker.start()
+    set_consumer_in_process(True)
     return worker
 
 

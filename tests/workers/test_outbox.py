@@ -128,3 +128,21 @@ def test_a_failing_job_rolls_back_its_work_and_records_the_error(clean_db, broke
 def _last_seen(engine: sa.Engine):  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         return session.exec(select(WorkerHeartbeat.last_seen_at)).one()
+
+
+def test_a_process_without_a_worker_sends_only_to_a_shared_broker(
+    clean_db, broker, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # a CLI process (seed, ingest) runs no worker: an in-memory message would die with the
+    # process, so the job stays pending for the server; Redis holds it for any worker
+    from dramatiq.brokers.stub import StubBroker
+
+    import workers.broker as broker_module
+
+    monkeypatch.setattr(broker_module, "_consumer_in_process", False)
+    with Session(clean_db) as session:
+        enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE)
+        session.commit()
+    [job] = jobs(clean_db)
+    in_memory = isinstance(broker_module.broker, StubBroker)
+    assert job.status == (JobStatus.PENDING if in_memory else JobStatus.SENT)
