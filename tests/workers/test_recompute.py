@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from db.models import (
     DistributionRule,
+    Jurisdiction,
     OrganisationScope,
     ProgressSnapshot,
     RegionMembership,
@@ -133,17 +134,29 @@ def test_approving_figures_moves_the_target_the_municipality_and_the_region(
     world = region_world(session, make)
     recompute_targets(session, [world["a"], world["r"]], engine_config(), date.today())
     session.commit()
-    # when a trusted corporation reports 2026 figures for A and B, through the real broker
-    intake.submit_rows(
+    # given a corporation (not a trusted source) that reports 2026 figures for A and B
+    partner = make.organisation(code="woonstichting")
+    for place in ("GM0001", "GM0002"):
+        place_id = session.exec(select(Jurisdiction.id).where(Jurisdiction.code == place)).one()
+        session.add(OrganisationScope(organisation_id=partner.id, jurisdiction_id=place_id))
+    session.commit()
+    sent = intake.submit_rows(
         session,
-        request(session, world["source"]),
+        request(session, partner.id),
         rows(("dwellings-added", "GM0001", "2026", 20), ("dwellings-added", "GM0002", "2026", 50)),
     )
     session.commit()
     drain(broker, worker, INGEST, COMPUTE)
+    # nothing moves before the task force approves
+    assert snapshots(session)[("a-100", "own")].realised == Decimal(30)
+    # when it is approved, through the real broker
+    intake.approve(session, sent.submission.id, user_id=None, actor="taskforce", reason="klopt")
+    session.commit()
+    drain(broker, worker, INGEST, COMPUTE)
     stored = snapshots(session)
-    # then A counts 30 + 20 and the region's members 30 + 20 + 50
+    # then A counts 30 + 20, and the region's members 30 + 20 + 50
     assert stored[("a-100", "own")].realised == Decimal(50)
+    assert stored[("a-100", "own")].percent_of_target == Decimal(50)
     assert stored[("r-300", "members_sum")].realised == Decimal(100)
 
 
