@@ -37,7 +37,7 @@ def problem(status: int, code: str, message: str) -> JSONResponse:
 
 
 def _acting_organisation(
-    request: Request, principal: Principal | None, named: str, *, readers: tuple[Role, ...] = ()
+    principal: Principal | None, named: str, *, readers: tuple[Role, ...] = ()
 ) -> tuple[str | None, Response | None]:
     """The organisation the request acts for, or the response that refuses it."""
     if principal is None:
@@ -90,7 +90,7 @@ async def upload_submission(request: Request) -> Response:
     if suffix not in CHANNELS:
         return problem(415, "unsupported_format", f"'{upload.filename}': send a .csv or .xlsx file")
     named = str(form.get("organisation") or request.query_params.get("organisation") or "")
-    code, refusal = _acting_organisation(request, principal, named)
+    code, refusal = _acting_organisation(principal, named)
     if refusal is not None:
         return refusal
     with session_scope() as session:
@@ -122,7 +122,6 @@ async def upload_submission(request: Request) -> Response:
 async def download_template(request: Request) -> Response:
     """``GET /submissions/template?organisation=CODE&format=csv|xlsx&period=2025``."""
     code, refusal = _acting_organisation(
-        request,
         _principal(request),
         request.query_params.get("organisation", ""),
         readers=(Role.TASKFORCE,),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
-from sqlmodel import select
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 from strawberry.file_uploads import Upload
@@ -115,13 +116,15 @@ def _received(info: Info, intake: Intake) -> SubmissionReceived:
 
 
 def _receive(
-    info: Info, organisation: Organisation, make: callable
-) -> SubmissionReceived | InvalidInput:  # type: ignore[valid-type]
+    info: Info, organisation: Organisation, make: Callable[[Session, Organisation], Intake]
+) -> Intake | InvalidInput:
     """Run an intake in a transaction of its own (its job is sent after the commit)."""
 
     def run() -> Intake:
         with session_scope(info.context.engine) as session:
-            return make(session, session.get(Organisation, organisation.id))
+            own = session.get(Organisation, organisation.id)
+            assert own is not None
+            return make(session, own)
 
     try:
         return run()
@@ -251,7 +254,10 @@ def _with(request: IntakeRequest, organisation: Organisation) -> IntakeRequest:
     return replace(request, organisation=organisation)
 
 
-async def _decide(info: Info, global_id: relay.GlobalID, step: callable) -> DecisionResult:  # type: ignore[valid-type]
+Decision = Callable[[Session, int, str, int | None], object]
+
+
+async def _decide(info: Info, global_id: relay.GlobalID, step: Decision) -> DecisionResult:
     if (limited := rate_limited(info)) is not None:
         return limited
     row_id = submission_row_id(global_id)
