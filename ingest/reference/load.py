@@ -139,6 +139,14 @@ class _Loader:
     def id_of(self, model: type[SQLModel], code: str | None) -> int | None:
         return None if code is None else self.ids[model][code]
 
+    def breakdown(self, entry: Any) -> dict[str, Any]:
+        """The target group, housing type and price segment columns of an entry."""
+        return dict(
+            target_group_id=self.id_of(TargetGroup, entry.target_group),
+            housing_type_id=self.id_of(HousingType, entry.housing_type),
+            price_segment=entry.price_segment,
+        )
+
     # --- the dataset, in dependency order ----------------------------------------------------
 
     def run(self) -> LoadSummary:
@@ -450,9 +458,7 @@ class _Loader:
                     method=e.method,
                     region_id=self.id_of(Jurisdiction, e.region),
                     indicator_id=self.id_of(Indicator, e.indicator),
-                    target_group_id=self.id_of(TargetGroup, e.target_group),
-                    housing_type_id=self.id_of(HousingType, e.housing_type),
-                    price_segment=e.price_segment,
+                    **self.breakdown(e),
                     target_kind=e.target_kind,
                     input_indicator_id=self.id_of(Indicator, e.input_indicator),
                     input_price_segment=e.input_price_segment,
@@ -502,9 +508,7 @@ class _Loader:
                     code=e.code,
                     indicator_id=self.id_of(Indicator, e.indicator),
                     jurisdiction_id=self.id_of(Jurisdiction, e.jurisdiction),
-                    target_group_id=self.id_of(TargetGroup, e.target_group),
-                    housing_type_id=self.id_of(HousingType, e.housing_type),
-                    price_segment=e.price_segment,
+                    **self.breakdown(e),
                     kind=e.kind,
                     value=e.value,
                     value_low=e.low,
