@@ -7,6 +7,8 @@ from typing import Any
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryObjectDefinition
 
+from db.models.enums import Role
+
 SIGN_IN = "Sign in: send 'Authorization: Bearer <token>'."
 
 
@@ -35,10 +37,26 @@ class ReadsAudit(BasePermission):
         return bool(info.context.access.reads_audit)
 
 
+class AdminOnly(BasePermission):
+    message = "Only administrators read this."
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return info.context.access.role is Role.ADMIN
+
+
 # Root fields whose rule differs from their type's default (Query: published data;
 # Mutation: signed in, then checked per organisation and role; Subscription: published data).
 SPECIAL_ROOT_FIELDS: dict[str, dict[str, type[BasePermission]]] = {
-    "Query": {"submissions": SignedIn, "submission": SignedIn, "auditEvents": ReadsAudit},
+    "Query": {
+        "submissions": SignedIn,
+        "submission": SignedIn,
+        "auditEvents": ReadsAudit,
+        "missingReports": SignedIn,
+        "sources": AdminOnly,
+        "sourceRuns": AdminOnly,
+        "webhookSubscriptions": SignedIn,
+        "webhookDeliveries": SignedIn,
+    },
 }
 DEFAULTS: dict[str, type[BasePermission]] = {
     "Query": ReadsPublished,

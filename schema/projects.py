@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 
+from db.models import HousingType as HousingTypeRow
+from db.models import Jurisdiction as JurisdictionRow
 from db.models import Project as ProjectRow
 from db.queries import projects
+from ingest.projects.pipeline import HORIZON_YEAR
 from schema.citations import SourceCitation
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
@@ -21,6 +25,7 @@ from schema.connections import (
 )
 from schema.context import Info
 from schema.enums import ProjectPhase
+from schema.errors import bad_input
 from schema.nodes import RowNode, load_one
 
 if TYPE_CHECKING:
@@ -163,6 +168,124 @@ class ProjectFilter:
     )
 
 
+@strawberry.type(description="Units of one phase and one housing type in a pipeline.")
+class PipelinePhaseHousingUnits:
+    phase: ProjectPhase = strawberry.field(description="The projects' phase.")
+    housing_type_code: strawberry.Private[str | None]
+    units: int = strawberry.field(description="Their units of this housing type.")
+
+    @strawberry.field(description="The housing type; null: units not broken down by housing type.")
+    async def housing_type(
+        self, info: Info
+    ) -> Annotated[HousingType, strawberry.lazy("schema.vocabulary")] | None:
+        from schema.vocabulary import HousingType
+
+        if self.housing_type_code is None:
+            return None
+        row = await info.context.loaders.by_code(HousingTypeRow).load(self.housing_type_code)
+        return None if row is None else HousingType.from_row(row)
+
+
+@strawberry.type(
+    description="The projects and units of one phase, and what they are expected to add."
+)
+class PipelinePhaseTotal:
+    phase: ProjectPhase = strawberry.field(description="The phase.")
+    projects: int = strawberry.field(description="Projects in this phase.")
+    units: int = strawberry.field(description="Their units.")
+    probability: Decimal = strawberry.field(
+        description="The configured chance that a project in this phase is completed (0-1)."
+    )
+    weighted_units: Decimal = strawberry.field(description="Units × probability.")
+
+
+@strawberry.type(
+    description="Units of open projects (not completed or cancelled) expected to complete in a year."
+)
+class PipelineYearCompletions:
+    year: int = strawberry.field(description="The year of expected completion.")
+    units: int = strawberry.field(description="Units expected to complete in it.")
+    weighted_units: Decimal = strawberry.field(
+        description="Those units weighted by the probability of their phase."
+    )
+
+
+@strawberry.type(
+    description=(
+        "The project pipeline of a municipality, or of a region with all its members: units per "
+        "phase and housing type, expected completions per year and the weighted forecast the "
+        "progress engine uses."
+    )
+)
+class PipelineSummary:
+    jurisdiction_code: strawberry.Private[str]
+    until_year: int = strawberry.field(description="The last year the forecast counts.")
+    by_phase_and_housing_type: list[PipelinePhaseHousingUnits] = strawberry.field(
+        description="Units per phase × housing type, in phase order."
+    )
+    by_phase: list[PipelinePhaseTotal] = strawberry.field(
+        description="Projects, units and weighted units per phase, in phase order."
+    )
+    completions_by_year: list[PipelineYearCompletions] = strawberry.field(
+        description="Open projects' units per expected completion year, up to `untilYear`."
+    )
+    units_undated: int = strawberry.field(
+        description="Units of open projects without an expected completion date."
+    )
+    units_after_horizon: int = strawberry.field(
+        description="Units of open projects expected to complete after `untilYear`."
+    )
+    realised_units: int = strawberry.field(description="Units of completed projects.")
+    weighted_forecast: Decimal = strawberry.field(
+        description="Units of open projects expected by the end of `untilYear`, weighted by phase."
+    )
+
+    @strawberry.field(description="The municipality or region summarised.")
+    async def jurisdiction(self, info: Info) -> LazyJurisdiction:
+        from schema.geography import Jurisdiction
+
+        row = await info.context.loaders.by_code(JurisdictionRow).load(self.jurisdiction_code)
+        return Jurisdiction.from_row(row)
+
+    @classmethod
+    def of(cls, summary: Any) -> PipelineSummary:
+        """From ``ingest.projects.pipeline.PipelineSummary``."""
+        return cls(
+            jurisdiction_code=summary.jurisdiction,
+            until_year=summary.until_year,
+            by_phase_and_housing_type=[
+                PipelinePhaseHousingUnits(
+                    phase=c.phase, housing_type_code=c.housing_type, units=c.units
+                )
+                for c in summary.by_phase_and_housing_type
+            ],
+            by_phase=[
+                PipelinePhaseTotal(
+                    phase=t.phase,
+                    projects=t.projects,
+                    units=t.units,
+                    probability=t.probability,
+                    weighted_units=t.weighted_units,
+                )
+                for t in summary.by_phase
+            ],
+            completions_by_year=[
+                PipelineYearCompletions(year=y.year, units=y.units, weighted_units=y.weighted_units)
+                for y in summary.completions_by_year
+            ],
+            units_undated=summary.units_undated,
+            units_after_horizon=summary.units_after_horizon,
+            realised_units=summary.realised_units,
+            weighted_forecast=summary.weighted_forecast,
+        )
+
+
+def project_row_id(global_id: relay.GlobalID) -> int:
+    if global_id.type_name != "Project" or not global_id.node_id.isdigit():
+        raise bad_input(f"'{global_id}' is not the id of a Project", "id")
+    return int(global_id.node_id)
+
+
 @strawberry.type
 class ProjectQuery:
     @strawberry.field(description="Projects ordered by name.")
@@ -188,3 +311,30 @@ class ProjectQuery:
             search=f.search,
         )
         return paginate(info, projects.projects(criteria), first, after, Project.from_row)
+
+    @strawberry.field(
+        description=(
+            "The project pipeline of a municipality or region (members included); null when "
+            "there is no jurisdiction with that code."
+        )
+    )
+    async def pipeline_summary(
+        self,
+        info: Info,
+        jurisdiction_code: Annotated[
+            str, strawberry.argument(description="CBS code (GM0546) or region code.")
+        ],
+        until_year: Annotated[
+            int, strawberry.argument(description="The last year the forecast counts.")
+        ] = HORIZON_YEAR,
+    ) -> PipelineSummary | None:
+        from workers.projects import pipeline_summary
+
+        if await info.context.loaders.by_code(JurisdictionRow).load(jurisdiction_code) is None:
+            return None
+        if not 2000 <= until_year <= 2100:
+            raise bad_input(
+                f"untilYear must be between 2000 and 2100, not {until_year}", "untilYear"
+            )
+        summary = pipeline_summary(info.context.session, jurisdiction_code, until_year=until_year)
+        return PipelineSummary.of(summary)

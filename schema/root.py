@@ -9,9 +9,13 @@ from strawberry.schema.config import StrawberryConfig
 from schema.audit import AuditQuery
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
+from schema.mutations.measures import MeasureMutation
+from schema.mutations.projects import ProjectMutation
 from schema.mutations.submissions import SubmissionMutation
+from schema.mutations.webhooks import WebhookMutation
 from schema.observations import ObservationQuery
 from schema.organisations import OrganisationQuery
+from schema.periodic import PeriodicQuery, SourceMutation
 from schema.permissions import guard_root_fields
 from schema.policy import PolicyQuery
 from schema.progress import ProgressQuery
@@ -42,12 +46,15 @@ class Query(
     ProgressQuery,
     SubmissionQuery,
     AuditQuery,
+    PeriodicQuery,
 ):
     pass
 
 
 @strawberry.type(description="Everything that can be changed; each result says what happened.")
-class Mutation(SubmissionMutation):
+class Mutation(
+    SubmissionMutation, ProjectMutation, MeasureMutation, WebhookMutation, SourceMutation
+):
     pass
 
 

@@ -13,22 +13,50 @@ from schema.context import Info
 )
 class NotAllowed:
     message: str = strawberry.field(description="What is not allowed, and why.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="A stable machine-readable code of the refusal, when there is one.",
+    )
+    message_nl: str | None = strawberry.field(
+        default=None, description="The message in Dutch, when the service gives one."
+    )
 
 
 @strawberry.type(description="There is no such object (or it is not visible to this token).")
 class NotFound:
     message: str = strawberry.field(description="What was not found.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="A stable machine-readable code of the refusal, when there is one.",
+    )
+    message_nl: str | None = strawberry.field(
+        default=None, description="The message in Dutch, when the service gives one."
+    )
 
 
 @strawberry.type(description="An argument is not acceptable.")
 class InvalidInput:
     message: str = strawberry.field(description="What is wrong.")
     field: str | None = strawberry.field(description="The input field at fault, when one is.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="A stable machine-readable code of the refusal, when there is one.",
+    )
+    message_nl: str | None = strawberry.field(
+        default=None, description="The message in Dutch, when the service gives one."
+    )
 
 
 @strawberry.type(description="The object is not in a state that allows this step.")
 class InvalidState:
     message: str = strawberry.field(description="Its state and what would be allowed.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="A stable machine-readable code of the refusal, when there is one.",
+    )
+    message_nl: str | None = strawberry.field(
+        default=None, description="The message in Dutch, when the service gives one."
+    )
 
 
 @strawberry.type(description="Too many writes with this token; try again later.")

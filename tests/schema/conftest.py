@@ -30,6 +30,7 @@ from db.models import (
     Target,
 )
 from db.models.enums import OrganisationKind, Role, SubmissionChannel, SubmissionStatus
+from ingest.periodic.registry import load_registry, read_registry
 from ingest.reference.dataset import read_dataset
 from ingest.reference.load import load_dataset
 from tests.conftest import _TMP, TEST_DATABASE_URL, is_postgres
@@ -37,6 +38,7 @@ from workers.progress import EngineConfig, compute_progress
 from workers.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
 
 REFERENCE = Path(__file__).parents[2] / "data" / "reference"
+SOURCES = REFERENCE.parent / "sources.yaml"  # loaded after the dataset, as `woonzorg seed` does
 SNAPSHOT_DAY = date(2025, 6, 30)
 
 GraphQL = Callable[..., dict[str, Any]]
@@ -57,6 +59,7 @@ def reference_engine() -> Iterator[sa.Engine]:
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         load_dataset(session, read_dataset(REFERENCE))
+        load_registry(session, read_registry(session, SOURCES))
         write_snapshots(session)
         write_submission(session)
         ADMIN_TOKEN.append(issue_token(session, "btw-haaglanden", Role.ADMIN, name="tests").token)
