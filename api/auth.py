@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.tokens import verify_token
+from db.actor import Actor
 from db.engine import session_scope
 from db.models import Organisation
 from db.models.enums import Role
@@ -33,6 +34,11 @@ class Principal:
     @property
     def label(self) -> str:
         return f"token {self.token_prefix} ({self.organisation_code}, {self.role.value})"
+
+    @property
+    def actor(self) -> Actor:
+        """Who the services act for (they check it again: defence in depth)."""
+        return Actor(self.user_id, self.organisation_id, self.role, self.label, self.token_id)
 
 
 def bearer_token(authorization: str | None) -> str | None:

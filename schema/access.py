@@ -42,24 +42,13 @@ class Access:
         return self.role in (Role.ADMIN, Role.TASKFORCE)
 
     @cached_property
-    def taskforce_area(self) -> set[int]:
-        """The jurisdictions of the task force's regions, members included."""
-        if self.principal is None:
-            return set()
-        return queries.area_of(
-            self.session, queries.scope_jurisdictions(self.session, self.principal.organisation_id)
-        )
-
-    @cached_property
     def submission_organisations(self) -> set[int] | None:
         """Whose submissions are visible: None means everyone's."""
         if self.role is Role.ADMIN:
             return None
         if self.role is Role.TASKFORCE:
             assert self.principal is not None
-            return queries.organisations_in_area(self.session, self.taskforce_area) | {
-                self.principal.organisation_id
-            }
+            return queries.taskforce_organisations(self.session, self.principal.organisation_id)
         if self.role is Role.PARTNER:
             assert self.principal is not None
             return {self.principal.organisation_id}
@@ -68,12 +57,6 @@ class Access:
     def sees_submission_of(self, organisation_id: int) -> bool:
         allowed = self.submission_organisations
         return allowed is None or organisation_id in allowed
-
-    def decides_on(self, submission: Submission) -> bool:
-        """May approve or return it: an admin, or the task force of the submitter's area."""
-        if self.role is Role.ADMIN:
-            return True
-        return self.role is Role.TASKFORCE and self.sees_submission_of(submission.organisation_id)
 
     def sees(self, row: object) -> bool:
         """Whether a row may be shown at all (rows of published tables always, when readable)."""

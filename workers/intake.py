@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from sqlmodel import Session
 
+from db.actor import Actor
 from db.models import Submission
 from db.models.enums import SubmissionChannel
 from ingest.submissions import lifecycle
@@ -47,27 +48,18 @@ def submit_rows(session: Session, request: IntakeRequest, rows: Iterable[Submitt
 
 
 def approve(
-    session: Session,
-    submission_id: int,
-    *,
-    user_id: int | None,
-    actor: str,
-    reason: str | None = None,
+    session: Session, submission_id: int, *, actor: Actor, reason: str | None = None
 ) -> Submission:
-    submission = lifecycle.approve_submission(
-        session, submission_id, user_id=user_id, actor=actor, reason=reason
-    )
+    submission = lifecycle.approve_submission(session, submission_id, actor=actor, reason=reason)
     enqueue_job(session, apply_approved_submission, submission_id=submission_id)
     _announce(session, submission)
     return submission
 
 
 def return_for_correction(
-    session: Session, submission_id: int, *, user_id: int | None, actor: str, reason: str
+    session: Session, submission_id: int, *, actor: Actor, reason: str
 ) -> Submission:
-    submission = lifecycle.return_submission(
-        session, submission_id, user_id=user_id, actor=actor, reason=reason
-    )
+    submission = lifecycle.return_submission(session, submission_id, actor=actor, reason=reason)
     _announce(session, submission)
     return submission
 

@@ -45,3 +45,10 @@ def organisations_in_area(session: Session, area: set[int]) -> set[int]:
     )
     at_home = sa.select(Organisation.id).where(Organisation.jurisdiction_id.in_(area))
     return set(session.scalars(reporting.union(at_home)))
+
+
+def taskforce_organisations(session: Session, taskforce_id: int) -> set[int]:
+    """The organisations whose submissions a task force oversees: those in its regions, and
+    itself."""
+    area = area_of(session, scope_jurisdictions(session, taskforce_id))
+    return organisations_in_area(session, area) | {taskforce_id}

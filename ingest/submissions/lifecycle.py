@@ -14,9 +14,11 @@ from itertools import islice
 
 from sqlmodel import Session, select
 
+from db.actor import Actor
 from db.base import utcnow
 from db.models import AuditEvent, Organisation, OrganisationScope, Submission, SubmissionError
-from db.models.enums import SubmissionChannel, SubmissionStatus
+from db.models.enums import Role, SubmissionChannel, SubmissionStatus
+from db.queries.access import taskforce_organisations
 from ingest.errors import ErrorCode, FileError, RowError, render_messages
 from ingest.headers import OBSERVATION_HEADERS
 from ingest.projects.headers import PROJECT_HEADERS
@@ -36,6 +38,19 @@ Progress = Callable[[int], None]
 
 class SubmissionStateError(ValueError):
     """The submission is not in a state that allows the step (e.g. approving a rejected one)."""
+
+
+class DecisionNotAllowed(PermissionError):
+    """The actor may not approve or return this submission."""
+
+
+def may_decide(session: Session, actor: Actor, submission: Submission) -> bool:
+    """An administrator decides on any submission; a task force on those of its area."""
+    if actor.is_admin:
+        return True
+    if actor.role is not Role.TASKFORCE or actor.organisation_id is None:
+        return False
+    return submission.organisation_id in taskforce_organisations(session, actor.organisation_id)
 
 
 @dataclass
@@ -307,42 +322,52 @@ def _row_error(
 
 
 def approve_submission(
-    session: Session,
-    submission_id: int,
-    *,
-    user_id: int | None,
-    actor: str,
-    reason: str | None = None,
+    session: Session, submission_id: int, *, actor: Actor, reason: str | None = None
 ) -> Submission:
-    submission = _in_state(session, submission_id, SubmissionStatus.VALIDATED, "approved")
+    submission = _decidable(session, submission_id, actor, "approved")
     if submission.dry_run:
         raise SubmissionStateError(
             f"submission {submission_id} is a dry run: there is nothing to approve"
         )
-    submission.decided_at = utcnow()
-    submission.decided_by_user_id = user_id
-    submission.decision_reason = reason
-    _set_status(
-        session, submission, SubmissionStatus.APPROVED, actor=actor, user_id=user_id, reason=reason
-    )
+    _decide(session, submission, SubmissionStatus.APPROVED, actor, reason)
     return submission
 
 
 def return_submission(
-    session: Session, submission_id: int, *, user_id: int | None, actor: str, reason: str
+    session: Session, submission_id: int, *, actor: Actor, reason: str
 ) -> Submission:
     if not reason.strip():
         raise SubmissionStateError(
             "returning a submission needs a reason the organisation can act on"
         )
-    submission = _in_state(session, submission_id, SubmissionStatus.VALIDATED, "returned")
+    submission = _decidable(session, submission_id, actor, "returned")
+    _decide(session, submission, SubmissionStatus.RETURNED, actor, reason)
+    return submission
+
+
+def _decidable(session: Session, submission_id: int, actor: Actor, verb: str) -> Submission:
+    submission = _in_state(session, submission_id, SubmissionStatus.VALIDATED, verb)
+    if not may_decide(session, actor, submission):
+        raise DecisionNotAllowed(
+            f"{actor.label} may not decide on submission {submission_id}: only an administrator "
+            "or the task force of its area"
+        )
+    return submission
+
+
+def _decide(
+    session: Session,
+    submission: Submission,
+    status: SubmissionStatus,
+    actor: Actor,
+    reason: str | None,
+) -> None:
     submission.decided_at = utcnow()
-    submission.decided_by_user_id = user_id
+    submission.decided_by_user_id = actor.user_id
     submission.decision_reason = reason
     _set_status(
-        session, submission, SubmissionStatus.RETURNED, actor=actor, user_id=user_id, reason=reason
+        session, submission, status, actor=actor.label, user_id=actor.user_id, reason=reason
     )
-    return submission
 
 
 def _in_state(

@@ -139,13 +139,7 @@ def actor_of(info: Info) -> Actor:
     """The Actor a service call is made for: the token's user, organisation and role."""
     principal = info.context.principal
     assert principal is not None  # the SignedIn permission guards every mutation
-    return Actor(
-        user_id=principal.user_id,
-        organisation_id=principal.organisation_id,
-        role=principal.role,
-        label=principal.label,
-        token_id=principal.token_id,
-    )
+    return principal.actor
 
 
 def audited(

@@ -12,12 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from db.actor import Actor
 from db.engine import session_scope
 from db.models import Organisation
 from db.models import Submission as SubmissionRow
 from db.models.enums import Role, SubmissionChannel
 from ingest.submissions.intake import IdempotencyConflict, Intake, IntakeRequest, SubmittedRow
-from ingest.submissions.lifecycle import SubmissionStateError
+from ingest.submissions.lifecycle import DecisionNotAllowed, SubmissionStateError
 from schema.context import Info
 from schema.mutations.errors import (
     InvalidInput,
@@ -226,9 +227,7 @@ class SubmissionMutation:
         return await _decide(
             info,
             id,
-            lambda session, row_id, actor, user: approve(
-                session, row_id, user_id=user, actor=actor, reason=reason
-            ),
+            lambda session, row_id, actor: approve(session, row_id, actor=actor, reason=reason),
         )
 
     @strawberry.mutation(
@@ -242,8 +241,8 @@ class SubmissionMutation:
         return await _decide(
             info,
             id,
-            lambda session, row_id, actor, user: return_for_correction(
-                session, row_id, user_id=user, actor=actor, reason=reason
+            lambda session, row_id, actor: return_for_correction(
+                session, row_id, actor=actor, reason=reason
             ),
         )
 
@@ -254,7 +253,7 @@ def _with(request: IntakeRequest, organisation: Organisation) -> IntakeRequest:
     return replace(request, organisation=organisation)
 
 
-Decision = Callable[[Session, int, str, int | None], object]
+Decision = Callable[[Session, int, Actor], object]
 
 
 async def _decide(info: Info, global_id: relay.GlobalID, step: Decision) -> DecisionResult:
@@ -265,19 +264,19 @@ async def _decide(info: Info, global_id: relay.GlobalID, step: Decision) -> Deci
     access = info.context.access
     if row is None or not access.sees_submission_of(row.organisation_id):
         return NotFound(message=f"No submission {global_id}.")
-    if not access.decides_on(row):
-        return NotAllowed(
-            message="Only administrators and the task force of its area approve or return submissions."
-        )
     principal = info.context.principal
     assert principal is not None
 
     def run() -> None:
         with session_scope(info.context.engine) as session:
-            step(session, row_id, principal.label, principal.user_id)
+            step(session, row_id, principal.actor)
 
     try:
         await run_in_threadpool(run)
+    except DecisionNotAllowed:
+        return NotAllowed(
+            message="Only administrators and the task force of its area approve or return submissions."
+        )
     except SubmissionStateError as error:
         return InvalidState(message=str(error))
     info.context.session.expire_all()

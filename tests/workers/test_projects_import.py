@@ -22,7 +22,7 @@ from ingest.submissions.intake import IntakeRequest
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.ingest.projects.project_support import phase_history, project_world
-from tests.workers.submission_support import errors, status
+from tests.workers.submission_support import ADMIN, errors, status
 from workers import intake
 from workers.queues import INGEST
 
@@ -186,7 +186,7 @@ def test_an_imported_completion_is_realisation_and_queues_the_recompute(
     sent = send(session, world.owner_id, done)
     drain(broker, worker, INGEST)
     assert status(session, sent.submission.id) == "validated"
-    intake.approve(session, sent.submission.id, user_id=None, actor="taskforce", reason="ok")
+    intake.approve(session, sent.submission.id, actor=ADMIN, reason="ok")
     session.commit()
     drain(broker, worker, INGEST)
     # then the completion is counted for March 2025 and the target's progress recomputed

@@ -23,7 +23,7 @@ from ingest.reference.dataset import read_dataset
 from ingest.reference.load import load_dataset
 from tests.conftest import drain
 from tests.factories import Factory
-from tests.workers.submission_support import request, rows
+from tests.workers.submission_support import ADMIN, request, rows
 from workers import intake
 from workers.queues import COMPUTE, INGEST
 from workers.recompute.config import engine_config
@@ -150,7 +150,7 @@ def test_approving_figures_moves_the_target_the_municipality_and_the_region(
     # nothing moves before the task force approves
     assert snapshots(session)[("a-100", "own")].realised == Decimal(30)
     # when it is approved, through the real broker
-    intake.approve(session, sent.submission.id, user_id=None, actor="taskforce", reason="klopt")
+    intake.approve(session, sent.submission.id, actor=ADMIN, reason="klopt")
     session.commit()
     drain(broker, worker, INGEST, COMPUTE)
     stored = snapshots(session)

@@ -14,6 +14,7 @@ from ingest.submissions.lifecycle import SubmissionStateError
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.submission_support import (
+    ADMIN,
     errors,
     observations,
     reporting_world,
@@ -50,7 +51,7 @@ def test_rows_are_validated_then_applied_after_approval(
     assert status(session, sent.submission.id) == "validated"
     assert observations(session) == []
     # when the task force approves
-    intake.approve(session, sent.submission.id, user_id=None, actor="taskforce", reason="checked")
+    intake.approve(session, sent.submission.id, actor=ADMIN, reason="checked")
     session.commit()
     process(broker, worker)
     # then the figures are stored as version 1
@@ -191,7 +192,7 @@ def test_a_dry_run_validates_and_stores_nothing(
     assert status(session, sent.submission.id) == "validated"
     assert observations(session) == []
     with pytest.raises(SubmissionStateError, match="dry run"):
-        intake.approve(session, sent.submission.id, user_id=None, actor="taskforce")
+        intake.approve(session, sent.submission.id, actor=ADMIN)
 
 
 def test_a_returned_submission_is_never_applied(
@@ -205,16 +206,55 @@ def test_a_returned_submission_is_never_applied(
     process(broker, worker)
     assert status(session, sent.submission.id) == "validated"
     with pytest.raises(SubmissionStateError, match="needs a reason"):
-        intake.return_for_correction(
-            session, sent.submission.id, user_id=None, actor="taskforce", reason=" "
-        )
-    intake.return_for_correction(
-        session, sent.submission.id, user_id=None, actor="taskforce", reason="Q1 ontbreekt"
-    )
+        intake.return_for_correction(session, sent.submission.id, actor=ADMIN, reason=" ")
+    intake.return_for_correction(session, sent.submission.id, actor=ADMIN, reason="Q1 ontbreekt")
     session.commit()
     assert status(session, sent.submission.id) == "returned"
     with pytest.raises(SubmissionStateError, match="only a validated submission can be approved"):
-        intake.approve(session, sent.submission.id, user_id=None, actor="taskforce")
+        intake.approve(session, sent.submission.id, actor=ADMIN)
+
+
+def test_only_an_admin_or_the_task_force_of_the_area_decides_even_without_the_api(
+    session: Session, make: Factory, broker, worker
+) -> None:
+    from db.actor import Actor
+    from db.models import Jurisdiction, OrganisationScope, RegionMembership
+    from db.models.enums import JurisdictionKind, RegionType, Role
+    from ingest.submissions.lifecycle import DecisionNotAllowed
+
+    world = reporting_world(session, make)
+    region = make.jurisdiction(
+        code="rg-lr", kind=JurisdictionKind.REGION, region_type=RegionType.SUBREGION
+    )
+    elsewhere = make.jurisdiction(
+        code="rg-x", kind=JurisdictionKind.REGION, region_type=RegionType.SUBREGION
+    )
+    session.add(RegionMembership(region_id=region.id, member_id=world.leiden_id))
+    ours, theirs = make.organisation(code="tf-lr"), make.organisation(code="tf-x")
+    session.add(OrganisationScope(organisation_id=ours.id, jurisdiction_id=region.id))
+    session.add(OrganisationScope(organisation_id=theirs.id, jurisdiction_id=elsewhere.id))
+    assert session.get(Jurisdiction, world.leiden_id) is not None
+    sent = intake.submit_rows(
+        session, request(session, world.partner_id), rows(("dwellings-added", "GM0546", "2024", 7))
+    )
+    session.commit()
+    process(broker, worker)
+    assert status(session, sent.submission.id) == "validated"
+    # the partner itself, and a task force of another area, are refused by the service
+    for actor in (
+        Actor(None, world.partner_id, Role.PARTNER, "partner"),
+        Actor(None, theirs.id, Role.TASKFORCE, "other task force"),
+    ):
+        with pytest.raises(
+            DecisionNotAllowed, match="only an administrator or the task force of its area"
+        ):
+            intake.approve(session, sent.submission.id, actor=actor)
+        session.rollback()
+    intake.approve(
+        session, sent.submission.id, actor=Actor(None, ours.id, Role.TASKFORCE, "task force")
+    )
+    session.commit()
+    assert status(session, sent.submission.id) == "approved"
 
 
 def test_a_dutch_csv_file_goes_the_same_way(
