@@ -34,5 +34,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+BENCH_ARGS ?= --scales 0.1 1
+
+bench: install  ## benchmarks at national scale (README "Performance"); PostgreSQL + Redis with WOONZORG_BENCH_DATABASE_URL / WOONZORG_BENCH_BROKER_URL, else SQLite; BENCH_ARGS="--scales 0.1 1 10" for more
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache woonzorg.db woonzorg.db-*

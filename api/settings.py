@@ -15,6 +15,15 @@ class Settings(BaseSettings):
         default="sqlite:///woonzorg.db",
         description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db",
     )
+    db_pool_size: int = Field(
+        default=20, description="Database connections each process keeps open (PostgreSQL)"
+    )
+    db_max_overflow: int = Field(
+        default=40, description="Extra connections a process may open under load (PostgreSQL)"
+    )
+    db_pool_timeout_seconds: int = Field(
+        default=30, description="How long a request waits for a free connection before failing"
+    )
     broker_url: str = Field(
         default="memory://",
         description="memory:// (in-process StubBroker and worker) or redis://host:6379/0",

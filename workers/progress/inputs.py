@@ -47,6 +47,7 @@ from db.queries.geography import in_area
 from db.queries.vocabulary import with_descendants
 from ingest.periods import Period, PeriodKind
 from workers.progress.model import YEARLY, ObservationPoint, PipelineItem, TargetSpec
+from workers.progress.prefetch import prefetched
 from workers.progress.rollup import Membership
 
 PIPELINE_UNITS = frozenset({"dwellings", "places", "pitches"})
@@ -173,7 +174,8 @@ def pipeline(
 ) -> list[PipelineItem]:
     if indicator.kind is not IndicatorKind.FLOW or indicator.unit not in PIPELINE_UNITS:
         return []
-    code = session.scalar(sa.select(Jurisdiction.code).where(Jurisdiction.id == jurisdiction_id))
+    place = session.get(Jurisdiction, jurisdiction_id)
+    code = None if place is None else place.code
     statement = (
         sa.select(Project, sa.func.sum(ProjectUnits.units))
         .join(ProjectUnits, ProjectUnits.project_id == Project.id)
@@ -205,6 +207,17 @@ def pipeline(
 def _cell_rows(
     session: Session, target: Target, indicator_id: int, jurisdiction_id: int, exact: bool = False
 ) -> list[Observation]:
+    rows = prefetched(session, indicator_id, jurisdiction_id)
+    if rows is not None:
+        wanted = [("price_segment", target.price_segment)] + [
+            (name, value)
+            for name, value in (
+                ("target_group_id", target.target_group_id),
+                ("housing_type_id", target.housing_type_id),
+            )
+            if value is not None or exact
+        ]
+        return [r for r in rows if all(getattr(r, name) == value for name, value in wanted)]
     statement = sa.select(Observation).where(
         Observation.indicator_id == indicator_id,
         Observation.jurisdiction_id == jurisdiction_id,
@@ -220,6 +233,13 @@ def _cell_rows(
 
 
 def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> list[Observation]:
+    rows = prefetched(session, indicator_id, jurisdiction_id)
+    if rows is not None:
+        return [
+            r
+            for r in rows
+            if r.target_group_id is None and r.housing_type_id is None and r.price_segment is None
+        ]
     statement = sa.select(Observation).where(
         Observation.indicator_id == indicator_id,
         Observation.jurisdiction_id == jurisdiction_id,
@@ -241,18 +261,31 @@ class _Names:
     housing_types: dict[int, str]
 
 
+_CODES = "progress_inputs_codes"
+
+
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_codes(session: Session) -> None:
+    session.info.pop(_CODES, None)
+
+
 def _names(session: Session, rows: Iterable[Observation]) -> _Names:
+    """The codes of the rows' sources and breakdowns, read once per transaction (a recompute of
+    every target would otherwise ask for the same few codes thousands of times)."""
     rows = list(rows)
+    known: dict[type, dict[int, str]] = session.info.setdefault(_CODES, {})
 
     def codes(
         model: type[Organisation | TargetGroup | HousingType], ids: set[int | None]
     ) -> dict[int, str]:
+        cache = known.setdefault(model, {})
         wanted = {i for i in ids if i is not None}
-        if not wanted:
-            return {}
-        return dict(
-            session.execute(sa.select(model.id, model.code).where(model.id.in_(wanted))).all()
-        )  # type: ignore[arg-type, union-attr]
+        missing = wanted - cache.keys()
+        if missing:
+            statement = sa.select(model.id, model.code).where(model.id.in_(missing))  # type: ignore[arg-type, union-attr]
+            cache.update(session.execute(statement).all())  # type: ignore[arg-type]
+        return {i: cache[i] for i in wanted if i in cache}
 
     return _Names(
         codes(Organisation, {r.source_organisation_id for r in rows}),
@@ -361,7 +394,8 @@ def _code(
 ) -> str | None:
     if row_id is None:
         return None
-    return session.scalar(sa.select(model.code).where(model.id == row_id))  # type: ignore[union-attr]
+    row = session.get(model, row_id)  # from the identity map when the row is already loaded
+    return None if row is None else row.code
 
 
 def in_indicator_unit(indicator: Indicator, value: Decimal | None) -> Decimal | None:

@@ -17,7 +17,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.base import utcnow
-from db.models import Indicator, Jurisdiction, ProgressSnapshot, RegionMembership, Target
+from db.models import (
+    HousingType,
+    Indicator,
+    Jurisdiction,
+    PolicyDocument,
+    ProgressSnapshot,
+    RegionMembership,
+    Target,
+    TargetGroup,
+)
 from db.models.enums import JurisdictionKind, ProgressBasis, ProgressStatus
 from workers.progress.engine import compute_progress
 from workers.progress.inputs import (
@@ -27,8 +36,11 @@ from workers.progress.inputs import (
     target_inputs,
 )
 from workers.progress.model import EngineConfig, ProgressResult
+from workers.progress.prefetch import prefetched_cells
 from workers.progress.rollup import compute_region_progress
 from workers.recompute.snapshots import ToUnit, data_as_of, inputs_hash, snapshot_values
+
+PREFETCH_TARGETS = 200  # targets whose observations are read together
 
 
 @dataclass
@@ -47,9 +59,27 @@ def recompute_targets(
     report: RecomputeReport | None = None,
 ) -> RecomputeReport:
     report = report or RecomputeReport()
-    for target_id in sorted(set(target_ids)):
-        recompute_target(session, target_id, config, today, report)
+    held = _hold_small_tables(session)
+    ordered = sorted(set(target_ids))
+    for start in range(0, len(ordered), PREFETCH_TARGETS):
+        chunk = ordered[start : start + PREFETCH_TARGETS]
+        # snapshots are written per chunk, in a few statements rather than one per target
+        with prefetched_cells(session, chunk), session.no_autoflush:
+            for target_id in chunk:
+                recompute_target(session, target_id, config, today, report)
+        session.flush()
+    del held
     return report
+
+
+def _hold_small_tables(session: Session) -> list[object]:
+    """Load the small tables every target looks up, and keep them referenced: the session's
+    identity map holds rows only while something does, and ``session.get`` then answers
+    without a query (a recompute of every target would otherwise read them thousands of times)."""
+    held: list[object] = []
+    for model in (Indicator, Jurisdiction, PolicyDocument, TargetGroup, HousingType):
+        held.extend(session.exec(select(model)))
+    return held
 
 
 def recompute_target(

@@ -1,0 +1,45 @@
+"""Child process of the ingestion benchmark: submit partner files end to end, report as JSON.
+
+``python -m bench.ingest_child --organisation CODE FILE…`` (database, broker and data folder from
+the ``WOONZORG_*`` environment). Each file goes through the real path: ``submit_file`` (intake,
+payload stored, job recorded in the outbox) and then the ``process_submission`` actor's body
+(validate every row; a trusted organisation's submission is applied in the same step). Prints
+one JSON object: rows, seconds, peak RSS of this process (VmHWM) and the RSS before the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+
+from bench.jobs import submit_and_process
+
+
+def _memory_kb(field: str) -> int:
+    """``VmHWM`` (peak) or ``VmRSS`` (now) of this process. Unlike ``ru_maxrss`` these start
+    afresh at exec: a child forked from a large parent does not inherit the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: the best there is
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--organisation", required=True)
+    parser.add_argument("files", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    rss_before = _memory_kb("VmRSS")
+    started = time.perf_counter()
+    rows = sum(submit_and_process(args.organisation, path) for path in args.files)
+    seconds = time.perf_counter() - started
+    peak = _memory_kb("VmHWM")
+    figures = {"rows": rows, "seconds": seconds, "rss_before_kb": rss_before, "peak_rss_kb": peak}
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Running the real actors' bodies synchronously, as a worker would, and finding their jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+
+import workers.actors  # noqa: F401  (declare the actors on the configured broker)
+from db.engine import session_scope
+from db.models import Organisation, OutboxJob, Submission
+from db.models.enums import SubmissionChannel, SubmissionStatus
+from ingest.submissions.intake import IntakeRequest
+from workers.actors.progress import recompute_progress
+from workers.actors.submissions import process_submission
+from workers.intake import submit_file
+
+
+def latest_job(actor_name: str) -> OutboxJob | None:
+    with session_scope() as session:
+        return session.exec(
+            select(OutboxJob)
+            .where(OutboxJob.actor_name == actor_name)
+            .order_by(OutboxJob.id.desc())  # type: ignore[union-attr]
+        ).first()
+
+
+def submit_and_process(organisation_code: str, path: Path) -> int:
+    """``submit_file`` then the ``process_submission`` actor's body; returns the rows applied."""
+    with session_scope() as session:
+        organisation = session.exec(
+            select(Organisation).where(Organisation.code == organisation_code)
+        ).one()
+        with path.open("rb") as stream:
+            request = IntakeRequest(organisation, SubmissionChannel.CSV, filename=path.name)
+            submission_id = submit_file(session, request, stream).submission.id
+    job = latest_job(process_submission.actor_name)
+    assert job is not None and job.args.get("submission_id") == submission_id
+    process_submission.fn(job.id)
+    with session_scope() as session:
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        if submission.status is not SubmissionStatus.APPLIED:
+            raise RuntimeError(
+                f"{path.name}: submission {submission_id} is {submission.status.value} "
+                f"({submission.error_count} errors)"
+            )
+        return submission.row_count or 0
+
+
+def run_recompute_job() -> tuple[int, list[int]]:
+    """Run the newest ``recompute_progress`` job; returns its id and target ids."""
+    job = latest_job(recompute_progress.actor_name)
+    assert job is not None and job.id is not None, "no recompute job was queued"
+    recompute_progress.fn(job.id)
+    return job.id, list(job.args["target_ids"])
