@@ -76,11 +76,27 @@ def _clear_tables(engine: sa.Engine) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+_running_worker: list[object] = []  # the session's worker, once a test started it
+
+
+def _settle_jobs() -> None:
+    """Drop queued messages (retries included) and wait for jobs in flight to finish: emptying
+    the tables under a running job's transaction would deadlock on PostgreSQL."""
+    if not _running_worker:
+        return
+    from workers.broker import broker
+
+    broker.flush_all()
+    _running_worker[0].join()  # type: ignore[attr-defined]
+
+
 @pytest.fixture()
 def clean_db(engine: sa.Engine) -> Iterator[sa.Engine]:
     """An empty, migrated database; emptied again after the test."""
+    _settle_jobs()
     _clear_tables(engine)
     yield engine
+    _settle_jobs()
     _clear_tables(engine)
 
 
@@ -106,7 +122,9 @@ def _session_worker():  # type: ignore[no-untyped-def]
     from workers.runtime import start_in_process_worker
 
     running = start_in_process_worker(threads=2)
+    _running_worker.append(running)
     yield running
+    _running_worker.clear()
     running.stop()
 
 
