@@ -1,8 +1,8 @@
 """The Haaglanden scenario table recomputed from its inputs (DESIGN §5 "Commitments").
 
-Inputs: /work/shared/research/seed-003.md table T11 (lines 331-340: average yearly lettings
-2020-2023 per municipality, "Bron: SVH"; source memo L3815-3835). Expected: table T10 (lines
-314-323: columns C, D and E; source memo L4040-4096). Formulas: §5.3 (lines 407-421):
+Inputs: table T11 of the Haaglanden document (data/sources/003_c77ee3656e24b6d2.txt L3815-3835:
+average yearly lettings 2020-2023 per municipality, "Bron: SVH"). Expected: table T10 (same file
+L4040-4096: columns C, D and E). Formulas: the memo's scenario definitions, recomputed as
 C = round(0.30 × V_soc), D = round(0.30 × V_aft), E = round(0.15 × V_soc), regional totals from the
 printed regional averages (8,040 and 5,273), rounding half-up.
 """
