@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ingest.duplicates import FirstRows
 from ingest.errors import ErrorCode, RowError, render_messages
 from ingest.fields import DIMENSION_FIELDS, FIELD_LABELS, REQUIRED_FIELDS, Field
 from ingest.numbers import NumberError, parse_number
@@ -139,6 +140,14 @@ class ValidRow:
             self.price_segment,
         )
 
+    @property
+    def key_text(self) -> str:
+        """``key`` as one text (codes are never empty, so "" can stand for a missing one)."""
+        period = str(self.period)
+        breakdowns = (self.target_group, self.housing_type, self.price_segment)
+        parts = (self.indicator, self.jurisdiction, period, *breakdowns)
+        return "\x1f".join(part or "" for part in parts)
+
 
 RowResult = ValidRow | list[RowError]
 
@@ -150,14 +159,14 @@ def validate_row(raw: RawRow, context: ValidationContext) -> RowResult:
 
 def validate_rows(rows: Iterable[RawRow], context: ValidationContext) -> Iterator[RowResult]:
     """validate_row for each row, plus ``duplicate_row`` for a repeat of an earlier valid row."""
-    first_row_by_key: dict[RowKey, int] = {}
-    for raw in rows:
-        result = validate_row(raw, context)
-        if isinstance(result, ValidRow):
-            first_row = first_row_by_key.setdefault(result.key, raw.row_number)
-            if first_row != raw.row_number:
-                result = [_duplicate_error(raw.row_number, first_row)]
-        yield result
+    with FirstRows() as first_rows:
+        for raw in rows:
+            result = validate_row(raw, context)
+            if isinstance(result, ValidRow):
+                first_row = first_rows.first_row(result.key_text, raw.row_number)
+                if first_row != raw.row_number:
+                    result = [_duplicate_error(raw.row_number, first_row)]
+            yield result
 
 
 @dataclass
