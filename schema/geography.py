@@ -156,6 +156,31 @@ class Jurisdiction(RowNode):
         loader = info.context.loaders.grouped(observations.observations_of_jurisdictions, as_of)
         return Observation.from_rows(await loader.load(self.id))
 
+    @strawberry.field(
+        description=(
+            "Its latest realisation counts: per indicator, breakdown and source, the value for "
+            "the most recent period (in force now, or known at `asOf`). What an overview shows; "
+            "`observations` lists every period."
+        )
+    )
+    async def latest_observations(
+        self,
+        info: Info,
+        indicators: Annotated[
+            list[str] | None, strawberry.argument(description="Only these indicator codes.")
+        ] = None,
+        as_of: Annotated[
+            datetime | None, strawberry.argument(description="A moment in the past.")
+        ] = None,
+    ) -> list[Annotated[Observation, strawberry.lazy("schema.observations")]]:
+        from schema.observations import Observation
+
+        codes = None if indicators is None else tuple(sorted(set(indicators)))
+        loader = info.context.loaders.grouped(
+            observations.latest_observations_of_jurisdictions, as_of, codes
+        )
+        return Observation.from_rows(await loader.load(self.id))
+
     @strawberry.field(description="Stored progress of the targets of this jurisdiction.")
     async def progress(
         self, info: Info

@@ -22,6 +22,19 @@ class Loaders:
         self.session = session
         self.visible = visible
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+        self._tables: dict[type[SQLModel], dict[int, Any]] = {}
+
+    def whole_table(self, model: type[SQLModel]) -> dict[int, Any]:
+        """Every visible row of a small table (indicators, target groups, housing types) by id,
+        read once per request: resolving a reference to one is then a dictionary lookup, with no
+        DataLoader round trip for each of the thousands of observations that point at it."""
+        rows = self._tables.get(model)
+        if rows is None:
+            found = lookups.all_rows(self.session, model)
+            rows = self._tables[model] = {
+                key: row for key, row in found.items() if self.visible(row)
+            }
+        return rows
 
     def row(self, model: type[SQLModel]) -> DataLoader[int, Any]:
         """Rows of ``model`` by id: None for an unknown id, and for a row the request may not see

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, ClassVar, Self
 
 from sqlmodel import SQLModel
@@ -18,12 +19,18 @@ class RowNode(relay.Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        values = {
-            field.python_name: getattr(row, field.python_name)
-            for field in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
-            if field.base_resolver is None and hasattr(row, field.python_name)
-        }
+        values = {name: getattr(row, name) for name in cls._copied_columns(type(row))}
         return cls(**values, row=row)  # type: ignore[call-arg]
+
+    @classmethod
+    @cache
+    def _copied_columns(cls, row_type: type) -> tuple[str, ...]:
+        """The plain fields of the type that the row has (computed once per type)."""
+        return tuple(
+            field.python_name
+            for field in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            if field.base_resolver is None and hasattr(row_type, field.python_name)
+        )
 
     @classmethod
     def from_rows(cls, rows: Iterable[Any]) -> list[Self]:
@@ -36,6 +43,14 @@ class RowNode(relay.Node):
         ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
         rows = await info.context.loaders.row(cls.model).load_many(ids)
         return [None if row is None else cls.from_row(row) for row in rows]
+
+
+def vocabulary_one(info: Info, node: type[RowNode], row_id: int | None) -> Any:
+    """The node for a reference to a small vocabulary table, resolved without awaiting."""
+    if row_id is None:
+        return None
+    row = info.context.loaders.whole_table(node.model).get(row_id)
+    return None if row is None else node.from_row(row)
 
 
 async def load_one(info: Info, node: type[RowNode], row_id: int | None) -> Any:

@@ -25,7 +25,7 @@ from schema.connections import (
 )
 from schema.context import Info
 from schema.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
-from schema.nodes import RowNode, load_one
+from schema.nodes import RowNode, load_one, vocabulary_one
 from schema.scalars import Period
 
 if TYPE_CHECKING:
@@ -42,22 +42,22 @@ LazyDocument = Annotated["PolicyDocument", strawberry.lazy("schema.policy")]
 LazyProgress = Annotated["ProgressSnapshot", strawberry.lazy("schema.progress")]
 
 
-async def _indicator(root: Any, info: Info) -> LazyIndicator:
+def _indicator(root: Any, info: Info) -> LazyIndicator:
     from schema.vocabulary import Indicator
 
-    return await load_one(info, Indicator, root.row.indicator_id)
+    return vocabulary_one(info, Indicator, root.row.indicator_id)
 
 
-async def _target_group(root: Any, info: Info) -> LazyTargetGroup | None:
+def _target_group(root: Any, info: Info) -> LazyTargetGroup | None:
     from schema.vocabulary import TargetGroup
 
-    return await load_one(info, TargetGroup, root.row.target_group_id)
+    return vocabulary_one(info, TargetGroup, root.row.target_group_id)
 
 
-async def _housing_type(root: Any, info: Info) -> LazyHousingType | None:
+def _housing_type(root: Any, info: Info) -> LazyHousingType | None:
     from schema.vocabulary import HousingType
 
-    return await load_one(info, HousingType, root.row.housing_type_id)
+    return vocabulary_one(info, HousingType, root.row.housing_type_id)
 
 
 def indicator_field() -> Any:

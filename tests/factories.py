@@ -19,6 +19,7 @@ from db.models import (
     Project,
     Submission,
     Target,
+    TargetGroup,
     cell_key,
 )
 from db.models.enums import (
@@ -71,6 +72,13 @@ class Factory:
         kw.setdefault("kind", IndicatorKind.FLOW)
         kw.setdefault("direction", Direction.HIGHER_IS_BETTER)
         return _save(self.session, Indicator(**kw))
+
+    def target_group(self, **kw: Any) -> TargetGroup:
+        n = next(_serial)
+        kw.setdefault("code", f"group-{n}")
+        kw.setdefault("name_nl", f"Doelgroep {n}")
+        kw.setdefault("name_en", f"Target group {n}")
+        return _save(self.session, TargetGroup(**kw))
 
     def document(self, **kw: Any) -> PolicyDocument:
         n = next(_serial)

@@ -20,6 +20,11 @@ def by_ids(session: Session, model: type[Model], ids: Iterable[int]) -> dict[int
     return {row.id: row for row in rows}  # type: ignore[attr-defined]
 
 
+def all_rows(session: Session, model: type[Model]) -> dict[int, Model]:
+    """A whole table by id: only for the small vocabulary tables."""
+    return {row.id: row for row in session.scalars(sa.select(model))}  # type: ignore[attr-defined]
+
+
 def by_codes(session: Session, model: type[Model], codes: Iterable[str]) -> dict[str, Model]:
     wanted = set(codes)
     if not wanted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,7 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.models import Observation, Organisation
+from db.models import Indicator, Observation, Organisation
 from db.queries.cells import CellCriteria, cell_conditions
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by
@@ -83,6 +84,57 @@ def observations_of_jurisdictions(
         order_by=[Observation.period_start],
         where=known_at(as_of),
     )
+
+
+# A cell apart from its period: the latest period of each is what an overview shows.
+_SERIES = (
+    Observation.jurisdiction_id,
+    Observation.indicator_id,
+    Observation.target_group_id,
+    Observation.housing_type_id,
+    Observation.price_segment,
+    Observation.per_year,
+    Observation.source_organisation_id,
+)
+
+
+def latest_observations_of_jurisdictions(
+    session: Session,
+    jurisdiction_ids: Iterable[int],
+    as_of: datetime | None = None,
+    indicators: tuple[str, ...] | None = None,
+) -> dict[int, list[Observation]]:
+    """Per jurisdiction, each series' value for its latest period (the one ending last; of two
+    ending together, the shorter): one row per indicator × breakdowns × source, in force now or
+    known at ``as_of``; ordered by indicator and breakdowns."""
+    wanted = set(jurisdiction_ids)
+    if not wanted:
+        return {}
+    rank = (
+        sa.func.row_number()
+        .over(
+            partition_by=_SERIES,
+            order_by=(Observation.period_end.desc(), Observation.period_start.desc()),
+        )
+        .label("rank")
+    )
+    ranked = sa.select(Observation.id, rank).where(
+        Observation.jurisdiction_id.in_(wanted), *known_at(as_of)
+    )
+    if indicators is not None:
+        codes = sa.select(Indicator.id).where(Indicator.code.in_(indicators))
+        ranked = ranked.where(Observation.indicator_id.in_(codes))
+    latest = ranked.subquery()
+    statement = (
+        sa.select(Observation)
+        .join(latest, latest.c.id == Observation.id)
+        .where(latest.c.rank == 1)
+        .order_by(*_SERIES, Observation.id)
+    )
+    groups: dict[int, list[Observation]] = defaultdict(list)
+    for row in session.scalars(statement):
+        groups[row.jurisdiction_id].append(row)
+    return groups
 
 
 def observations_of_submissions(
