@@ -1,4 +1,5 @@
-"""Ingestion: partner files end to end in a child process, against a bulk load of the same rows.
+"""Ingestion: partner files end to end in child processes (as many as ingest worker processes),
+against a bulk load of the same rows.
 
 End to end is intake → validated → applied through the real submission functions, by a
 trusted organisation (a fresh one per run: the same file from the same organisation is, rightly,
@@ -29,7 +30,7 @@ COLUMNS = "indicator, gemeente, periode, doelgroep, woonvorm, prijssegment, waar
 class IngestRun:
     rows: int
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # of the largest child: what one worker process needs
     rss_growth_mb: float  # peak minus the RSS after start-up (imports, connections)
 
     @property
@@ -37,23 +38,36 @@ class IngestRun:
         return self.rows / self.seconds
 
 
-def ingest_end_to_end(env: BenchEnvironment, organisation: str, files: list[Path]) -> IngestRun:
+def ingest_end_to_end(
+    env: BenchEnvironment, organisation: str, files: list[Path], workers: int
+) -> IngestRun:
+    """The files shared round-robin among ``workers`` child processes running at once, as
+    ``ingest`` worker processes take a delivery's files; the rate is over the wall-clock span
+    from the first child starting work to the last one finishing."""
+    shares = [files[i::workers] for i in range(workers) if files[i::workers]]
     command = [sys.executable, "-m", "bench.ingest_child", "--organisation", organisation]
-    result = subprocess.run(
-        [*command, *map(str, files)],
-        env={**os.environ, **env.variables()},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"ingestion child failed:\n{result.stderr[-4000:]}")
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    children = [
+        subprocess.Popen(
+            [*command, *map(str, share)],
+            env={**os.environ, **env.variables()},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for share in shares
+    ]
+    reports = []
+    for child in children:
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise RuntimeError(f"ingestion child failed:\n{err[-4000:]}")
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    span = max(r["finished_at"] for r in reports) - min(r["started_at"] for r in reports)
     return IngestRun(
-        rows=figures["rows"],
-        seconds=figures["seconds"],
-        peak_rss_mb=figures["peak_rss_kb"] / 1024,
-        rss_growth_mb=(figures["peak_rss_kb"] - figures["rss_before_kb"]) / 1024,
+        rows=sum(r["rows"] for r in reports),
+        seconds=span,
+        peak_rss_mb=max(r["peak_rss_kb"] for r in reports) / 1024,
+        rss_growth_mb=max(r["peak_rss_kb"] - r["rss_before_kb"] for r in reports) / 1024,
     )
 
 

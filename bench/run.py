@@ -9,6 +9,7 @@ the factor per 10× of data (10 = linear). The benchmark database is rebuilt for
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 from itertools import pairwise
 from pathlib import Path
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=None,
         help="ingestion runs (default 3 below scale 1, else 1)",
+    )
+    parser.add_argument(
+        "--ingest-workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes taking a delivery's files at once, as `woonzorg worker "
+        "--processes N` runs them (default: one per CPU)",
     )
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument(
@@ -54,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             seed=args.seed,
             repeat=args.repeat,
             ingest_repeat=args.ingest_repeat or (3 if scale < 1 else 1),
+            ingest_workers=args.ingest_workers,
             clients=tuple(args.clients),
             requests=args.requests,
             seconds=args.seconds,

@@ -34,6 +34,7 @@ class ScaleOptions:
     seed: int
     repeat: int
     ingest_repeat: int
+    ingest_workers: int
     clients: tuple[int, ...]
     requests: int
     seconds: float
@@ -162,12 +163,13 @@ def _ingest(
 ) -> None:
     files = write_partner_files(plan, universe, env.out / f"partner-{options.scale:g}")
     runs = [
-        ingest_end_to_end(env, f"bench-partner-{run + 1}", files)
+        ingest_end_to_end(env, f"bench-partner-{run + 1}", files, options.ingest_workers)
         for run in range(options.ingest_repeat)
     ]
     reference = median([bulk_reference(engine, files) for _ in range(options.repeat)])
     rate = median([r.rows_per_second for r in runs])
     figures.put("ingest.files_count", len(files))
+    figures.put("ingest.workers_count", options.ingest_workers)
     figures.put("ingest.rows_count", runs[0].rows)
     figures.put("ingest.rows_per_s", rate)
     figures.put("ingest.peak_rss_mb", max(r.peak_rss_mb for r in runs))
