@@ -25,7 +25,31 @@ def area_ids(
     roots = sa.select(Jurisdiction.id).where(Jurisdiction.code.in_(list(codes)))
     if not include_members:
         return roots
-    edges = sa.union_all(
+    edges = _containment(name)
+    area = roots.cte(name, recursive=True)
+    area = area.union(sa.select(edges.c.child_id).join(area, edges.c.parent_id == area.c.id))
+    return sa.select(area.c.id)
+
+
+def areas_and_contents(ids: Iterable[int], name: str = "contents") -> sa.Select[Any]:
+    """(``area_id``, ``id``) pairs, each once: for every area in ``ids`` the jurisdictions that
+    ``area_ids`` of its code with ``include_members`` gives (itself included), for many areas in
+    one statement."""
+    roots = sa.select(Jurisdiction.id.label("area_id"), Jurisdiction.id).where(  # type: ignore[union-attr, call-overload]
+        Jurisdiction.id.in_(list(ids))  # type: ignore[union-attr]
+    )
+    edges = _containment(name)
+    found = roots.cte(name, recursive=True)
+    inside = sa.select(found.c.area_id, edges.c.child_id).join(
+        found, edges.c.parent_id == found.c.id
+    )
+    found = found.union(inside)  # a union, not union all: no pair twice, and cycles end
+    return sa.select(found.c.area_id, found.c.id)
+
+
+def _containment(name: str) -> sa.Subquery:
+    """(``parent_id``, ``child_id``): a region and its member, a municipality and its district."""
+    return sa.union_all(
         sa.select(
             RegionMembership.region_id.label("parent_id"),
             RegionMembership.member_id.label("child_id"),
@@ -34,9 +58,6 @@ def area_ids(
             Jurisdiction.parent_id.is_not(None)
         ),
     ).subquery(f"{name}_edges")
-    area = roots.cte(name, recursive=True)
-    area = area.union(sa.select(edges.c.child_id).join(area, edges.c.parent_id == area.c.id))
-    return sa.select(area.c.id)
 
 
 def in_area(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,16 +18,27 @@ from db.models import (
     RegionMembership,
     Target,
 )
-from db.models.enums import JurisdictionKind, RegionType, TargetKind
+from db.models.enums import (
+    Direction,
+    IndicatorKind,
+    JurisdictionKind,
+    ProjectPhase,
+    RegionType,
+    TargetKind,
+)
+from ingest.periods import Period
 from ingest.reference.dataset import read_dataset
 from ingest.reference.load import load_dataset
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.submission_support import ADMIN, request, rows
 from workers import intake
+from workers.progress.model import EngineConfig, ObservationPoint, PipelineItem, TargetSpec
+from workers.progress.rollup import Membership
 from workers.queues import COMPUTE, INGEST
 from workers.recompute.config import engine_config
 from workers.recompute.distribution import capacity_use, derive_rule
+from workers.recompute.snapshots import inputs_hash
 from workers.recompute.targets import RecomputeReport, recompute_targets
 
 TODAY = date(2026, 11, 22)
@@ -263,3 +274,34 @@ def test_a_percentage_ratio_is_stored_in_percent_as_the_api_shows_it(
     stored = snapshots(session)[("cap-30", "own")]
     # 50 of 200 lettings is 25% of lettings, under the 30% cap
     assert stored.realised == Decimal(25) and stored.status.value == "within"
+
+
+def test_the_fingerprint_of_the_same_inputs_stays_the_same() -> None:
+    # given inputs of every kind the fingerprint covers (pinned: a changed digest rewrites every
+    # stored snapshot on the next recompute)
+    spec = TargetSpec(
+        IndicatorKind.FLOW,
+        Direction.HIGHER_IS_BETTER,
+        TargetKind.TARGET,
+        Period.parse("2030"),
+        value=Decimal("100.50"),
+        start=Period.parse("2024"),
+        target_group="ouderen",
+    )
+    recorded = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
+    points = {
+        "GM0001": [
+            ObservationPoint(
+                Period.parse("2024-Q1"), Decimal("7.00"), "cbs", version=2, recorded_at=recorded
+            ),
+            ObservationPoint.of_ratio(
+                Period.parse("2023"), Decimal(1), Decimal(3), "corp", housing_type="geclusterd"
+            ),
+        ]
+    }
+    pipeline = [PipelineItem("P-1", ProjectPhase.PLAN, Decimal(40), date(2027, 6, 30))]
+    extra = [Membership("GM0001", date(2020, 1, 1)), {"a": {1, 2}, "b": (True, None, 1.5)}]
+    # when they are fingerprinted, then the digest is the one stored snapshots carry
+    assert inputs_hash(spec, points, pipeline, EngineConfig(), date(2026, 11, 22), extra) == (
+        "d18d75989b08695cdba001228d2e6cfe8022ce46c3e949bb7c0f439244b81b39"
+    )

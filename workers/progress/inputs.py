@@ -21,7 +21,7 @@ Conversions (the engine speaks fractions, totals and codes; the tables speak as 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -47,7 +47,14 @@ from db.queries.geography import in_area
 from db.queries.vocabulary import with_descendants
 from ingest.periods import Period, PeriodKind
 from workers.progress.model import YEARLY, ObservationPoint, PipelineItem, TargetSpec
-from workers.progress.prefetch import prefetched
+from workers.progress.prefetch import (
+    MEMBER_COLUMNS,
+    OBSERVATION_COLUMNS,
+    Row,
+    prefetched,
+    prefetched_members,
+    prefetched_units,
+)
 from workers.progress.rollup import Membership
 
 PIPELINE_UNITS = frozenset({"dwellings", "places", "pitches"})
@@ -93,21 +100,33 @@ def target_inputs(
 
 def region_inputs(session: Session, target_id: int) -> RegionInputs:
     """A region target with its direct members' figures and dated memberships (for roll-ups)."""
-    spec, _, items = target_inputs(session, target_id)
     target = session.get(Target, target_id)
-    indicator = session.get(Indicator, target.indicator_id)  # type: ignore[union-attr]
-    assert target is not None and indicator is not None
-    rows = session.execute(
-        sa.select(RegionMembership, Jurisdiction.code)
-        .join(Jurisdiction, Jurisdiction.id == RegionMembership.member_id)
-        .where(RegionMembership.region_id == target.jurisdiction_id)
-        .order_by(Jurisdiction.code)
-    ).all()
-    memberships = [Membership(code, m.valid_from, m.valid_to) for m, code in rows]
+    if target is None:
+        raise LookupError(f"no target with id {target_id}")
+    indicator = session.get(Indicator, target.indicator_id)
+    assert indicator is not None
+    spec = target_spec(session, target, indicator)
+    items = pipeline(session, target, indicator, target.jurisdiction_id)
+    rows = _members(session, target.jurisdiction_id)
+    memberships = [Membership(m.code, m.valid_from, m.valid_to) for m in rows]
     observations = {
-        code: cell_observations(session, target, indicator, m.member_id) for m, code in rows
+        m.code: cell_observations(session, target, indicator, m.member_id) for m in rows
     }
     return RegionInputs(spec, observations, memberships, items)
+
+
+def _members(session: Session, region_id: int) -> Sequence[Row]:
+    """The region's memberships (``MEMBER_COLUMNS``), by member code."""
+    rows = prefetched_members(session, region_id)
+    if rows is not None:
+        return rows
+    statement = (
+        sa.select(*MEMBER_COLUMNS)  # type: ignore[call-overload]
+        .join(Jurisdiction, Jurisdiction.id == RegionMembership.member_id)
+        .where(RegionMembership.region_id == region_id)
+        .order_by(Jurisdiction.code, RegionMembership.id)
+    )
+    return session.execute(statement).all()
 
 
 def target_spec(session: Session, target: Target, indicator: Indicator) -> TargetSpec:
@@ -174,6 +193,11 @@ def pipeline(
 ) -> list[PipelineItem]:
     if indicator.kind is not IndicatorKind.FLOW or indicator.unit not in PIPELINE_UNITS:
         return []
+    units = prefetched_units(
+        session, jurisdiction_id, target.housing_type_id, target.target_group_id
+    )
+    if units is not None:
+        return _summed_per_project(units)
     place = session.get(Jurisdiction, jurisdiction_id)
     code = None if place is None else place.code
     statement = (
@@ -204,9 +228,23 @@ def pipeline(
     ]
 
 
+def _summed_per_project(units: Sequence[Row]) -> list[PipelineItem]:
+    """Prefetched units (by project id) summed per project, as ``pipeline``'s statement does."""
+    totals: dict[int, tuple[Row, int]] = {}
+    for unit in units:
+        first, total = totals.get(unit.id, (unit, 0))
+        totals[unit.id] = (first, total + unit.units)
+    return [
+        PipelineItem(
+            project.external_key, project.phase, Decimal(total), project.expected_completion
+        )
+        for project, total in totals.values()
+    ]
+
+
 def _cell_rows(
     session: Session, target: Target, indicator_id: int, jurisdiction_id: int, exact: bool = False
-) -> list[Observation]:
+) -> list[Row]:
     rows = prefetched(session, indicator_id, jurisdiction_id)
     if rows is not None:
         wanted = [("price_segment", target.price_segment)] + [
@@ -218,7 +256,7 @@ def _cell_rows(
             if value is not None or exact
         ]
         return [r for r in rows if all(getattr(r, name) == value for name, value in wanted)]
-    statement = sa.select(Observation).where(
+    statement = sa.select(*OBSERVATION_COLUMNS).where(  # type: ignore[call-overload]
         Observation.indicator_id == indicator_id,
         Observation.jurisdiction_id == jurisdiction_id,
         _same(Observation.price_segment, target.price_segment),
@@ -229,10 +267,10 @@ def _cell_rows(
     ):
         if wanted is not None or exact:
             statement = statement.where(_same(column, wanted))
-    return list(session.scalars(statement.order_by(Observation.id)))
+    return list(session.execute(statement.order_by(Observation.id)))
 
 
-def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> list[Observation]:
+def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> list[Row]:
     rows = prefetched(session, indicator_id, jurisdiction_id)
     if rows is not None:
         return [
@@ -240,14 +278,14 @@ def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> li
             for r in rows
             if r.target_group_id is None and r.housing_type_id is None and r.price_segment is None
         ]
-    statement = sa.select(Observation).where(
+    statement = sa.select(*OBSERVATION_COLUMNS).where(  # type: ignore[call-overload]
         Observation.indicator_id == indicator_id,
         Observation.jurisdiction_id == jurisdiction_id,
         Observation.target_group_id.is_(None),
         Observation.housing_type_id.is_(None),
         Observation.price_segment.is_(None),
     )
-    return list(session.scalars(statement.order_by(Observation.id)))
+    return list(session.execute(statement.order_by(Observation.id)))
 
 
 def _same(column: sa.ColumnElement[object], value: object) -> sa.ColumnElement[bool]:
@@ -270,7 +308,7 @@ def _forget_codes(session: Session) -> None:
     session.info.pop(_CODES, None)
 
 
-def _names(session: Session, rows: Iterable[Observation]) -> _Names:
+def _names(session: Session, rows: Iterable[Row]) -> _Names:
     """The codes of the rows' sources and breakdowns, read once per transaction (a recompute of
     every target would otherwise ask for the same few codes thousands of times)."""
     rows = list(rows)
@@ -294,14 +332,16 @@ def _names(session: Session, rows: Iterable[Observation]) -> _Names:
     )
 
 
-def _total_value(row: Observation, indicator_kind: IndicatorKind) -> Decimal:
+def _total_value(row: Row, indicator_kind: IndicatorKind) -> Decimal:
+    if not row.per_year or indicator_kind is not IndicatorKind.FLOW:
+        return row.value
     period = Period.parse(row.period)
-    if row.per_year and indicator_kind is IndicatorKind.FLOW and period.kind is PeriodKind.YEARS:
+    if period.kind is PeriodKind.YEARS:
         return row.value * (period.end.year - period.start.year + 1)
     return row.value
 
 
-def _point(row: Observation, names: _Names, indicator: Indicator) -> ObservationPoint:
+def _point(row: Row, names: _Names, indicator: Indicator) -> ObservationPoint:
     return ObservationPoint(
         period=Period.parse(row.period),
         value=_total_value(row, indicator.kind),
@@ -314,7 +354,7 @@ def _point(row: Observation, names: _Names, indicator: Indicator) -> Observation
     )
 
 
-def _ratio_point(row: Observation, names: _Names, scale: Decimal) -> ObservationPoint:
+def _ratio_point(row: Row, names: _Names, scale: Decimal) -> ObservationPoint:
     fraction = row.value * scale
     return ObservationPoint.of_ratio(
         Period.parse(row.period),
@@ -330,10 +370,10 @@ def _ratio_point(row: Observation, names: _Names, scale: Decimal) -> Observation
 
 
 def _paired(
-    numerators: list[Observation], denominators: list[Observation], target: Target, names: _Names
+    numerators: list[Row], denominators: list[Row], target: Target, names: _Names
 ) -> list[ObservationPoint]:
     """One point per numerator/denominator version pair that was in force at the same time."""
-    by_cell: dict[tuple[str, int], list[Observation]] = defaultdict(list)
+    by_cell: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for row in denominators:
         by_cell[(row.period, row.source_organisation_id)].append(row)
     pairs: dict[tuple[str, int], list[tuple[datetime, datetime | None, Decimal, Decimal]]] = (

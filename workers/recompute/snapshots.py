@@ -9,8 +9,10 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
+from ingest.periods import Period
 from workers.progress.model import (
     EngineConfig,
     ObservationPoint,
@@ -20,26 +22,48 @@ from workers.progress.model import (
 )
 
 ToUnit = Callable[[Decimal | None], Decimal | None]
+Encoder = Callable[[Any], Any]
+# Chosen once per type: a fingerprint covers thousands of values, and testing each one against
+# every kind in turn (``is_dataclass`` first) was the largest cost of a full recompute.
+_ENCODERS: dict[type, Encoder] = {}
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        # field by field: asdict would deep-copy first (the same result, several times slower)
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, dict):
-        return {str(_plain(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_plain(v) for v in value]
-        return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    """``value`` as JSON-ready data: the fingerprint's material."""
+    kind = type(value)
+    encode = _ENCODERS.get(kind)
+    if encode is None:
+        encode = _ENCODERS[kind] = _encoder_for(kind)
+    return encode(value)
+
+
+def _encoder_for(kind: type) -> Encoder:
+    if kind is Period:  # immutable, and the same few hundred recur in every fingerprint
+        remembered = lru_cache(maxsize=4096)(_fields_encoder(kind))
+        return lambda value: dict(remembered(value))  # a copy: snapshot details keep theirs
+    if is_dataclass(kind):
+        return _fields_encoder(kind)
+    if issubclass(kind, dict):
+        return lambda value: {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if issubclass(kind, set | frozenset):
+        return lambda value: sorted((_plain(v) for v in value), key=json.dumps)
+    if issubclass(kind, list | tuple):
+        return lambda value: [_plain(v) for v in value]
+    if issubclass(kind, Enum):
+        return lambda value: value.value
+    if issubclass(kind, Decimal):
+        return lambda value: format(value.normalize(), "f")
+    if issubclass(kind, date):  # datetimes too
+        return lambda value: value.isoformat()
+    if kind is type(None) or issubclass(kind, str | int | float | bool):
+        return lambda value: value
+    return str
+
+
+def _fields_encoder(kind: type) -> Encoder:
+    # field by field: asdict would deep-copy first (the same result, several times slower)
+    names = tuple(f.name for f in fields(kind))
+    return lambda value: {name: _plain(getattr(value, name)) for name in names}
 
 
 def inputs_hash(

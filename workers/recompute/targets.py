@@ -28,6 +28,7 @@ from db.models import (
     TargetGroup,
 )
 from db.models.enums import JurisdictionKind, ProgressBasis, ProgressStatus
+from db.queries.progress import snapshots_of_targets
 from workers.progress.engine import compute_progress
 from workers.progress.inputs import (
     UnjudgeableTarget,
@@ -36,11 +37,11 @@ from workers.progress.inputs import (
     target_inputs,
 )
 from workers.progress.model import EngineConfig, ProgressResult
-from workers.progress.prefetch import prefetched_cells
+from workers.progress.prefetch import prefetched_inputs
 from workers.progress.rollup import compute_region_progress
 from workers.recompute.snapshots import ToUnit, data_as_of, inputs_hash, snapshot_values
 
-PREFETCH_TARGETS = 200  # targets whose observations are read together
+PREFETCH_TARGETS = 200  # targets whose inputs and snapshots are read together
 
 
 @dataclass
@@ -63,13 +64,25 @@ def recompute_targets(
     ordered = sorted(set(target_ids))
     for start in range(0, len(ordered), PREFETCH_TARGETS):
         chunk = ordered[start : start + PREFETCH_TARGETS]
-        # snapshots are written per chunk, in a few statements rather than one per target
-        with prefetched_cells(session, chunk), session.no_autoflush:
-            for target_id in chunk:
-                recompute_target(session, target_id, config, today, report)
+        # read and written per chunk, in a few statements rather than several per target
+        with prefetched_inputs(session, chunk), session.no_autoflush:
+            targets = _locked(session, chunk)
+            stored = snapshots_of_targets(session, chunk)  # after the lock: none in flight
+            for target in targets:
+                snapshots = stored.get(target.id, [])  # type: ignore[arg-type]
+                recompute_target(session, target, snapshots, config, today, report)
         session.flush()
     del held
     return report
+
+
+def _locked(session: Session, target_ids: list[int]) -> list[Target]:
+    """The targets that still exist, locked in id order (as before, one by one: two recomputes
+    of overlapping targets wait for each other instead of deadlocking)."""
+    statement = (
+        select(Target).where(Target.id.in_(target_ids)).order_by(Target.id).with_for_update()  # type: ignore[union-attr, attr-defined, arg-type]
+    )
+    return list(session.exec(statement))
 
 
 def _hold_small_tables(session: Session) -> list[object]:
@@ -83,23 +96,21 @@ def _hold_small_tables(session: Session) -> list[object]:
 
 
 def recompute_target(
-    session: Session, target_id: int, config: EngineConfig, today: date, report: RecomputeReport
+    session: Session,
+    target: Target,
+    stored: list[ProgressSnapshot],
+    config: EngineConfig,
+    today: date,
+    report: RecomputeReport,
 ) -> None:
-    target = session.exec(select(Target).where(Target.id == target_id).with_for_update()).first()
-    if target is None:
-        return
+    """Store the target's progress; ``stored``: its snapshots so far."""
     report.targets += 1
     jurisdiction = session.get(Jurisdiction, target.jurisdiction_id)
     assert jurisdiction is not None
     results = _own(session, target, config, today)
     if jurisdiction.kind is JurisdictionKind.REGION:
         results.update(_members_sum(session, target, config, today))
-    existing = {
-        (s.basis, s.period): s
-        for s in session.exec(
-            select(ProgressSnapshot).where(ProgressSnapshot.target_id == target_id)
-        )
-    }
+    existing = {(s.basis, s.period): s for s in stored}
     for (basis, period), (values, fingerprint, as_of) in results.items():
         snapshot = existing.pop((basis, period), None)
         if snapshot is not None and snapshot.inputs_hash == fingerprint:
@@ -107,7 +118,7 @@ def recompute_target(
             continue
         if snapshot is None:
             snapshot = ProgressSnapshot(
-                target_id=target_id,
+                target_id=target.id,  # type: ignore[arg-type]
                 jurisdiction_id=target.jurisdiction_id,
                 basis=basis,
                 period=period,
