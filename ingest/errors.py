@@ -52,6 +52,7 @@ class ErrorCode(StrEnum):
     FINAL_PHASE_WITHOUT_REASON = "final_phase_without_reason"
     CANCEL_WITHOUT_REASON = "cancel_without_reason"
     COMPLETION_IN_FUTURE = "completion_in_future"
+    PROJECT_OUTSIDE_SCOPE = "project_outside_scope"
     # project services only
     PROJECT_NOT_FOUND = "project_not_found"
     NOT_PROJECT_OWNER = "not_project_owner"
@@ -244,6 +245,12 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.COMPLETION_IN_FUTURE: (
         "Project {project} cannot have been completed on {value}: that is after today ({today}).",
         "Project {project} kan niet op {value} zijn opgeleverd: dat is na vandaag ({today}).",
+    ),
+    ErrorCode.PROJECT_OUTSIDE_SCOPE: (
+        "Project {project} cannot lie in {municipality}: that municipality is outside the "
+        "reporting scope of {organisation}.",
+        "Project {project} kan niet in {municipality} liggen: die gemeente valt buiten het "
+        "rapportagegebied van {organisation}.",
     ),
     ErrorCode.PROJECT_NOT_FOUND: (
         "There is no project with id {value}.",

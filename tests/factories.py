@@ -15,6 +15,7 @@ from db.models import (
     Jurisdiction,
     Observation,
     Organisation,
+    OrganisationScope,
     PolicyDocument,
     Project,
     Submission,
@@ -62,6 +63,19 @@ class Factory:
         kw.setdefault("name", f"Organisatie {n}")
         kw.setdefault("kind", OrganisationKind.CORPORATION)
         return _save(self.session, Organisation(**kw))
+
+    def scope(
+        self, organisation_id: int, jurisdiction_id: int, indicator_id: int | None = None
+    ) -> OrganisationScope:
+        """The organisation reports for the jurisdiction (every indicator unless one is named)."""
+        return _save(
+            self.session,
+            OrganisationScope(
+                organisation_id=organisation_id,
+                jurisdiction_id=jurisdiction_id,
+                indicator_id=indicator_id,
+            ),
+        )
 
     def indicator(self, **kw: Any) -> Indicator:
         n = next(_serial)

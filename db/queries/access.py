@@ -52,3 +52,8 @@ def taskforce_organisations(session: Session, taskforce_id: int) -> set[int]:
     itself."""
     area = area_of(session, scope_jurisdictions(session, taskforce_id))
     return organisations_in_area(session, area) | {taskforce_id}
+
+
+def taskforce_area(session: Session, taskforce_id: int) -> set[int]:
+    """The jurisdictions a task force covers: its scope regions and their members."""
+    return area_of(session, scope_jurisdictions(session, taskforce_id))

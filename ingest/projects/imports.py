@@ -1,9 +1,10 @@
 """Project files through the submission machinery (channel ``project``).
 
 ``ProjectFileCheck`` validates a file for ``validate_submission``: every row on its own, the rows
-of one project together, then against the organisation's stored projects (a phase move the file
-implies must be allowed; the submission's correction reason is the reason of backward moves,
-cancellations and corrections of completed projects). ``apply_project_file`` writes it for
+of one project together, then against the organisation's scope and stored projects (a new or
+moved project must lie in a municipality of its scope; a phase move the file implies must be
+allowed; the submission's correction reason is the reason of backward moves, cancellations and
+corrections of completed projects). ``apply_project_file`` writes it for
 ``apply_submission`` through the project services, keyed by the organisation's project key:
 a new key creates a project, a known one is updated (same rows: nothing changes) and moved to the
 file's phase with the note ``import``.
@@ -32,6 +33,7 @@ from ingest.projects.details import resolve, stored_details
 from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind, check_move, require_reason_to_change_final
 from ingest.projects.rows import ProjectLine, ProjectRecord, check_line, group_lines
+from ingest.projects.scope import require_may_place
 from ingest.projects.service import (
     PhaseMove,
     create_project,
@@ -96,9 +98,16 @@ class ProjectFileCheck:
         reason = self.submission.correction_reason
         label = f"'{record.details.name}' ({record.key})"
         try:
-            if existing is not None and resolve(self.codes, record.details) != stored_details(
-                self.session, existing
-            ):
+            resolved = resolve(self.codes, record.details)
+            require_may_place(
+                self.session,
+                import_actor(self.submission, self.organisation),
+                self.organisation.id,  # type: ignore[arg-type]
+                resolved.municipality_id,
+                label,
+                current_municipality_id=existing.municipality_id if existing else None,
+            )
+            if existing is not None and resolved != stored_details(self.session, existing):
                 require_reason_to_change_final(existing.phase, reason, label)
             kind = check_move(existing.phase if existing else None, record.phase, reason, label)
             move = phase_move(record, None, self.today)

@@ -1,8 +1,13 @@
-"""Who may change a project: its owner organisation (not as a viewer) or an administrator."""
+"""Who may change a project, and where: its owner organisation (not as a viewer) or an
+administrator; a project of a non-administrator lies in its owner's reporting scope."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from db.actor import Actor
+from db.models import Jurisdiction, Organisation
+from db.queries.access import scope_jurisdictions
 from ingest.errors import ErrorCode
 from ingest.projects.errors import ProjectError
 
@@ -22,3 +27,33 @@ def owner_for_new_project(actor: Actor, owner_id: int | None) -> int:
         raise ProjectError(ErrorCode.REQUIRED_FIELD, "owner", label_en="owner", label_nl="eigenaar")
     require_may_change(actor, owner, "(new)")
     return owner
+
+
+def require_may_place(
+    session: Session,
+    actor: Actor,
+    owner_id: int,
+    municipality_id: int,
+    project: str,
+    *,
+    current_municipality_id: int | None = None,
+) -> None:
+    """A project created, or moved to another municipality, by a non-administrator must lie in a
+    municipality of its owner's scope: the jurisdictions of its ``organisation_scope`` rows,
+    exactly as for figures (a region in scope does not cover its members). A project that stays
+    where it is keeps its place."""
+    if actor.is_admin or municipality_id == current_municipality_id:
+        return
+    if municipality_id in scope_jurisdictions(session, owner_id):
+        return
+    municipality = session.get(Jurisdiction, municipality_id)
+    owner = session.get(Organisation, owner_id)
+    assert municipality is not None and owner is not None
+    raise ProjectError(
+        ErrorCode.PROJECT_OUTSIDE_SCOPE,
+        "municipality",
+        project=project,
+        municipality=f"{municipality.name} ({municipality.code})",
+        organisation=f"{owner.name} ({owner.code})",
+        value=municipality.code,
+    )

@@ -1,4 +1,5 @@
-"""Create, update and move projects: checked, scoped to the owner, audited, counted when completed.
+"""Create, update and move projects: checked, scoped to the owner and its reporting scope, audited,
+counted when completed.
 
 Every function works in the caller's transaction and returns a :class:`ProjectChange`; its
 ``cells`` are the (indicator, jurisdiction) pairs whose progress must be recomputed after the
@@ -33,7 +34,7 @@ from ingest.projects.details import (
 from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind, check_move, require_reason_to_change_final
 from ingest.projects.realisation import Contributions, contributions, sync_realisation
-from ingest.projects.scope import owner_for_new_project, require_may_change
+from ingest.projects.scope import owner_for_new_project, require_may_change, require_may_place
 
 
 @dataclass
@@ -77,6 +78,7 @@ def create_project(
     resolved = resolve(ProjectCodes.load(session), details)
     start = start or PhaseMove(ProjectPhase.INITIATIVE, today)
     label = _label(resolved.name, key)
+    require_may_place(session, actor, owner, resolved.municipality_id, label)
     kind = check_move(None, start.phase, start.reason, label)
     _check_completion_date(start, today, label)
     project = Project(
@@ -118,6 +120,14 @@ def update_project(
     if resolved == stored_details(session, project):
         return ProjectChange(project, changed=False)
     label = _label(project.name, project.external_key)
+    require_may_place(
+        session,
+        actor,
+        project.owner_id,
+        resolved.municipality_id,
+        label,
+        current_municipality_id=project.municipality_id,
+    )
     require_reason_to_change_final(project.phase, reason, label)
     before = state(session, project)
     counted_before = contributions(session, project)

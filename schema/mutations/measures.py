@@ -48,8 +48,10 @@ class MeasureMutation:
     @strawberry.mutation(
         description=(
             "Report where a measure stands on a day: for its owner organisation (not as a viewer), "
-            "the task force and administrators. Every report is kept; a report dated before the "
-            "latest one is history and does not change the current status."
+            "the task force of its area (the measure's policy document is about a jurisdiction "
+            "of its regions; otherwise NotAllowed with code outside_area) and administrators. "
+            "Every report is kept; a report dated before the latest one is history and does not "
+            "change the current status."
         )
     )
     async def report_measure_status(
@@ -91,7 +93,7 @@ class MeasureMutation:
         except MeasureStatusError as error:
             if error.code == "not_found":
                 return NotFound(message=str(error), code=error.code)
-            if error.code == "not_allowed":
+            if error.code in ("not_allowed", "outside_area"):
                 return NotAllowed(message=str(error), code=error.code)
             return InvalidInput(
                 message=str(error),

@@ -48,7 +48,11 @@ STATE_CODES = {
     ErrorCode.CANCEL_WITHOUT_REASON,
     ErrorCode.FINAL_PHASE_WITHOUT_REASON,
 }
-NOT_ALLOWED_CODES = {ErrorCode.NOT_PROJECT_OWNER, ErrorCode.READ_ONLY_ROLE}
+NOT_ALLOWED_CODES = {
+    ErrorCode.NOT_PROJECT_OWNER,
+    ErrorCode.READ_ONLY_ROLE,
+    ErrorCode.PROJECT_OUTSIDE_SCOPE,
+}
 
 
 @strawberry.input(description="Units of one housing type and target group in a project.")
@@ -210,7 +214,9 @@ class ProjectMutation:
     @strawberry.mutation(
         description=(
             "Add a project of your organisation (administrators: of any). Partners, the task "
-            "force and administrators may; viewers not."
+            "force and administrators may; viewers not. Except for administrators, its "
+            "municipality must be in the organisation's scope (NotAllowed, code "
+            "project_outside_scope)."
         )
     )
     async def create_project(self, info: Info, input: NewProjectInput) -> ProjectResult:
@@ -249,7 +255,8 @@ class ProjectMutation:
     @strawberry.mutation(
         description=(
             "Replace a project's details (its owner organisation or an administrator). A completed "
-            "or cancelled project changes only as a correction, with a reason."
+            "or cancelled project changes only as a correction, with a reason. Except for "
+            "administrators, a new municipality must be in the owner's scope."
         )
     )
     async def update_project(

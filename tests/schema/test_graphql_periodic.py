@@ -16,6 +16,7 @@ from strawberry.relay import to_base64
 
 from db.models import (
     AuditEvent,
+    Jurisdiction,
     Measure,
     OrganisationScope,
     OutboxJob,
@@ -254,6 +255,34 @@ def test_measure_status_reports_per_role_with_history(
     assert len(audit(session, "measure.status_reported")) == 3
     session.expire_all()
     assert session.get(Measure, world.measure_id).status is MeasureStatus.DELAYED  # type: ignore[union-attr]
+
+
+def test_the_task_force_reports_only_on_measures_of_its_area(
+    app_client: TestClient, world: World, session: Session, make: Factory
+) -> None:
+    # given a measure of Oegstgeest, outside the Leidse regio of the task force
+    oegstgeest = session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code == "GM0579")).one()
+    elsewhere = Measure(
+        document_id=make.document(code="wzv-oegstgeest", jurisdiction_id=oegstgeest.id).id,
+        code="2a",
+        title="Woonzorgzones",
+    )
+    session.add(elsewhere)
+    session.commit()
+    variables = {"id": to_base64("Measure", elsewhere.id), "status": "DONE", "on": "2026-07-01"}
+
+    def report(token: str) -> dict[str, Any]:
+        return data(app_client, REPORT, token, **variables)["reportMeasureStatus"]
+
+    # the task force is refused with the reason; an administrator reports
+    assert report(world.tokens["taskforce"]) == {
+        "__typename": "NotAllowed",
+        "code": "outside_area",
+        "message": "task force taskforce-lr reports only on measures of its area; measure 2a is "
+        "in policy document wzv-oegstgeest of Oegstgeest (GM0579), outside its regions",
+    }
+    assert report(world.tokens["admin"])["__typename"] == "MeasureStatusReported"
+    assert len(audit(session, "measure.status_reported")) == 1
 
 
 SUBSCRIBE = """mutation($url: String!, $events: [WebhookEvent!]!, $organisation: String) {

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 from strawberry.relay import to_base64
 
-from db.models import AuditEvent, OrganisationScope
+from db.models import AuditEvent
 from db.models.enums import OrganisationKind
 from tests.factories import Factory
 from tests.ingest.projects.project_support import ProjectWorld, project_world
@@ -64,7 +64,8 @@ def world(session: Session, make: Factory) -> ProjectWorld:
 @pytest.fixture()
 def tokens(session: Session, make: Factory, world: ProjectWorld) -> Tokens:
     taskforce = make.organisation(code="taskforce-hr", kind=OrganisationKind.REGIONAL_BODY)
-    session.add(OrganisationScope(organisation_id=taskforce.id, jurisdiction_id=world.region_id))
+    make.scope(taskforce.id, world.region_id)
+    make.scope(taskforce.id, world.leiden_id)  # its own projects lie in Leiden
     session.commit()
     return Tokens(
         owner=make.token("portaal", "partner"),
@@ -197,6 +198,57 @@ def test_who_may_update_and_move_a_project(
     assert len(audit(session, "project.updated")) == 1
     phase_changes = audit(session, "project.phase_changed")
     assert len(phase_changes) == 1 and phase_changes[0].after["phase"] == "plan"
+
+
+def test_a_project_lies_in_its_owners_scope_unless_an_administrator_places_it(
+    app_client: TestClient, tokens: Tokens, session: Session, make: Factory
+) -> None:
+    make.jurisdiction(code="GM0579", name="Oegstgeest")
+    session.commit()
+    # the owner creates inside its scope, not outside it
+    inside = create(app_client, tokens.owner, externalKey="P-1")
+    outside = create(app_client, tokens.owner, externalKey="P-2", municipality="GM0579")
+    assert inside["__typename"] == "ProjectSaved"
+    assert outside == {
+        "__typename": "NotAllowed",
+        "code": "project_outside_scope",
+        "message": "Project 'Hofje Zuid' (P-2) cannot lie in Oegstgeest (GM0579): that "
+        "municipality is outside the reporting scope of Portaal (portaal).",
+        "messageNl": "Project 'Hofje Zuid' (P-2) kan niet in Oegstgeest (GM0579) liggen: die "
+        "gemeente valt buiten het rapportagegebied van Portaal (portaal).",
+    }
+    # the task force's region does not cover Leiderdorp, as for figures
+    by_taskforce = create(app_client, tokens.taskforce, externalKey="TF-1", municipality="GM0547")
+    assert (by_taskforce["__typename"], by_taskforce["code"]) == (
+        "NotAllowed",
+        "project_outside_scope",
+    )
+    # moving a project outside is refused for the owner; another partner learns nothing new
+    project_id = inside["project"]["id"]
+    elsewhere = hofje(municipality="GM0579")
+    moved = result(app_client, UPDATE, tokens.owner, id=project_id, input=elsewhere)
+    foreign = result(app_client, UPDATE, tokens.other, id=project_id, input=elsewhere)
+    assert (moved["__typename"], moved["code"]) == ("NotAllowed", "project_outside_scope")
+    assert "Oegstgeest (GM0579)" in moved["message"] and "Portaal (portaal)" in moved["messageNl"]
+    assert (foreign["__typename"], foreign["code"]) == ("NotAllowed", "not_project_owner")
+    # an administrator creates and moves projects anywhere
+    placed = create(
+        app_client, tokens.admin, externalKey="A-1", owner="portaal", municipality="GM0579"
+    )
+    assert placed["__typename"] == "ProjectSaved"
+    by_admin = result(app_client, UPDATE, tokens.admin, id=project_id, input=elsewhere)
+    assert by_admin["changed"] is True
+    # and the owner still changes a project that stays where it is
+    renamed = result(
+        app_client,
+        UPDATE,
+        tokens.owner,
+        id=project_id,
+        input=hofje(municipality="GM0579", name="Hof"),
+    )
+    assert (renamed["__typename"], renamed["project"]["name"]) == ("ProjectSaved", "Hof")
+    assert len(audit(session, "project.created")) == 2
+    assert len(audit(session, "project.updated")) == 2
 
 
 def test_the_phase_machine_through_graphql(app_client: TestClient, tokens: Tokens) -> None:

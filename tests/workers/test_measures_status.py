@@ -1,4 +1,5 @@
-"""Measure status reports: owner and task force only, history kept, overdue detection."""
+"""Measure status reports: the owner, the task force of its area and administrators only, history
+kept, overdue detection."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ import pytest
 from sqlmodel import Session, select
 
 from db.actor import Actor
-from db.models import AuditEvent, Measure, MeasureStatusUpdate
-from db.models.enums import MeasureStatus, Role
+from db.models import (
+    AuditEvent,
+    Jurisdiction,
+    Measure,
+    MeasureStatusUpdate,
+    PolicyDocument,
+    RegionMembership,
+)
+from db.models.enums import JurisdictionKind, MeasureStatus, RegionType, Role
 from tests.factories import Factory
 from workers.periodic.measures import MeasureStatusError, overdue_measures, report_measure_status
 
@@ -24,6 +32,16 @@ def measure(session: Session, make: Factory, **kw: object) -> Measure:
     session.add(row)
     session.flush()
     return row
+
+
+def region_of(session: Session, make: Factory, row: Measure) -> Jurisdiction:
+    """A region with the jurisdiction of the measure's document as its member."""
+    region = make.jurisdiction(kind=JurisdictionKind.REGION, region_type=RegionType.SUBREGION)
+    document = session.get(PolicyDocument, row.document_id)
+    assert document is not None
+    session.add(RegionMembership(region_id=region.id, member_id=document.jurisdiction_id))
+    session.flush()
+    return region
 
 
 def test_the_owner_reports_and_the_history_is_kept(session: Session, make: Factory) -> None:
@@ -74,6 +92,7 @@ def test_only_the_owner_and_the_task_force_report(
 ) -> None:
     row = measure(session, make)
     other = make.organisation().id
+    make.scope(other, region_of(session, make, row).id)  # the task force's area holds the measure
     actor = Actor(
         user_id=None, organisation_id=row.owner_id if own else other, role=role, label="x"
     )
@@ -89,6 +108,48 @@ def test_only_the_owner_and_the_task_force_report(
         )  # type: ignore[arg-type]
     assert refused.value.code == "not_allowed"
     assert session.exec(select(MeasureStatusUpdate)).all() == []
+
+
+def test_a_task_force_reports_only_on_measures_of_its_area(session: Session, make: Factory) -> None:
+    leiden = make.jurisdiction(code="GM0546", name="Leiden")
+    oegstgeest = make.jurisdiction(code="GM0579", name="Oegstgeest")
+    region = make.jurisdiction(
+        code="rg-leidse-regio", kind=JurisdictionKind.REGION, region_type=RegionType.SUBREGION
+    )
+    session.add(RegionMembership(region_id=region.id, member_id=leiden.id))
+    taskforce = make.organisation(code="taskforce-lr")
+    make.scope(taskforce.id, region.id)
+    actor = Actor(user_id=None, organisation_id=taskforce.id, role=Role.TASKFORCE, label="tf")
+    admin = Actor(user_id=None, organisation_id=None, role=Role.ADMIN, label="admin")
+
+    def in_document_of(jurisdiction: Jurisdiction, code: str, **kw: object) -> Measure:
+        document = make.document(code=f"wzv-{code}", jurisdiction_id=jurisdiction.id)
+        row = Measure(document_id=document.id, code=code, title="Maatregel", **kw)
+        session.add(row)
+        session.flush()
+        return row
+
+    def report(who: Actor, row: Measure) -> MeasureStatusUpdate:
+        on = date(2026, 7, 1)
+        return report_measure_status(session, who, row.id, MeasureStatus.DONE, on)  # type: ignore[arg-type]
+
+    # a measure of a member of its region, and of the region itself: reported
+    report(actor, in_document_of(leiden, "1a"))
+    report(actor, in_document_of(region, "1b"))
+    # a measure of a municipality outside its regions: refused, naming why
+    elsewhere = in_document_of(oegstgeest, "2a")
+    with pytest.raises(MeasureStatusError) as refused:
+        report(actor, elsewhere)
+    assert (refused.value.code, str(refused.value)) == (
+        "outside_area",
+        "task force taskforce-lr reports only on measures of its area; measure 2a is in policy "
+        "document wzv-2a of Oegstgeest (GM0579), outside its regions",
+    )
+    assert elsewhere.status is MeasureStatus.PLANNED
+    # an administrator reports on it; so would the task force if it owned the measure
+    report(admin, elsewhere)
+    report(actor, in_document_of(oegstgeest, "2b", owner_id=taskforce.id))
+    assert len(session.exec(select(MeasureStatusUpdate)).all()) == 4
 
 
 def test_a_measure_is_overdue_after_its_due_period_until_done_or_cancelled(

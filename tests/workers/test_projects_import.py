@@ -16,12 +16,14 @@ from db.models import (
     OutboxJob,
     Project,
     ProjectUnits,
+    SubmissionError,
 )
 from db.models.enums import ProjectPhase, SubmissionChannel
+from ingest.projects.service import PhaseMove, create_project
 from ingest.submissions.intake import IntakeRequest
 from tests.conftest import drain
 from tests.factories import Factory
-from tests.ingest.projects.project_support import phase_history, project_world
+from tests.ingest.projects.project_support import hofje, phase_history, project_world
 from tests.workers.submission_support import ADMIN, errors, status
 from workers import intake
 from workers.queues import INGEST
@@ -224,3 +226,49 @@ def test_an_xlsx_project_file_goes_the_same_way(
     assert projects(session) == [("X-1", "Kade", "plan", 18)]
     kade = session.scalars(sa.select(Project)).one()
     assert kade.expected_completion == date(2029, 9, 30)
+
+
+def test_a_project_file_places_projects_only_in_the_organisations_scope(
+    session: Session, make: Factory, broker, worker
+) -> None:
+    world = project_world(session, make)
+    make.jurisdiction(code="GM0579", name="Oegstgeest")
+    trusted(session, world.owner_id)
+    kade = "P-3;Kade;GM0579;;;plan;;;;10\n"
+    # a new project outside the scope rejects the file, naming its row and field
+    refused = send(session, world.owner_id, HEADER + HOFJE + kade)
+    drain(broker, worker, INGEST)
+    assert status(session, refused.submission.id) == "rejected"
+    assert errors(session, refused.submission.id) == [(3, "municipality", "project_outside_scope")]
+    stored = session.scalars(sa.select(SubmissionError)).one()
+    assert (stored.value, stored.message_en, stored.message_nl) == (
+        "GM0579",
+        "Project 'Kade' (P-3) cannot lie in Oegstgeest (GM0579): that municipality is outside "
+        "the reporting scope of Portaal (portaal).",
+        "Project 'Kade' (P-3) kan niet in Oegstgeest (GM0579) liggen: die gemeente valt buiten "
+        "het rapportagegebied van Portaal (portaal).",
+    )
+    assert session.scalars(sa.select(Project)).all() == []
+    # a stored project moved outside by a file is refused too
+    send(session, world.owner_id, HEADER + HOFJE)
+    drain(broker, worker, INGEST)
+    moved = send(session, world.owner_id, HEADER + HOFJE.replace("GM0546;WK054601", "GM0579;"))
+    drain(broker, worker, INGEST)
+    assert errors(session, moved.submission.id) == [(2, "municipality", "project_outside_scope")]
+    # a project an administrator placed outside stays there when the file keeps it there
+    create_project(
+        session,
+        world.admin,
+        hofje(municipality="GM0579"),
+        external_key="P-3",
+        owner_id=world.owner_id,
+        start=PhaseMove(ProjectPhase.PLAN, date.today()),
+    )
+    session.commit()
+    kept = send(session, world.owner_id, HEADER + HOFJE + kade)
+    drain(broker, worker, INGEST)
+    assert status(session, kept.submission.id) == "applied"
+    assert projects(session) == [
+        ("P-1", "Hofje Zuid", "construction", 24),
+        ("P-3", "Kade", "plan", 10),
+    ]

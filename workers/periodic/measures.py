@@ -1,4 +1,5 @@
-"""Measure status reports (owner organisation and task force only) and overdue measures."""
+"""Measure status reports (owner organisation, the task force of its area, administrators) and
+overdue measures."""
 
 from __future__ import annotations
 
@@ -9,16 +10,24 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from db.actor import Actor
-from db.models import AuditEvent, Measure, MeasureStatusUpdate, Organisation
+from db.models import (
+    AuditEvent,
+    Jurisdiction,
+    Measure,
+    MeasureStatusUpdate,
+    Organisation,
+    PolicyDocument,
+)
 from db.models.enums import MeasureStatus, Role
+from db.queries.access import taskforce_area
 from ingest.periods import Period, PeriodError
 
 CLOSED = (MeasureStatus.DONE, MeasureStatus.CANCELLED)
-REPORTING_ROLES = (Role.ADMIN, Role.TASKFORCE)
 
 
 class MeasureStatusError(ValueError):
-    """An expected refusal: ``code`` is ``not_found``, ``not_allowed`` or ``invalid``."""
+    """An expected refusal: ``code`` is ``not_found``, ``not_allowed``, ``outside_area`` (a task
+    force and a measure of another area) or ``invalid``."""
 
     def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -37,18 +46,15 @@ def report_measure_status(
 ) -> MeasureStatusUpdate:
     """Record a dated status report; the measure's own status follows the latest report.
 
-    Allowed for the task force and administrators, and for writing users of the owner
-    organisation. A report dated before the latest one is kept in the history without changing
-    the current status.
+    Allowed for administrators, writing users of the owner organisation, and a task force for
+    the measures of its area (see :func:`may_report`). A report dated before the latest one is
+    kept in the history without changing the current status.
     """
     measure = session.get(Measure, measure_id)
     if measure is None:
         raise MeasureStatusError("not_found", f"no measure with id {measure_id}", "measure")
-    if not may_report(actor, measure):
-        raise MeasureStatusError(
-            "not_allowed",
-            f"only the owner organisation or the task force reports on measure {measure.code}",
-        )
+    if not may_report(session, actor, measure):
+        raise _refusal(session, actor, measure)
     if percent_complete is not None and not Decimal(0) <= percent_complete <= Decimal(100):
         raise MeasureStatusError(
             "invalid", "percent complete is between 0 and 100", "percent_complete"
@@ -86,10 +92,36 @@ def report_measure_status(
     return update
 
 
-def may_report(actor: Actor, measure: Measure) -> bool:
-    if actor.role in REPORTING_ROLES:
+def may_report(session: Session, actor: Actor, measure: Measure) -> bool:
+    """An administrator reports on any measure, a writing user of the owner organisation on its
+    own, a task force on those whose policy document is about a jurisdiction of its area (its
+    scope regions and their members)."""
+    if actor.is_admin or (actor.may_write and actor.owns(measure.owner_id)):
         return True
-    return actor.may_write and actor.owns(measure.owner_id)
+    if actor.role is not Role.TASKFORCE or actor.organisation_id is None:
+        return False
+    document = session.get(PolicyDocument, measure.document_id)
+    assert document is not None
+    return document.jurisdiction_id in taskforce_area(session, actor.organisation_id)
+
+
+def _refusal(session: Session, actor: Actor, measure: Measure) -> MeasureStatusError:
+    if actor.role is not Role.TASKFORCE or actor.organisation_id is None:
+        return MeasureStatusError(
+            "not_allowed",
+            "only the owner organisation or the task force of its area reports on measure "
+            f"{measure.code}",
+        )
+    document = session.get(PolicyDocument, measure.document_id)
+    jurisdiction = session.get(Jurisdiction, document.jurisdiction_id) if document else None
+    taskforce = session.get(Organisation, actor.organisation_id)
+    assert document is not None and jurisdiction is not None and taskforce is not None
+    return MeasureStatusError(
+        "outside_area",
+        f"task force {taskforce.code} reports only on measures of its area; measure "
+        f"{measure.code} is in policy document {document.code} of {jurisdiction.name} "
+        f"({jurisdiction.code}), outside its regions",
+    )
 
 
 def _is_latest(session: Session, update: MeasureStatusUpdate) -> bool:

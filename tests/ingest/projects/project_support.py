@@ -1,5 +1,6 @@
 """A small project world: Leiden (with a district) and Leiderdorp in a region, vocabularies, the
-``dwellings-added`` indicator, two corporations and actors of every kind."""
+``dwellings-added`` indicator, two corporations reporting for both municipalities and actors of
+every kind."""
 
 from __future__ import annotations
 
@@ -59,9 +60,12 @@ def project_world(session: Session, make: Factory) -> ProjectWorld:
     session.add(HousingType(code="geclusterd", name_nl="Geclusterd", name_en="Clustered"))
     session.add(HousingType(code="nultreden", name_nl="Nultreden", name_en="Step-free"))
     session.add(TargetGroup(code="ouderen", name_nl="Ouderen", name_en="Older people"))
-    owner = make.organisation(code="portaal", kind=OrganisationKind.CORPORATION)
-    other = make.organisation(code="ons-doel", kind=OrganisationKind.CORPORATION)
+    owner = make.organisation(code="portaal", name="Portaal", kind=OrganisationKind.CORPORATION)
+    other = make.organisation(code="ons-doel", name="Ons Doel", kind=OrganisationKind.CORPORATION)
     admin_org = make.organisation(code="monitor", kind=OrganisationKind.REGIONAL_BODY)
+    for corporation in (owner, other):
+        for municipality in (leiden, leiderdorp):
+            make.scope(corporation.id, municipality.id)
     session.commit()
     return ProjectWorld(
         leiden_id=leiden.id,  # type: ignore[arg-type]

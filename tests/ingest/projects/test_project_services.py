@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from db.actor import Actor
 from db.models import AuditEvent, Project, ProjectUnits
-from db.models.enums import ProjectPhase
+from db.models.enums import ProjectPhase, Role
 from ingest.errors import ErrorCode
 from ingest.projects.details import UnitsLine, details_of
 from ingest.projects.errors import ProjectError
@@ -243,3 +244,89 @@ def test_an_unknown_project_is_reported(session: Session, make: Factory) -> None
     with pytest.raises(ProjectError) as missing:
         move_phase(session, world.owner, 999, PhaseMove(ProjectPhase.PLAN, TODAY))
     assert missing.value.code is ErrorCode.PROJECT_NOT_FOUND
+
+
+def test_a_partner_creates_projects_only_in_a_municipality_of_its_scope(
+    session: Session, make: Factory
+) -> None:
+    world = project_world(session, make)
+    make.jurisdiction(code="GM0579", name="Oegstgeest")
+    # inside its scope: saved
+    create_project(session, world.owner, hofje(), external_key="P-1", today=TODAY)
+    # outside it: refused, naming the project, the municipality and the organisation
+    with pytest.raises(ProjectError) as outside:
+        create_project(
+            session, world.owner, hofje(municipality="GM0579"), external_key="P-2", today=TODAY
+        )
+    assert (outside.value.code, outside.value.field) == (
+        ErrorCode.PROJECT_OUTSIDE_SCOPE,
+        "municipality",
+    )
+    assert outside.value.message_en == (
+        "Project 'Hofje Zuid' (P-2) cannot lie in Oegstgeest (GM0579): that municipality is "
+        "outside the reporting scope of Portaal (portaal)."
+    )
+    assert outside.value.message_nl == (
+        "Project 'Hofje Zuid' (P-2) kan niet in Oegstgeest (GM0579) liggen: die gemeente valt "
+        "buiten het rapportagegebied van Portaal (portaal)."
+    )
+    assert session.scalars(sa.select(Project.external_key)).all() == ["P-1"]
+    assert session.scalars(sa.select(AuditEvent.action)).all() == ["project.created"]
+
+
+def test_a_region_in_scope_does_not_cover_its_members_as_for_figures(
+    session: Session, make: Factory
+) -> None:
+    world = project_world(session, make)
+    regional = make.organisation(code="regio-wonen")
+    make.scope(regional.id, world.region_id)
+    actor = Actor(None, regional.id, Role.PARTNER, "regio")
+    with pytest.raises(ProjectError) as outside:
+        create_project(session, actor, hofje(), external_key="R-1", today=TODAY)
+    assert outside.value.code is ErrorCode.PROJECT_OUTSIDE_SCOPE
+
+
+def test_an_administrator_places_a_project_anywhere(session: Session, make: Factory) -> None:
+    world = project_world(session, make)
+    oegstgeest = make.jurisdiction(code="GM0579", name="Oegstgeest")
+    # an administrator creates a project of portaal outside portaal's scope
+    created = create_project(
+        session,
+        world.admin,
+        hofje(municipality="GM0579"),
+        external_key="A-1",
+        owner_id=world.owner_id,
+        today=TODAY,
+    ).project
+    # and moves another project there
+    moved = create_project(session, world.owner, hofje(), external_key="P-1", today=TODAY).project
+    update_project(session, world.admin, moved.id, hofje(municipality="GM0579"))
+    assert (created.municipality_id, moved.municipality_id) == (oegstgeest.id, oegstgeest.id)
+    # the owner still changes such a project, as long as it stays where it is
+    renamed = update_project(
+        session, world.owner, created.id, hofje(municipality="GM0579", name="Hof")
+    )
+    assert renamed.changed and created.name == "Hof"
+    move_phase(session, world.owner, created.id, PhaseMove(ProjectPhase.PLAN, TODAY))
+    assert created.phase is ProjectPhase.PLAN
+
+
+def test_a_partner_may_not_move_a_project_outside_its_scope(
+    session: Session, make: Factory
+) -> None:
+    world = project_world(session, make)
+    make.jurisdiction(code="GM0579", name="Oegstgeest")
+    project = create_project(session, world.owner, hofje(), external_key="P-1", today=TODAY).project
+    # moving within its scope is allowed
+    update_project(session, world.owner, project.id, hofje(municipality="GM0547"))
+    assert project.municipality_id == world.leiderdorp_id
+    # moving outside it is refused, and nothing changes
+    with pytest.raises(ProjectError) as outside:
+        update_project(session, world.owner, project.id, hofje(municipality="GM0579"))
+    assert outside.value.code is ErrorCode.PROJECT_OUTSIDE_SCOPE
+    assert outside.value.message_en == (
+        "Project 'Hofje Zuid' (P-1) cannot lie in Oegstgeest (GM0579): that municipality is "
+        "outside the reporting scope of Portaal (portaal)."
+    )
+    assert project.municipality_id == world.leiderdorp_id
+    assert audit_actions(session, project.id) == ["project.created", "project.updated"]
