@@ -122,8 +122,10 @@ def latest_observations_of_jurisdictions(
         Observation.jurisdiction_id.in_(wanted), *known_at(as_of)
     )
     if indicators is not None:
-        codes = sa.select(Indicator.id).where(Indicator.code.in_(indicators))
-        ranked = ranked.where(Observation.indicator_id.in_(codes))
+        # ids, not a subquery: the planner then reads (indicator, jurisdiction) off
+        # ix_observation_lookup instead of every observation of every member
+        ids = session.scalars(sa.select(Indicator.id).where(Indicator.code.in_(indicators)))
+        ranked = ranked.where(Observation.indicator_id.in_(list(ids)))
     latest = ranked.subquery()
     statement = (
         sa.select(Observation)
