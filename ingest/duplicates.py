@@ -18,7 +18,9 @@ class FirstRows:
     """``first_row(key, row)``: the row that first held ``key``, remembering ``row`` if none."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")  # "": a temporary on-disk database, private to us
+        # "": a temporary on-disk database, private to us. Used by one row stream at a time,
+        # which a caller may advance from different threads.
+        self._db = sqlite3.connect("", check_same_thread=False)
         self._db.executescript(
             f"""
             PRAGMA cache_size = -{_PAGE_CACHE_KIB};
