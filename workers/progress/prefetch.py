@@ -150,16 +150,13 @@ def prefetched_inputs(session: Session, target_ids: Sequence[int]) -> Iterator[N
 
 def _members(session: Session, regions: set[int]) -> dict[int, list[Row]]:
     """Per jurisdiction its memberships as a region (none, for a municipality)."""
-    found: dict[int, list[Row]] = {region: [] for region in regions}
     statement = (
         sa.select(*MEMBER_COLUMNS)  # type: ignore[call-overload]
         .join(Jurisdiction, Jurisdiction.id == RegionMembership.member_id)
         .where(RegionMembership.region_id.in_(regions))  # type: ignore[attr-defined]
         .order_by(Jurisdiction.code, RegionMembership.id)
     )
-    for row in session.execute(statement):
-        found[row.region_id].append(row)
-    return found
+    return _grouped(session, statement, "region_id", regions)
 
 
 def _cells_of(session: Session, targets: Sequence[Row], members: dict[int, list[Row]]) -> set[Cell]:
@@ -197,7 +194,6 @@ def _observations(session: Session, wanted: set[Cell]) -> dict[Cell, list[Row]]:
 
 
 def _units(session: Session, areas: set[int]) -> dict[int, list[Row]]:
-    found: dict[int, list[Row]] = {area: [] for area in areas}
     contents = areas_and_contents(areas).subquery()
     statement = (
         sa.select(contents.c.area_id, *UNIT_COLUMNS)  # type: ignore[call-overload]
@@ -206,8 +202,17 @@ def _units(session: Session, areas: set[int]) -> dict[int, list[Row]]:
         .where(Project.phase.not_in(_CLOSED_PHASES))  # type: ignore[attr-defined]
         .order_by(Project.id, ProjectUnits.id)
     )
+    return _grouped(session, statement, "area_id", areas)
+
+
+def _grouped(
+    session: Session, statement: sa.Select, key: str, keys: set[int]
+) -> dict[int, list[Row]]:
+    """The statement's rows per value of their column ``key``, in order; an empty list for a key
+    without rows."""
+    found: dict[int, list[Row]] = {value: [] for value in keys}
     for row in session.execute(statement):
-        found[row.area_id].append(row)
+        found[getattr(row, key)].append(row)
     return found
 
 
