@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,7 @@ os.environ.setdefault("WOONZORG_BROKER_NAMESPACE", f"woonzorg-test-{os.getpid()}
 os.environ["WOONZORG_DATA_DIR"] = str(_TMP / "data")
 
 import sqlalchemy as sa  # noqa: E402
+from dramatiq.common import iter_queue  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from db.engine import get_engine  # noqa: E402
@@ -95,8 +97,20 @@ def _settle_jobs() -> None:
         return
     from workers.broker import broker
 
+    worker = _running_worker[0]
     broker.flush_all()
-    _running_worker[0].join()  # type: ignore[attr-defined]
+    _drop_delayed(worker)
+    worker.join()  # type: ignore[attr-defined]
+
+
+def _drop_delayed(worker: Any) -> None:
+    """Acknowledge and forget the retries waiting out their backoff in the consumers' delay
+    queues: ``Worker.join`` would wait for their eta (up to an hour, for a webhook delivery)."""
+    for thread in worker.consumers.values():
+        for item in iter_queue(thread.delay_queue):
+            if thread.consumer is not None:
+                thread.consumer.ack(item.message)
+            thread.delay_queue.task_done()
 
 
 @pytest.fixture()
