@@ -30,25 +30,13 @@ from dramatiq.common import iter_queue  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from db.engine import get_engine  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
+from db.migrate import reset_database, upgrade  # noqa: E402
 
 pytest_plugins = ["tests.factories"]
 
 
 def is_postgres(url: str = TEST_DATABASE_URL) -> bool:
     return url.startswith("postgresql")
-
-
-def reset_database(url: str) -> None:
-    """Drop everything in the target database so migrations start from nothing."""
-    if is_postgres(url):
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    else:
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

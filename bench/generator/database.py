@@ -6,14 +6,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from bench.generator.observations import load_observations
 from bench.generator.plan import Plan
 from bench.generator.structure import Universe, build_structure
 from db.engine import make_engine
-from db.migrate import upgrade
+from db.migrate import reset_database, upgrade
 from ingest.reference.dataset import read_dataset
 from ingest.reference.load import load_dataset
 
@@ -27,21 +26,9 @@ class Built:
     seconds: float
 
 
-def reset(url: str) -> None:
-    """Empty the benchmark database (never point this at a database you care about)."""
-    if url.startswith("postgresql"):
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    else:
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-
-
 def build_database(url: str, plan: Plan) -> Built:
     started = time.perf_counter()
-    reset(url)
+    reset_database(url)
     upgrade(url)
     engine = make_engine(url)
     try:
