@@ -7,7 +7,6 @@ progress list), with variables pointing at the generated national-scale data.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,11 +145,22 @@ def reads(region: str, municipality: str) -> list[Read]:
 
 
 def sql_latencies(engine: sa.Engine, read: Read, repeats: int) -> tuple[list[float], int]:
-    """Seconds per execution of the hand-written statements, and the rows they return."""
+    """Seconds per execution of the hand-written statements (their id lookups included), and the
+    rows they return."""
+    lists = {name for name, value in read.params.items() if isinstance(value, list)}
+    lists |= {name for name, _ in read.lookups}
+    lookups = [(name, _with_lists(statement, lists)) for name, statement in read.lookups]
+    statements = [_with_lists(statement, lists) for statement in read.sql]
     latencies: list[float] = []
     rows = 0
     with engine.connect() as conn:
-        run: Callable[[], int] = lambda: _run(conn, read)  # noqa: E731
+
+        def run() -> int:
+            params = dict(read.params)
+            for name, lookup in lookups:
+                params[name] = list(conn.execute(lookup, params).scalars())
+            return sum(len(conn.execute(s, params).fetchall()) for s in statements)
+
         run()  # warm-up
         for _ in range(repeats):
             started = time.perf_counter()
@@ -159,19 +169,8 @@ def sql_latencies(engine: sa.Engine, read: Read, repeats: int) -> tuple[list[flo
     return latencies, rows
 
 
-def _run(conn: sa.Connection, read: Read) -> int:
-    params = dict(read.params)
-    for name, statement in read.lookups:
-        params[name] = list(conn.execute(_with_lists(statement, params), params).scalars())
-    return sum(
-        len(conn.execute(_with_lists(statement, params), params).fetchall())
-        for statement in read.sql
-    )
-
-
-def _with_lists(statement: str, params: dict[str, Any]) -> sa.TextClause:
+def _with_lists(statement: str, lists: set[str]) -> sa.TextClause:
     """The statement with its list parameters expanded (``IN :codes``)."""
-    lists = [name for name, value in params.items() if isinstance(value, list)]
     return sa.text(statement).bindparams(
-        *(sa.bindparam(name, expanding=True) for name in lists if f":{name}" in statement)
+        *(sa.bindparam(name, expanding=True) for name in sorted(lists) if f":{name}" in statement)
     )
