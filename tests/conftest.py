@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,16 @@ def _settle_jobs() -> None:
         return
     from workers.broker import broker
 
-    worker = _running_worker[0]
+    worker: Any = _running_worker[0]
     broker.flush_all()
-    _drop_delayed(worker)
-    worker.join()  # type: ignore[attr-defined]
+    # A consumer thread may hold a delayed retry for a moment (taken off its delay queue to
+    # look at its eta, then put back): drop until none is left, then wait for the rest.
+    for _ in range(500):
+        _drop_delayed(worker)
+        if not any(t.delay_queue.unfinished_tasks for t in worker.consumers.values()):
+            break
+        time.sleep(0.01)
+    worker.join()
 
 
 def _drop_delayed(worker: Any) -> None:
