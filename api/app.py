@@ -14,12 +14,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from api.middleware import AuthenticationMiddleware
-from api.settings import Settings, get_settings
 from api.submissions import download_template, upload_submission
+from core.settings import Settings, get_settings
 from db.engine import get_engine
 from db.migrate import at_head
 from schema.http import GraphQLView
 from schema.root import schema
+from workers import boot
+from workers.broker import broker_reachable, set_consumer_in_process
+from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +32,6 @@ async def healthz(_: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    from workers.broker import broker_reachable
-
     engine: sa.Engine = request.app.state.engine
     checks: dict[str, bool] = {}
     try:
@@ -60,14 +61,13 @@ def create_app(
     """
     settings = settings or get_settings()
     run_jobs = settings.embedded_broker if run_jobs is None else run_jobs
+    boot.start(settings)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if not run_jobs:
             yield
             return
-        from workers.broker import set_consumer_in_process
-        from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
 
         worker = start_in_process_worker(settings.worker_threads)
         scheduler = background_scheduler(settings)

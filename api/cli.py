@@ -10,7 +10,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from api.settings import get_settings
+from api.cli_tokens import app as tokens
+from core.settings import get_settings
+from workers import boot
 
 app = typer.Typer(
     help="Woonzorgmonitor: monitoring of Dutch 'wonen en zorg' policy (GraphQL API, workers).",
@@ -20,13 +22,14 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 
-def _add_subcommands() -> None:
-    from api.cli_tokens import app as tokens
-
-    app.add_typer(tokens, name="token")
+app.add_typer(tokens, name="token")
 
 
-_add_subcommands()
+@app.callback()
+def start_jobs() -> None:
+    """Every command may queue jobs: they go out through the configured broker (or, embedded,
+    wait in the outbox for the serving process)."""
+    boot.start(get_settings())
 
 
 def _configure_logging() -> None:
@@ -69,7 +72,8 @@ def seed(
 
     from db.engine import session_scope
     from ingest.reference.dataset import DatasetError, read_dataset
-    from ingest.reference.load import load_dataset
+    from services.policy.reference_load import load_dataset
+    from services.progress.service import queue_recompute_everything
 
     folder = path or default_reference_path()
     try:
@@ -82,10 +86,7 @@ def seed(
         if dry_run:
             session.rollback()
         else:  # progress follows the new targets and figures (run by the next worker)
-            from workers.actors import recompute_everything
-            from workers.outbox import enqueue_job
-
-            enqueue_job(session, recompute_everything)
+            queue_recompute_everything(session)
     table = Table(
         title=f"reference data from {folder}" + (" (dry run: nothing stored)" if dry_run else "")
     )
@@ -107,7 +108,7 @@ def seed(
 def _seed_source_registry(path: Path) -> None:
     """Periodic figures: the registry beside the dataset folder (sources, publishers, obligations)."""
     from db.engine import session_scope
-    from ingest.periodic.registry import RegistryError, load_registry, read_registry
+    from services.periodic.registry import RegistryError, load_registry, read_registry
 
     if not path.is_file():
         return
@@ -145,12 +146,11 @@ def ingest(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from sqlmodel import select
 
+    from core.enums import SubmissionChannel
     from db.engine import session_scope
     from db.models import Organisation, SubmissionError
-    from db.models.enums import SubmissionChannel
-    from ingest.submissions.intake import IntakeRequest, receive_file
-    from ingest.submissions.lifecycle import validate_submission
-    from workers.actors.submissions import payload_store
+    from services.submissions.intake import IntakeRequest
+    from services.submissions.service import submit_file_and_validate
 
     channel = SubmissionChannel.XLSX if file.suffix.lower() == ".xlsx" else SubmissionChannel.CSV
     progress = Progress(
@@ -166,23 +166,21 @@ def ingest(
             console.print(f"[red]no organisation with code '{organisation}'[/red]")
             raise typer.Exit(2)
         request = IntakeRequest(org, channel, file.name, dry_run=dry_run, correction_reason=reason)
-        with file.open("rb") as stream:
-            intake = receive_file(session, payload_store(), request, stream)
+        with progress, file.open("rb") as stream:
+            task = progress.add_task(f"checking {file.name}", total=None)
+            intake, outcome = submit_file_and_validate(
+                session,
+                request,
+                stream,
+                date.today(),
+                progress=lambda rows: progress.update(task, completed=rows),
+            )
         submission = intake.submission
-        if not intake.created:
+        if outcome is None:
             console.print(
                 f"already received as submission {submission.id} ({submission.status.value}): nothing new"
             )
             return
-        with progress:
-            task = progress.add_task(f"checking {file.name}", total=None)
-            outcome = validate_submission(
-                session,
-                payload_store(),
-                submission.id,
-                date.today(),  # type: ignore[arg-type]
-                progress=lambda rows: progress.update(task, completed=rows),
-            )
         errors = session.exec(
             select(SubmissionError)
             .where(SubmissionError.submission_id == submission.id)
@@ -219,52 +217,32 @@ def recompute(
     from datetime import date
 
     from rich.progress import Progress
-    from sqlmodel import select
 
     from db.engine import session_scope
-    from db.models import DistributionRule, Jurisdiction, Target
-    from workers.recompute.config import engine_config
-    from workers.recompute.distribution import derive_rule
-    from workers.recompute.targets import RecomputeReport, all_target_ids, recompute_targets
+    from services.progress import service
 
     if not (target or jurisdiction or everything):
         console.print(
             "[red]say what to recompute: --target CODE, --jurisdiction CODE or --all[/red]"
         )
         raise typer.Exit(2)
-    today, config, report = date.today(), engine_config(), RecomputeReport()
-    with session_scope() as session:
+    with session_scope() as session, Progress(console=console) as bar:
         if everything:
-            for rule_id in session.exec(select(DistributionRule.id)):
-                derive_rule(session, rule_id, today)  # type: ignore[arg-type]
-            ids = all_target_ids(session)
+            ids = service.all_target_ids(session)
         else:
-            found = {
-                code: id_
-                for code, id_ in session.exec(
-                    select(Target.code, Target.id).where(Target.code.in_(target))
-                )
-            }  # type: ignore[attr-defined]
-            unknown = sorted(set(target) - set(found))
-            places = dict(
-                session.exec(
-                    select(Jurisdiction.code, Jurisdiction.id).where(
-                        Jurisdiction.code.in_(jurisdiction)
-                    )
-                ).all()
-            )  # type: ignore[attr-defined]
-            unknown += sorted(set(jurisdiction) - set(places))
+            ids, unknown = service.target_ids_of(session, target, jurisdiction)
             if unknown:
                 console.print(f"[red]unknown code(s): {', '.join(unknown)}[/red]")
                 raise typer.Exit(2)
-            ids = list(found.values()) + list(
-                session.exec(select(Target.id).where(Target.jurisdiction_id.in_(places.values())))  # type: ignore[attr-defined]
-            )
-        with Progress(console=console) as bar:
-            task = bar.add_task("recomputing progress", total=len(ids))
-            for target_id in sorted(set(ids)):
-                recompute_targets(session, [target_id], config, today, report)  # type: ignore[list-item]
-                bar.advance(task)
+        task = bar.add_task("recomputing progress", total=len(ids))
+
+        def advance(done: int) -> None:
+            bar.update(task, completed=done)
+
+        if everything:
+            report = service.recompute_everything(session, date.today(), advance)
+        else:
+            report = service.recompute(session, ids, date.today(), advance)
     console.print(
         f"{report.targets} targets: {report.written} snapshots written, {report.unchanged} unchanged"
     )
@@ -299,9 +277,9 @@ def _hint_first_admin_token() -> None:
     """Tell the operator how to get in, as long as nobody holds an admin token."""
     from sqlmodel import select
 
+    from core.enums import OrganisationKind, Role
     from db.engine import session_scope
     from db.models import ApiToken, Organisation
-    from db.models.enums import OrganisationKind, Role
 
     with session_scope() as session:
         if session.exec(select(ApiToken.id).where(ApiToken.role == Role.ADMIN)).first() is not None:
@@ -330,7 +308,7 @@ def worker(
             "set a redis:// URL to run separate workers.[/red]"
         )
         raise typer.Exit(2)
-    args = [sys.executable, "-m", "dramatiq", "workers.actors"]
+    args = [sys.executable, "-m", "dramatiq", "workers.worker_process"]
     args += ["--processes", str(processes), "--threads", str(threads)]
     for queue in queues:
         args += ["--queues", queue]

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from db.base import utcnow
-from db.models.enums import Role
+from core.clock import utcnow
+from core.enums import Role
 
 app = typer.Typer(help="API tokens: create (shown once), revoke, list.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -42,8 +42,8 @@ def create(
     ),
 ) -> None:
     """Create a token; it is printed once and cannot be shown again."""
-    from api.tokens import TokenError, issue_token
     from db.engine import session_scope
+    from services.access.tokens import TokenError, issue_token
 
     try:
         with session_scope() as session:
@@ -70,8 +70,8 @@ def revoke(
     reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
 ) -> None:
     """Revoke a token at once."""
-    from api.tokens import TokenError, revoke_token
     from db.engine import session_scope
+    from services.access.tokens import TokenError, revoke_token
 
     try:
         with session_scope() as session:

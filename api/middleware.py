@@ -7,7 +7,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.auth import AuthenticationError, authenticate
+from services.access.authentication import AuthenticationError, authenticate
 
 
 class AuthenticationMiddleware:

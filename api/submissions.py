@@ -14,15 +14,16 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.auth import Principal
-from api.rate_limit import rate_limiter
+from core.enums import Role, SubmissionChannel
 from db.engine import session_scope
 from db.models import Organisation
-from db.models.enums import Role, SubmissionChannel
 from ingest.periods import Period, PeriodError
-from ingest.submissions.intake import IdempotencyConflict, IntakeRequest
-from ingest.submissions.template import expected_cells
 from ingest.templates import template_csv, template_xlsx
+from services.access.authentication import Principal
+from services.access.rate_limit import rate_limiter
+from services.submissions.expected_cells import expected_cells
+from services.submissions.intake import IdempotencyConflict, IntakeRequest
+from services.submissions.service import submit_file
 
 CHANNELS = {
     ".csv": SubmissionChannel.CSV,
@@ -65,7 +66,6 @@ def _truthy(value: object) -> bool:
 async def upload_submission(request: Request) -> Response:
     """``POST /submissions`` (multipart: ``file``, ``organisation``, optional ``dry_run``,
     ``idempotency_key``, ``correction_reason``): 202 with the submission id, at once."""
-    from workers.intake import submit_file
 
     principal = _principal(request)
     if principal is not None:

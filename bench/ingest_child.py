@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 from bench.jobs import submit_and_process
+from core.settings import get_settings
+from workers import boot
 
 
 def _memory_kb(field: str) -> int:
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--organisation", required=True)
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
+    boot.start(get_settings())
     rss_before = _memory_kb("VmRSS")
     started_at = time.time()  # wall clock: the parent compares children's spans
     rows = sum(submit_and_process(args.organisation, path) for path in args.files)

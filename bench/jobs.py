@@ -6,14 +6,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-import workers.actors  # noqa: F401  (declare the actors on the configured broker)
+from core.enums import SubmissionChannel, SubmissionStatus
 from db.engine import session_scope
 from db.models import Organisation, OutboxJob, Submission
-from db.models.enums import SubmissionChannel, SubmissionStatus
-from ingest.submissions.intake import IntakeRequest
+from services.submissions.intake import IntakeRequest
+from services.submissions.service import submit_file
 from workers.actors.progress import recompute_progress
 from workers.actors.submissions import process_submission
-from workers.intake import submit_file
 
 
 def latest_job(actor_name: str) -> OutboxJob | None:

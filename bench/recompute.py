@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 from bench.jobs import run_recompute_job, submit_and_process
 from db.models import Indicator, Jurisdiction, Target
-from workers.recompute.config import engine_config
-from workers.recompute.targets import all_target_ids, recompute_targets
+from services.progress.config import engine_config
+from services.progress.recompute import all_target_ids, recompute_targets
 
 INPUTS_SQL = """
 WITH places AS (

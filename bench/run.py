@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> None:
     env = from_environment(args.out)
     env.apply()  # before any project module reads its settings
     from bench.scale_run import ScaleOptions, run_scale  # after env.apply()
+    from core.settings import get_settings
+    from workers import boot
+
+    boot.start(get_settings())
 
     report = Report()
     report.put("database", "postgresql" if env.postgres else "sqlite")

@@ -26,6 +26,7 @@ from bench.recompute import (
 from bench.report import Report, median, percentile, ratio
 from bench.server import running_api
 from db.engine import get_engine
+from workers.broker import get_broker
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ def _recompute(
 
 
 def _token() -> str:
-    from api.tokens import issue_token
-    from db.models.enums import Role
+    from core.enums import Role
+    from services.access.tokens import issue_token
 
     with Session(get_engine()) as session:
         issued = issue_token(session, "vng", Role.VIEWER, name="benchmark client")
@@ -181,6 +182,4 @@ def _ingest(
 
 
 def _flush_broker() -> None:
-    from workers.broker import broker
-
-    broker.flush_all()
+    get_broker().flush_all()

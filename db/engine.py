@@ -9,7 +9,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.settings import get_settings
+from core.settings import get_settings
 
 
 def make_engine(url: str) -> sa.Engine:

@@ -27,7 +27,7 @@ from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.raw_rows import DecimalMark, RawRow
 from ingest.row_builder import RecordShape, SheetRecord, raw_rows
-from ingest.sources import Source, open_source
+from ingest.streams import Source, open_source
 from ingest.text_encoding import detect_encoding
 
 SEPARATORS = (";", ",", "\t")

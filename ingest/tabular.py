@@ -17,7 +17,7 @@ from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.raw_rows import RawRow
-from ingest.sources import Source
+from ingest.streams import Source
 from ingest.xlsx_reader import read_xlsx
 
 READERS = {".csv": read_csv, ".txt": read_csv, ".xlsx": read_xlsx, ".xlsm": read_xlsx}

@@ -32,7 +32,7 @@ from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.raw_rows import RawRow
 from ingest.row_builder import RecordShape, SheetRecord, raw_rows
-from ingest.sources import Source, open_source
+from ingest.streams import Source, open_source
 from ingest.xlsx_rows import SheetCell, iter_sheet_rows
 
 DATA_SHEET_NAMES = ("gegevens", "data")

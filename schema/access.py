@@ -17,10 +17,10 @@ from functools import cached_property
 
 from sqlmodel import Session
 
-from api.auth import Principal
+from core.enums import Role
 from db.models import AuditEvent, Submission
-from db.models.enums import Role
 from db.queries import access as queries
+from services.access.authentication import Principal
 
 
 @dataclass

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from strawberry.types import Info as StrawberryInfo
 
-from api.auth import Principal
-from api.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from db.engine import get_engine
 from schema.access import Access
 from schema.loaders import Loaders
+from services.access.authentication import Principal
 
 
 @dataclass

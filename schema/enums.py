@@ -1,10 +1,10 @@
-"""The closed vocabularies of db/models/enums.py, exposed as GraphQL enums."""
+"""The closed vocabularies of core/enums.py, exposed as GraphQL enums."""
 
 from __future__ import annotations
 
 import strawberry
 
-from db.models import enums
+from core import enums
 
 JurisdictionKind = strawberry.enum(
     enums.JurisdictionKind, description="Level of government or area a jurisdiction is."

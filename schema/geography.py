@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from core.enums import JurisdictionKind as KindValue
 from db.models import Jurisdiction as JurisdictionRow
 from db.models import RegionMembership as RegionMembershipRow
-from db.models.enums import JurisdictionKind as KindValue
 from db.queries import geography, observations, organisations, policy, progress, projects, targets
 from schema.connections import (
     DEFAULT_PAGE_SIZE,

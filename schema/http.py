@@ -24,10 +24,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from api.auth import AuthenticationError, authenticate
-from api.settings import get_settings
+from core.settings import get_settings
 from db.engine import get_engine
 from schema.context import Context
+from services.access.authentication import AuthenticationError, authenticate
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from core.enums import Role
 from db.engine import session_scope
 from db.models import Indicator as IndicatorRow
 from db.models import Jurisdiction as JurisdictionRow
@@ -22,7 +23,6 @@ from db.models import SourceRun as SourceRunRow
 from db.models import WebhookDelivery as WebhookDeliveryRow
 from db.models import WebhookSubscription as WebhookSubscriptionRow
 from db.models import periodic as models
-from db.models.enums import Role
 from db.queries import periodic
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
@@ -36,8 +36,13 @@ from schema.context import Info
 from schema.enums import MeasureStatus
 from schema.errors import bad_input
 from schema.mutations.errors import InvalidState, NotAllowed, NotFound, RateLimited, rate_limited
+from schema.mutations.projects import actor_of
 from schema.nodes import RowNode, load_one
 from schema.scalars import Period
+from services.periodic.calendar import missing_reports
+from services.periodic.source_pulls import PullRequestRefused, request_pull
+from services.periodic.webhooks import delivery_log
+from services.policy.measures import overdue_measures
 
 if TYPE_CHECKING:
     from schema.geography import Jurisdiction
@@ -358,8 +363,6 @@ class PeriodicQuery:
             MissingReportFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
         ] = None,
     ) -> list[MissingReport]:
-        from workers.periodic.calendar import missing_reports
-
         f = filter or MissingReportFilter()
         visible = info.context.access.submission_organisations
         ids = [
@@ -409,8 +412,6 @@ class PeriodicQuery:
             date | None, strawberry.argument(description="Judge on this day instead of today.")
         ] = None,
     ) -> list[OverdueMeasure]:
-        from workers.periodic.measures import overdue_measures
-
         owner_id = _id_of(info, OrganisationRow, owner)
         if owner_id is False:
             return []
@@ -501,8 +502,6 @@ class PeriodicQuery:
         ] = None,
         limit: Annotated[int, strawberry.argument(description=f"How many, 1 to {MAX_LOG}.")] = 100,
     ) -> list[WebhookDelivery]:
-        from workers.periodic.webhooks import delivery_log
-
         if not 1 <= limit <= MAX_LOG:
             raise bad_input(f"limit must be between 1 and {MAX_LOG}, not {limit}", "limit")
         scope = webhook_organisation(info, organisation)
@@ -540,36 +539,21 @@ class SourceMutation:
         info: Info,
         code: Annotated[str, strawberry.argument(description="The source's code.")],
     ) -> SourcePullResult:
-        from schema.mutations.projects import actor_of, audited
-        from workers.actors.sources import pull_source
-        from workers.outbox import enqueue_job
-
         if (limited := rate_limited(info)) is not None:
             return limited
-        if not _is_admin(info):
-            return NotAllowed(message="Only administrators pull sources.", code="not_allowed")
-        source = periodic.source_by_code(info.context.session, code)
-        if source is None:
-            return NotFound(message=f"No source with code '{code}'.", code="not_found")
-        if not source.active:
-            return InvalidState(
-                message=f"Source '{code}' is paused (inactive): activate it first.",
-                code="inactive",
-            )
         actor = actor_of(info)
-        source_id = source.id
 
-        def run() -> None:
+        def run() -> int:
             with session_scope(info.context.engine) as session:
-                job = enqueue_job(session, pull_source, source_id=source_id)
-                audited(
-                    session,
-                    actor,
-                    "source.pull_requested",
-                    "source",
-                    source_id,
-                    after={"code": code, "outbox_job_id": job.id},
-                )
+                return request_pull(session, actor, code).id  # type: ignore[return-value]
 
-        await run_in_threadpool(run)
+        try:
+            source_id = await run_in_threadpool(run)
+        except PullRequestRefused as refusal:
+            if refusal.code == "not_allowed":
+                return NotAllowed(message=str(refusal), code=refusal.code)
+            if refusal.code == "not_found":
+                return NotFound(message=str(refusal), code=refusal.code)
+            return InvalidState(message=str(refusal), code=refusal.code)
+        source = info.context.session.get(SourceRow, source_id)
         return SourcePullQueued(source=Source.from_row(source))

@@ -7,7 +7,7 @@ from typing import Any
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryObjectDefinition
 
-from db.models.enums import Role
+from core.enums import Role
 
 SIGN_IN = "Sign in: send 'Authorization: Bearer <token>'."
 

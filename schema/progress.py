@@ -17,12 +17,13 @@ from sqlmodel import Session
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from core.enums import ProgressBasis as BasisValue
+from core.enums import ProgressStatus as StatusValue
 from db.models import Indicator as IndicatorRow
 from db.models import ProgressSnapshot as SnapshotRow
 from db.models import Target as TargetRow
-from db.models.enums import ProgressBasis as BasisValue
-from db.models.enums import ProgressStatus as StatusValue
 from db.queries import lookups, progress
+from progress_engine import EngineConfig, ProgressResult, compute_progress
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
     FILTER_DESCRIPTION,
@@ -37,8 +38,7 @@ from schema.errors import bad_input
 from schema.nodes import load_one
 from schema.scalars import Period
 from schema.targets import TargetFilter
-from workers.progress import EngineConfig, ProgressResult, compute_progress
-from workers.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
+from services.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
 
 if TYPE_CHECKING:
     from schema.geography import Jurisdiction

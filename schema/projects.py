@@ -13,7 +13,6 @@ from db.models import HousingType as HousingTypeRow
 from db.models import Jurisdiction as JurisdictionRow
 from db.models import Project as ProjectRow
 from db.queries import projects
-from ingest.projects.pipeline import HORIZON_YEAR
 from schema.citations import SourceCitation
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
@@ -27,6 +26,7 @@ from schema.context import Info
 from schema.enums import ProjectPhase
 from schema.errors import bad_input
 from schema.nodes import RowNode, load_one
+from services.projects.pipeline import HORIZON_YEAR, pipeline_summary
 
 if TYPE_CHECKING:
     from schema.geography import Jurisdiction
@@ -249,7 +249,7 @@ class PipelineSummary:
 
     @classmethod
     def of(cls, summary: Any) -> PipelineSummary:
-        """From ``ingest.projects.pipeline.PipelineSummary``."""
+        """From ``services.projects.pipeline.PipelineSummary``."""
         return cls(
             jurisdiction_code=summary.jurisdiction,
             until_year=summary.until_year,
@@ -328,8 +328,6 @@ class ProjectQuery:
             int, strawberry.argument(description="The last year the forecast counts.")
         ] = HORIZON_YEAR,
     ) -> PipelineSummary | None:
-        from workers.projects import pipeline_summary
-
         if await info.context.loaders.by_code(JurisdictionRow).load(jurisdiction_code) is None:
             return None
         if not 2000 <= until_year <= 2100:

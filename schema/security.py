@@ -21,7 +21,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from api.settings import get_settings
+from core.settings import get_settings
 from schema.cost import cost_limit_rule
 
 log = logging.getLogger("woonzorg.graphql")

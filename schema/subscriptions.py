@@ -1,4 +1,4 @@
-"""Live updates over graphql-transport-ws, fed by the event bus of workers/events.py."""
+"""Live updates over graphql-transport-ws, fed by the event bus of services/events.py."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from schema.geography import Jurisdiction
 from schema.nodes import load_one
 from schema.progress import ProgressSnapshot
 from schema.submissions import Submission, submission_row_id
-from workers import events
+from services import events
 
 
 @strawberry.type(description="Progress of some of a jurisdiction's targets was recomputed.")
@@ -37,7 +37,7 @@ class ProgressChange:
 
 
 def _target_ids(payload: dict[str, Any]) -> list[int]:
-    return [int(i) for i in payload.get("target_ids", []) if str(i).isdigit()]
+    return [int(i) for i in payload.get("targetIds", []) if str(i).isdigit()]
 
 
 @strawberry.type(description="Live updates, over WebSocket (graphql-transport-ws) only.")

@@ -30,8 +30,13 @@ import sqlalchemy as sa  # noqa: E402
 from dramatiq.common import iter_queue  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
+from core.settings import get_settings  # noqa: E402
 from db.engine import get_engine  # noqa: E402
 from db.migrate import reset_database, upgrade  # noqa: E402
+from workers import boot  # noqa: E402
+from workers.runtime import start_in_process_worker  # noqa: E402
+
+CONFIGURED_BROKER = boot.start(get_settings())  # as every process does at start
 
 pytest_plugins = ["tests.factories"]
 
@@ -84,10 +89,8 @@ def _settle_jobs() -> None:
     the tables under a running job's transaction would deadlock on PostgreSQL."""
     if not _running_worker:
         return
-    from workers.broker import broker
-
     worker: Any = _running_worker[0]
-    broker.flush_all()
+    CONFIGURED_BROKER.flush_all()
     # A consumer thread may hold a delayed retry for a moment (taken off its delay queue to
     # look at its eta, then put back): drop until none is left, then wait for the rest.
     for _ in range(500):
@@ -126,19 +129,14 @@ def session(clean_db: sa.Engine) -> Iterator[Session]:
 
 @pytest.fixture()
 def broker():  # type: ignore[no-untyped-def]
-    from workers.broker import broker as configured
-
-    configured.flush_all()
-    yield configured
-    configured.flush_all()
+    CONFIGURED_BROKER.flush_all()
+    yield CONFIGURED_BROKER
+    CONFIGURED_BROKER.flush_all()
 
 
 @pytest.fixture(scope="session")
 def _session_worker():  # type: ignore[no-untyped-def]
     """One dramatiq worker for the whole run (dramatiq supports one Worker per process)."""
-    import workers.actors  # noqa: F401  (declare the actors and their queues)
-    from workers.runtime import start_in_process_worker
-
     running = start_in_process_worker(threads=2)
     _running_worker.append(running)
     yield running

@@ -10,6 +10,16 @@ from typing import Any
 import pytest
 from sqlmodel import Session, SQLModel
 
+from core.enums import (
+    Direction,
+    DocumentStatus,
+    IndicatorKind,
+    JurisdictionKind,
+    OrganisationKind,
+    ProjectPhase,
+    SubmissionChannel,
+    TargetKind,
+)
 from db.models import (
     Indicator,
     Jurisdiction,
@@ -22,16 +32,6 @@ from db.models import (
     Target,
     TargetGroup,
     cell_key,
-)
-from db.models.enums import (
-    Direction,
-    DocumentStatus,
-    IndicatorKind,
-    JurisdictionKind,
-    OrganisationKind,
-    ProjectPhase,
-    SubmissionChannel,
-    TargetKind,
 )
 from ingest.periods import Period
 
@@ -155,8 +155,8 @@ class Factory:
 
     def token(self, organisation_code: str, role: str = "partner", **kw: Any) -> str:
         """A fresh API token (committed, so the app's own sessions see it)."""
-        from api.tokens import issue_token
-        from db.models.enums import Role
+        from core.enums import Role
+        from services.access.tokens import issue_token
 
         issued = issue_token(self.session, organisation_code, Role(role), name=f"test {role}", **kw)
         self.session.commit()

@@ -1,7 +1,7 @@
-"""The job outbox: record a job in the caller's transaction, send it only after the commit.
+"""The job outbox, the broker's side: send committed jobs, re-send unfinished ones, run them once.
 
-``enqueue_job(session, actor, **args)`` adds an ``OutboxJob`` row; when the session commits, the
-job is sent to the broker. If the process dies between commit and send, or a worker dies while
+``services.jobs.enqueue_job(session, name, **args)`` adds an ``OutboxJob`` row; when the session
+commits, the sender installed here sends the job to the broker. If the process dies between commit and send, or a worker dies while
 running the job, ``resend_unfinished`` (at start-up and from the scheduler) sends it again. Actors
 built with ``job_actor`` mark their job done in the same transaction as their work, so a
 redelivered message finds the job done and does nothing.
@@ -19,36 +19,26 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from db.base import utcnow
-from db.engine import session_scope
+from core.clock import utcnow
+from core.enums import JobStatus
+from db.engine import get_engine, session_scope
 from db.models import OutboxJob
-from db.models.enums import JobStatus
-from workers.broker import broker, can_deliver
+from services.jobs import JOBS, PENDING_JOBS_KEY
+from workers.broker import can_deliver, get_broker
 
 log = logging.getLogger(__name__)
 
-_PENDING_KEY = "outbox_pending_ids"
+
+def install_sender() -> None:
+    """Send the jobs a transaction queued (``services.jobs.enqueue_job``) once it commits."""
+    if not event.contains(Session, "after_commit", _send_after_commit):
+        event.listen(Session, "after_commit", _send_after_commit)
 
 
-def enqueue_job(session: Session, actor: dramatiq.Actor, **args: Any) -> OutboxJob:
-    """Record a call of ``actor`` in the session's transaction; it is sent after the commit."""
-    job = OutboxJob(actor_name=actor.actor_name, queue_name=actor.queue_name, args=args)
-    session.add(job)
-    session.flush()
-    session.info.setdefault(_PENDING_KEY, []).append(job.id)
-    return job
-
-
-@event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
-    job_ids = session.info.pop(_PENDING_KEY, [])
+    job_ids = session.info.pop(PENDING_JOBS_KEY, [])
     if job_ids:
         send_jobs(session.get_bind(), job_ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 def send_jobs(bind: sa.Engine | sa.Connection, job_ids: list[int]) -> int:
@@ -66,11 +56,12 @@ def send_jobs(bind: sa.Engine | sa.Connection, job_ids: list[int]) -> int:
         for job in session.exec(select(OutboxJob).where(OutboxJob.id.in_(job_ids))):  # type: ignore[union-attr]
             if job.status in (JobStatus.DONE, JobStatus.FAILED):
                 continue
-            message = broker.get_actor(job.actor_name).message(job.id)
+            message = get_broker().get_actor(job.actor_name).message(job.id)
             job.status = JobStatus.SENT
             job.sent_at = utcnow()
             job.message_id = message.message_id
             messages.append(message)
+    broker = get_broker()
     for message in messages:
         broker.enqueue(message)
     return len(messages)
@@ -92,31 +83,8 @@ def resend_unfinished(engine: sa.Engine, *, sent_longer_than: timedelta) -> int:
     return send_jobs(engine, job_ids) if job_ids else 0
 
 
-def on_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the session's transaction has committed (never on a rollback)."""
-    session.info.setdefault(_CALLBACKS_KEY, []).append(callback)
-
-
-_CALLBACKS_KEY = "outbox_on_commit"
-
-
-@event.listens_for(Session, "after_commit")
-def _run_commit_callbacks(session: Session) -> None:
-    for callback in session.info.pop(_CALLBACKS_KEY, []):
-        try:
-            callback()
-        except Exception:  # a notification must never undo or fail committed work
-            log.exception("after-commit callback failed")
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_commit_callbacks(session: Session) -> None:
-    session.info.pop(_CALLBACKS_KEY, None)
-
-
 def job_actor(
     *,
-    queue_name: str,
     max_retries: int = 5,
     time_limit_ms: int = 10 * 60_000,
     before: Callable[..., Any] | None = None,
@@ -130,9 +98,9 @@ def job_actor(
     """
 
     def decorate(fn: Callable[..., Any]) -> dramatiq.Actor:
-        def run(job_id: int) -> None:
-            from db.engine import get_engine
+        queue_name = JOBS[fn.__name__]  # KeyError: a job without a name in services.jobs.JOBS
 
+        def run(job_id: int) -> None:
             engine = get_engine()
             try:
                 if before is not None:
@@ -162,7 +130,7 @@ def job_actor(
             queue_name=queue_name,
             max_retries=max_retries,
             time_limit=time_limit_ms,
-            broker=broker,
+            broker=get_broker(),
             **options,
         )
 

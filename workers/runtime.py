@@ -11,12 +11,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from dramatiq import Worker
 
-import workers.actors as actors
-from api.settings import Settings
+from core.settings import Settings
 from db.engine import get_engine, session_scope
-from workers.broker import broker, set_consumer_in_process
-from workers.outbox import enqueue_job, resend_unfinished
-from workers.periodic.schedules import add_periodic_schedule
+from services.jobs import JOBS, enqueue_job
+from workers.broker import get_broker, set_consumer_in_process
+from workers.outbox import resend_unfinished
+from workers.schedules import add_periodic_schedule
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,9 @@ def start_in_process_worker(threads: int) -> Worker:
     """Start a dramatiq worker thread pool in this process (embedded mode: one per process)."""
     global _booted
     if not _booted:  # dramatiq's CLI emits this once per process; the TimeLimit thread needs it
-        broker.emit_after("process_boot")
+        get_broker().emit_after("process_boot")
         _booted = True
-    worker = Worker(broker, worker_threads=threads, worker_timeout=100)
+    worker = Worker(get_broker(), worker_threads=threads, worker_timeout=100)
     worker.start()
     set_consumer_in_process(True)
     return worker
@@ -43,12 +43,12 @@ def resend_outbox(settings: Settings) -> int:
 
 def send_heartbeat() -> None:
     with session_scope() as session:
-        enqueue_job(session, actors.heartbeat, queue_name=actors.heartbeat.queue_name)
+        enqueue_job(session, "heartbeat", queue_name=JOBS["heartbeat"])
 
 
 def send_nightly_recompute() -> None:
     with session_scope() as session:
-        enqueue_job(session, actors.recompute_everything)
+        enqueue_job(session, "recompute_everything")
 
 
 def add_schedule(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:

@@ -16,7 +16,7 @@ from itertools import islice
 
 from bench.generator.plan import Plan
 from bench.generator.structure import IndicatorInfo, Universe
-from db.models.enums import IndicatorKind
+from core.enums import IndicatorKind
 from ingest.periods import Period
 
 FIRST_YEAR = 2000

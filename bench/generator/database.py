@@ -14,7 +14,7 @@ from bench.generator.structure import Universe, build_structure
 from db.engine import make_engine
 from db.migrate import reset_database, upgrade
 from ingest.reference.dataset import read_dataset
-from ingest.reference.load import load_dataset
+from services.policy.reference_load import load_dataset
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
 

@@ -20,6 +20,15 @@ from bench.generator.plan import (
     Plan,
     generated_municipality_codes,
 )
+from core.enums import (
+    IndicatorKind,
+    JurisdictionKind,
+    OrganisationKind,
+    ProjectPhase,
+    Recurrence,
+    RegionType,
+    TargetKind,
+)
 from db.models import (
     HousingType,
     Indicator,
@@ -32,15 +41,6 @@ from db.models import (
     RegionMembership,
     Target,
     TargetGroup,
-)
-from db.models.enums import (
-    IndicatorKind,
-    JurisdictionKind,
-    OrganisationKind,
-    ProjectPhase,
-    Recurrence,
-    RegionType,
-    TargetKind,
 )
 
 REGIONS = 30  # woningmarktregio-like regions covering every municipality

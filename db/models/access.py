@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.enums import Role
 from db.base import Field, SQLModel, enum_field, fk, timestamp_field
-from db.models.enums import Role
 
 
 class User(SQLModel, table=True):

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from core.enums import JurisdictionKind, RegionType
 from db.base import Field, SQLModel, enum_field, fk, timestamp_field
-from db.models.enums import JurisdictionKind, RegionType
 
 
 class Jurisdiction(SQLModel, table=True):

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from core.enums import JobStatus
 from db.base import Field, SQLModel, enum_field, timestamp_field
-from db.models.enums import JobStatus
 
 
 class OutboxJob(SQLModel, table=True):

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from core.enums import OrganisationKind
 from db.base import Field, SQLModel, enum_field, fk, timestamp_field
-from db.models.enums import OrganisationKind
 
 
 class Organisation(SQLModel, table=True):

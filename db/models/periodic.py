@@ -4,45 +4,17 @@ reminders, and webhook subscriptions with their delivery log."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 
+from core.enums import (
+    DeliveryStatus,
+    ReportingFrequency,
+    SourceKind,
+    SourceRunOutcome,
+    WebhookEvent,
+)
 from db.base import Field, SQLModel, enum_field, fk, timestamp_field
-
-
-class SourceKind(StrEnum):
-    CBS_STATLINE = "cbs_statline"
-    URL_FILE = "url_file"
-    WATCHED_FOLDER = "watched_folder"
-
-
-class SourceRunOutcome(StrEnum):
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    UNCHANGED = "unchanged"  # the same content as an earlier pull: no new submission
-    RETRYING = "retrying"  # this attempt failed; the worker tries again with backoff
-    FAILED = "failed"
-
-
-class ReportingFrequency(StrEnum):
-    YEARLY = "yearly"
-    HALF_YEARLY = "half_yearly"
-    QUARTERLY = "quarterly"
-    MONTHLY = "monthly"
-
-
-class WebhookEvent(StrEnum):
-    SUBMISSION_STATUS_CHANGED = "submission.status_changed"
-    TARGET_PROGRESS_STATUS_CHANGED = "target.progress_status_changed"
-    REMINDER = "reminder"
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    RETRYING = "retrying"
-    DELIVERED = "delivered"
-    FAILED = "failed"
 
 
 class Source(SQLModel, table=True):

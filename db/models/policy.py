@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.enums import DocumentStatus, MeasureStatus, PartnerRole
 from db.base import FIGURE, Field, SQLModel, enum_field, fk, timestamp_field
-from db.models.enums import DocumentStatus, MeasureStatus, PartnerRole
 
 
 class PolicyDocument(SQLModel, table=True):

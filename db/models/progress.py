@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.enums import ProgressBasis, ProgressStatus
 from db.base import FIGURE, Field, SQLModel, enum_field, fk, timestamp_field
-from db.models.enums import ProgressBasis, ProgressStatus
 
 
 class ProgressSnapshot(SQLModel, table=True):

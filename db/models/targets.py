@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
 from db.base import FIGURE, Field, SQLModel, enum_field, fk, timestamp_field
-from db.models.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
 
 
 class DistributionRule(SQLModel, table=True):

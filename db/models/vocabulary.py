@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from core.enums import Direction, IndicatorKind
 from db.base import Field, SQLModel, enum_field, fk
-from db.models.enums import Direction, IndicatorKind
 
 
 class TargetGroup(SQLModel, table=True):

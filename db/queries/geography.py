@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import JurisdictionKind, RegionType
 from db.models import Jurisdiction, RegionMembership
-from db.models.enums import JurisdictionKind, RegionType
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search
 

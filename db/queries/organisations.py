@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import OrganisationKind
 from db.models import Organisation
-from db.models.enums import OrganisationKind
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search

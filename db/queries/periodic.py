@@ -9,8 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import SourceKind, SourceRunOutcome
 from db.models import Organisation, Source, SourceRun, WebhookDelivery, WebhookSubscription
-from db.models.periodic import SourceKind, SourceRunOutcome
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import text_search
 

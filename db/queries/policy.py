@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import DocumentStatus, MeasureStatus
 from db.models import (
     ActionLine,
     Measure,
@@ -16,7 +17,6 @@ from db.models import (
     Organisation,
     PolicyDocument,
 )
-from db.models.enums import DocumentStatus, MeasureStatus
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import ProgressBasis, ProgressStatus
 from db.models import ProgressSnapshot, Target
-from db.models.enums import ProgressBasis, ProgressStatus
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by
 from db.queries.targets import TargetCriteria, target_conditions

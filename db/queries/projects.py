@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import ProjectPhase
 from db.models import (
     HousingType,
     Organisation,
@@ -17,7 +18,6 @@ from db.models import (
     ProjectUnits,
     TargetGroup,
 )
-from db.models.enums import ProjectPhase
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search

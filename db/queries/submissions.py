@@ -9,8 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import SubmissionChannel, SubmissionStatus
 from db.models import Organisation, Submission, SubmissionError
-from db.models.enums import SubmissionChannel, SubmissionStatus
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
 from db.models import DistributionRule, DistributionShare, PolicyDocument, Target
-from db.models.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
 from db.queries.cells import CellCriteria, cell_conditions
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey

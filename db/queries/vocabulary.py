@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import Direction, IndicatorKind
 from db.models import HousingType, Indicator, TargetGroup
-from db.models.enums import Direction, IndicatorKind
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search
 

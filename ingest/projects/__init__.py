@@ -1,7 +1,2 @@
-"""Project pipelines: the project services, the phase machine, completion → realisation, the bulk
-import of project files and the pipeline summary.
-
-Everything here works on a caller's session and returns what changed, including the
-(indicator, jurisdiction) cells whose progress must be recomputed: the broker is not known here
-(``workers/projects.py`` and the submission actors queue the recompute).
-"""
+"""Project files, pure: their columns, their rows checked and grouped per project, the phase machine
+and the one error project operations raise. Storing projects is ``services.projects``."""

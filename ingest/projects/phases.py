@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from db.models.enums import ProjectPhase
+from core.enums import ProjectPhase
 from ingest.errors import ErrorCode
 from ingest.projects.errors import ProjectError
 

@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from db.models.enums import JurisdictionKind, ProjectPhase
+from core.enums import JurisdictionKind, ProjectPhase
 from ingest.errors import ErrorCode, RowError, render_messages
 from ingest.numbers import NumberError, parse_number
-from ingest.projects.codes import ProjectCodes
-from ingest.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
 from ingest.projects.headers import PROJECT_FIELD_LABELS, PROJECT_HEADERS, ProjectField
 from ingest.projects.phases import parse_phase
 from ingest.raw_rows import RawRow
 from ingest.validation import MAX_NOTE_CHARS
+from services.projects.codes import ProjectCodes
+from services.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
 
 F = ProjectField
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")

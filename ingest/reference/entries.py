@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from db.models.enums import (
+from core.enums import (
     Direction,
     DistributionMethod,
     DocumentStatus,

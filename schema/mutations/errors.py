@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from api.rate_limit import rate_limiter
 from schema.context import Info
+from services.access.rate_limit import rate_limiter
 
 
 @strawberry.type(

@@ -19,6 +19,7 @@ from schema.errors import bad_input
 from schema.mutations.errors import InvalidInput, NotAllowed, NotFound, RateLimited, rate_limited
 from schema.mutations.projects import actor_of
 from schema.policy import Measure, MeasureStatusUpdate
+from services.policy.measures import MeasureStatusError, report_measure_status
 
 
 @strawberry.type(description="The status report was recorded.")
@@ -67,8 +68,6 @@ class MeasureMutation:
             Decimal | None, strawberry.argument(description="Completion, 0-100.")
         ] = None,
     ) -> MeasureStatusResult:
-        from workers.periodic.measures import MeasureStatusError, report_measure_status
-
         if (limited := rate_limited(info)) is not None:
             return limited
         row_id = measure_row_id(measure_id)

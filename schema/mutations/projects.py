@@ -1,4 +1,4 @@
-"""Creating, changing and moving housing projects (workers/projects.py: the service in
+"""Creating, changing and moving housing projects (services/projects/jobs.py: the service in
 ingest/projects, with the progress recompute queued after the commit)."""
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 
-from db.actor import Actor
+from core.principal import Actor
 from db.engine import session_scope
-from db.models import AuditEvent, Organisation
+from db.models import Organisation
 from db.models import Project as ProjectRow
 from ingest.errors import ErrorCode
-from ingest.projects.details import ProjectDetails, UnitsLine
 from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind
-from ingest.projects.service import PhaseMove, ProjectChange
 from schema.context import Info
 from schema.enums import ProjectPhase
 from schema.mutations.errors import (
@@ -32,6 +30,14 @@ from schema.mutations.errors import (
     rate_limited,
 )
 from schema.projects import Project, project_row_id
+from services.projects.details import ProjectDetails, UnitsLine
+from services.projects.service import (
+    PhaseMove,
+    ProjectChange,
+    create_project,
+    move_phase,
+    update_project,
+)
 
 ProjectMove = strawberry.enum(
     MoveKind,
@@ -146,34 +152,6 @@ def actor_of(info: Info) -> Actor:
     return principal.actor
 
 
-def audited(
-    session: Session,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: int | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    reason: str | None = None,
-) -> None:
-    """An audit entry for a write whose service does not record one itself."""
-    session.add(
-        AuditEvent(
-            actor_user_id=actor.user_id,
-            actor_token_id=actor.token_id,
-            actor_organisation_id=actor.organisation_id,
-            actor_label=actor.label[:200],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=before,
-            after=after,
-            reason=reason,
-        )
-    )
-
-
 def refusal(error: ProjectError) -> NotFound | NotAllowed | InvalidInput | InvalidState:
     """A ProjectError as the result a client branches on, with both messages."""
     common: dict[str, Any] = {
@@ -220,8 +198,6 @@ class ProjectMutation:
         )
     )
     async def create_project(self, info: Info, input: NewProjectInput) -> ProjectResult:
-        from workers.projects import create_project
-
         if (limited := rate_limited(info)) is not None:
             return limited
         owner_id = None
@@ -269,8 +245,6 @@ class ProjectMutation:
             strawberry.argument(description="Why (required for a completed or cancelled project)."),
         ] = None,
     ) -> ProjectResult:
-        from workers.projects import update_project
-
         if (limited := rate_limited(info)) is not None:
             return limited
         row_id = project_row_id(id)
@@ -307,8 +281,6 @@ class ProjectMutation:
             ),
         ] = None,
     ) -> ProjectResult:
-        from workers.projects import move_phase
-
         if (limited := rate_limited(info)) is not None:
             return limited
         row_id = project_row_id(id)

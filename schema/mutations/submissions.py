@@ -12,13 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
-from db.actor import Actor
+from core.enums import Role, SubmissionChannel
+from core.principal import Actor
 from db.engine import session_scope
 from db.models import Organisation
 from db.models import Submission as SubmissionRow
-from db.models.enums import Role, SubmissionChannel
-from ingest.submissions.intake import IdempotencyConflict, Intake, IntakeRequest, SubmittedRow
-from ingest.submissions.lifecycle import DecisionNotAllowed, SubmissionStateError
 from schema.context import Info
 from schema.mutations.errors import (
     InvalidInput,
@@ -29,6 +27,9 @@ from schema.mutations.errors import (
     rate_limited,
 )
 from schema.submissions import Submission, submission_row_id
+from services.submissions.intake import IdempotencyConflict, Intake, IntakeRequest, SubmittedRow
+from services.submissions.lifecycle import DecisionNotAllowed, SubmissionStateError
+from services.submissions.service import approve, return_for_correction, submit_file, submit_rows
 
 MAX_ROWS = 10_000
 FILE_CHANNELS = {
@@ -137,8 +138,6 @@ def _receive(
 class SubmissionMutation:
     @strawberry.mutation(description="Send figures as rows; they are validated in the background.")
     async def submit_observations(self, info: Info, input: SubmitObservationsInput) -> SubmitResult:
-        from workers.intake import submit_rows
-
         if (limited := rate_limited(info)) is not None:
             return limited
         if not input.rows or len(input.rows) > MAX_ROWS:
@@ -187,8 +186,6 @@ class SubmissionMutation:
         dry_run: bool = False,
         correction_reason: str | None = None,
     ) -> SubmitResult:
-        from workers.intake import submit_file
-
         if (limited := rate_limited(info)) is not None:
             return limited
         name = getattr(file, "filename", None) or ""
@@ -222,8 +219,6 @@ class SubmissionMutation:
     async def approve_submission(
         self, info: Info, id: relay.GlobalID, reason: str | None = None
     ) -> DecisionResult:
-        from workers.intake import approve
-
         return await _decide(
             info,
             id,
@@ -236,8 +231,6 @@ class SubmissionMutation:
     async def return_submission(
         self, info: Info, id: relay.GlobalID, reason: str
     ) -> DecisionResult:
-        from workers.intake import return_for_correction
-
         return await _decide(
             info,
             id,

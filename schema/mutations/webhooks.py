@@ -8,20 +8,21 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 
+from core.enums import Role
 from db.engine import session_scope
 from db.models import WebhookSubscription as WebhookSubscriptionRow
-from db.models.enums import Role
 from db.queries import periodic as queries
 from schema.context import Info
 from schema.errors import bad_input
 from schema.mutations.errors import InvalidInput, NotAllowed, NotFound, RateLimited, rate_limited
-from schema.mutations.projects import actor_of, audited
+from schema.mutations.projects import actor_of
 from schema.periodic import (
     WebhookEvent,
     WebhookSubscription,
     sees_webhooks_of,
     webhook_organisation,
 )
+from services.periodic.webhooks import WebhookSubscriptionError, subscribe, unsubscribe
 
 
 @strawberry.type(description="The subscription was made (or updated, for a URL subscribed before).")
@@ -90,8 +91,6 @@ class WebhookMutation:
             ),
         ] = None,
     ) -> SubscribeResult:
-        from workers.periodic.webhooks import WebhookSubscriptionError, subscribe
-
         if (limited := rate_limited(info)) is not None:
             return limited
         if (refused := _read_only(info)) is not None:
@@ -113,25 +112,7 @@ class WebhookMutation:
         def run() -> tuple[int, bool, str | None]:
             with session_scope(info.context.engine) as session:
                 before = queries.subscription_of(session, owner, url)  # type: ignore[arg-type]
-                previous = (
-                    None
-                    if before is None
-                    else {
-                        "url": before.url,
-                        "events": list(before.events),
-                        "active": before.active,
-                    }
-                )
-                row = subscribe(session, owner, url, [e.value for e in events])  # type: ignore[arg-type]
-                audited(
-                    session,
-                    actor,
-                    "webhook.subscribed",
-                    "webhook_subscription",
-                    row.id,
-                    before=previous,
-                    after={"url": row.url, "events": list(row.events), "active": True},
-                )
+                row = subscribe(session, owner, url, [e.value for e in events], actor=actor)  # type: ignore[arg-type]
                 return row.id, before is None, row.secret if before is None else None  # type: ignore[return-value]
 
         try:
@@ -154,8 +135,6 @@ class WebhookMutation:
             relay.GlobalID, strawberry.argument(description="The subscription's global id.")
         ],
     ) -> UnsubscribeResult:
-        from workers.periodic.webhooks import unsubscribe
-
         if (limited := rate_limited(info)) is not None:
             return limited
         if (refused := _read_only(info)) is not None:
@@ -168,17 +147,7 @@ class WebhookMutation:
 
         def run() -> None:
             with session_scope(info.context.engine) as session:
-                was_active = session.get(WebhookSubscriptionRow, row_id).active  # type: ignore[union-attr]
-                unsubscribe(session, row_id)
-                audited(
-                    session,
-                    actor,
-                    "webhook.unsubscribed",
-                    "webhook_subscription",
-                    row_id,
-                    before={"active": was_active},
-                    after={"active": False},
-                )
+                unsubscribe(session, row_id, actor=actor)
 
         await run_in_threadpool(run)
         info.context.session.expire_all()

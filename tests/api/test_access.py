@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli import app as cli
-from api.rate_limit import MemoryRateLimiter
-from api.tokens import revoke_token, verify_token
-from db.base import utcnow
+from core.clock import utcnow
 from db.models import ApiToken, AuditEvent
+from services.access.rate_limit import MemoryRateLimiter
+from services.access.tokens import revoke_token, verify_token
 from tests.factories import Factory
 from tests.workers.submission_support import reporting_world
 

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from db.models.enums import JurisdictionKind
+from core.enums import JurisdictionKind
 from tests.factories import Factory
 
 

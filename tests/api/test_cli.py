@@ -25,7 +25,7 @@ def test_every_command_explains_itself(command: str) -> None:
 def test_migrate_creates_a_fresh_sqlite_database(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     monkeypatch.setenv("WOONZORG_DATABASE_URL", url)
-    from api.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     try:
@@ -48,7 +48,7 @@ def test_committed_sdl_matches_the_code() -> None:
 
 def test_worker_refuses_the_in_memory_broker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("WOONZORG_BROKER_URL", "memory://")
-    from api.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     try:

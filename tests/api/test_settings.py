@@ -1,4 +1,4 @@
-from api.settings import Settings
+from core.settings import Settings
 
 
 def test_defaults_are_the_embedded_mode(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli import app as cli
+from services.jobs import INGEST
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.submission_support import observations, reporting_world, status
-from workers.queues import INGEST
 
 CSV = "Indicator;Gemeente;Periode;Waarde\nhomeless-persons;GM0546;2024;41\n"
 

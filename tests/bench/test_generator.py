@@ -13,13 +13,13 @@ from bench.generator.observations import load_observations
 from bench.generator.partner_files import checksum, write_partner_files
 from bench.generator.plan import MUNICIPALITIES, Plan
 from bench.generator.structure import Universe, build_structure
+from core.enums import JurisdictionKind
 from db.models import Jurisdiction, Observation, Organisation
-from db.models.enums import JurisdictionKind
 from ingest.csv_reader import read_csv
 from ingest.reference.dataset import read_dataset
-from ingest.reference.load import load_dataset
-from ingest.submissions.context import validation_context
 from ingest.validation import validate_file
+from services.policy.reference_load import load_dataset
+from services.submissions.context import validation_context
 
 TINY = Plan(seed=7, scale=0.002)  # about 2,000 observations and partner rows
 

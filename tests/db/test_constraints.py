@@ -8,6 +8,17 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import (
+    DistributionMethod,
+    IndicatorKind,
+    JurisdictionKind,
+    MeasureStatus,
+    ProgressStatus,
+    ProjectPhase,
+    RegionType,
+    Role,
+    TargetKind,
+)
 from db.models import (
     ActionLine,
     ApiToken,
@@ -28,17 +39,6 @@ from db.models import (
     TargetGroup,
     User,
     WorkerHeartbeat,
-)
-from db.models.enums import (
-    DistributionMethod,
-    IndicatorKind,
-    JurisdictionKind,
-    MeasureStatus,
-    ProgressStatus,
-    ProjectPhase,
-    RegionType,
-    Role,
-    TargetKind,
 )
 from tests.factories import Factory
 
@@ -86,8 +86,8 @@ def test_organisations_and_scope(session: Session, make: Factory) -> None:
         )
     )
     session.commit()
+    from core.enums import OrganisationKind
     from db.models import Organisation
-    from db.models.enums import OrganisationKind
 
     assert_rejected(
         session, Organisation(code="portaal", name="x", kind=OrganisationKind.CORPORATION)
@@ -111,8 +111,8 @@ def test_vocabularies(session: Session, make: Factory) -> None:
     assert_rejected(
         session, TargetGroup(code="child", name_nl="x", name_en="x", parent_id=MISSING_ID)
     )
+    from core.enums import Direction
     from db.models import Indicator
-    from db.models.enums import Direction
 
     # a ratio without numerator and denominator is refused
     assert_rejected(

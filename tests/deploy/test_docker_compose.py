@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
+from workers.broker import get_broker
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -50,7 +52,5 @@ def test_it_runs_the_production_services_with_health_checks(compose: dict[str, A
 
 
 def actor_queues() -> set[str]:
-    import workers.actors  # noqa: F401  (declares every actor)
-    from workers.broker import broker
-
+    broker = get_broker()  # started by the test harness, every actor declared
     return {broker.get_actor(name).queue_name for name in broker.get_declared_actors()}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ingest.cbs_statline import (
+from ingest.cbs.statline import (
     Breakdown,
     Moment,
     SkipReason,

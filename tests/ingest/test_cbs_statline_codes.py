@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ingest.cbs_codes import CbsCodeError, cbs_period_code, parse_cbs_period, parse_cbs_region
+from ingest.cbs.codes import CbsCodeError, cbs_period_code, parse_cbs_period, parse_cbs_region
 from ingest.periods import Period, PeriodKind
 
 

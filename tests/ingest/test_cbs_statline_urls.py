@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.cbs_codes import CbsCodeError
-from ingest.cbs_statline import observations_url, typed_dataset_url
+from ingest.cbs.codes import CbsCodeError
+from ingest.cbs.statline import observations_url, typed_dataset_url
 from ingest.periods import Period, PeriodKind
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.tokens import issue_token
+from core.enums import OrganisationKind, Role, SubmissionChannel, SubmissionStatus
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
@@ -29,13 +29,13 @@ from db.models import (
     SubmissionError,
     Target,
 )
-from db.models.enums import OrganisationKind, Role, SubmissionChannel, SubmissionStatus
-from ingest.periodic.registry import load_registry, read_registry
 from ingest.reference.dataset import read_dataset
-from ingest.reference.load import load_dataset
+from progress_engine import EngineConfig, compute_progress
+from services.access.tokens import issue_token
+from services.periodic.registry import load_registry, read_registry
+from services.policy.reference_load import load_dataset
+from services.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
 from tests.conftest import _TMP, TEST_DATABASE_URL, is_postgres
-from workers.progress import EngineConfig, compute_progress
-from workers.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
 
 REFERENCE = Path(__file__).parents[2] / "data" / "reference"
 SOURCES = REFERENCE.parent / "sources.yaml"  # loaded after the dataset, as `woonzorg seed` does

@@ -11,13 +11,13 @@ from starlette.testclient import TestClient
 from strawberry.permission import PermissionExtension
 from strawberry.relay import to_base64
 
+from core.enums import JurisdictionKind, OrganisationKind, RegionType
 from db.models import AuditEvent, OrganisationScope, RegionMembership, Submission
-from db.models.enums import JurisdictionKind, OrganisationKind, RegionType
 from schema.root import Mutation, Query, Subscription
+from services.jobs import INGEST
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.submission_support import reporting_world
-from workers.queues import INGEST
 
 SUBMIT = """
 mutation($input: SubmitObservationsInput!) {
@@ -103,7 +103,7 @@ def test_without_a_token_nothing_is_readable_unless_the_public_mode_is_on(
 ) -> None:  # type: ignore[no-untyped-def]
     closed = call(app_client, "{ jurisdictions { totalCount } }", None)
     assert closed["data"] is None and closed["errors"][0]["message"].startswith("Sign in")
-    from api.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "public_read", True)
     assert (
@@ -233,7 +233,7 @@ def test_mutations_are_rate_limited_per_token(
     app_client: TestClient, world: dict[str, str], monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     import schema.mutations.errors as errors
-    from api.rate_limit import MemoryRateLimiter
+    from services.access.rate_limit import MemoryRateLimiter
 
     limiter = MemoryRateLimiter(limit=1)
     monkeypatch.setattr(errors, "rate_limiter", lambda: limiter)

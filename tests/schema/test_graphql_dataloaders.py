@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from core.enums import JurisdictionKind, ProgressStatus, RegionType
 from db.models import ProgressSnapshot, RegionMembership
-from db.models.enums import JurisdictionKind, ProgressStatus, RegionType
 from tests.factories import Factory
 
 DASHBOARD = """query($region: String!) { jurisdiction(code: $region) { name

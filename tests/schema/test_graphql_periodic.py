@@ -14,6 +14,15 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 from strawberry.relay import to_base64
 
+from core.enums import (
+    JurisdictionKind,
+    MeasureStatus,
+    OrganisationKind,
+    RegionType,
+    SourceKind,
+    SourceRunOutcome,
+    WebhookEvent,
+)
 from db.models import (
     AuditEvent,
     Jurisdiction,
@@ -24,12 +33,10 @@ from db.models import (
     Source,
     SourceRun,
 )
-from db.models.enums import JurisdictionKind, MeasureStatus, OrganisationKind, RegionType
-from db.models.periodic import SourceKind, SourceRunOutcome, WebhookEvent
+from services.periodic.webhooks import emit
 from tests.factories import Factory
 from tests.schema.test_graphql_access import call
 from tests.workers.test_calendar import obligation
-from workers.periodic.webhooks import emit
 
 AS_OF = "2026-08-20"  # 2026-Q1 was due on 15 May, 2026-Q2 on 14 August (45 days)
 

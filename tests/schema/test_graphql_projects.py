@@ -14,8 +14,8 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 from strawberry.relay import to_base64
 
+from core.enums import OrganisationKind
 from db.models import AuditEvent
-from db.models.enums import OrganisationKind
 from tests.factories import Factory
 from tests.ingest.projects.project_support import ProjectWorld, project_world
 from tests.schema.test_graphql_access import call

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from api.settings import get_settings
+from core.settings import get_settings
 from db.queries import geography
 from tests.schema.conftest import GraphQL
 

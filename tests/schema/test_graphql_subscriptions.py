@@ -3,6 +3,7 @@ and on Redis pub/sub."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,16 +14,24 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from strawberry import relay
 
-from api.settings import get_settings
+from core.enums import ProgressStatus, SubmissionStatus
+from core.settings import get_settings
 from db.models import ProgressSnapshot
-from db.models.enums import ProgressStatus, SubmissionStatus
+from services import events
+from services.progress.recompute import RecomputeReport
+from services.progress.service import announce
 from tests.factories import Factory
-from workers import events
 
 PROTOCOL = "graphql-transport-ws"
 
 
-@pytest.fixture(params=["memory://", "redis://127.0.0.1:6379/0"], ids=["memory", "redis"])
+CONFIGURED_BROKER_URL = os.environ["WOONZORG_BROKER_URL"]  # set by the test harness
+TRANSPORTS = ["memory://"] + (
+    [CONFIGURED_BROKER_URL] if CONFIGURED_BROKER_URL.startswith("redis") else []
+)
+
+
+@pytest.fixture(params=TRANSPORTS, ids=[url.split(":")[0] for url in TRANSPORTS])
 def bus(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The event bus on each transport (WOONZORG_BROKER_URL decides which)."""
     monkeypatch.setenv("WOONZORG_BROKER_URL", request.param)
@@ -77,11 +86,9 @@ def test_progress_changed_delivers_the_recomputed_progress(
     with app_client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
         _subscribe(ws, query, {"code": "GM9911"})
         _wait_for_subscriber(events.progress_topic("GM9911"))
-        # when a worker publishes that the progress changed
-        events.publish(
-            events.progress_topic("GM9911"),
-            {"jurisdiction_code": "GM9911", "target_ids": [target.id]},
-        )
+        # when a worker's recompute announces the change (the real publisher, after its commit)
+        announce(session, RecomputeReport(changed={"GM9911": {target.id}}))
+        session.commit()
         message = ws.receive_json()
     # then the subscriber receives the progress as stored
     assert message["type"] == "next", message
@@ -159,8 +166,10 @@ def test_publish_reaches_every_subscriber_of_the_topic_only(bus: str) -> None:
             events.subscribe("progress:GM2"),
         )
         pending = [asyncio.ensure_future(anext(s)) for s in (first, second, other)]
+        deadline = time.monotonic() + 10
         for topic in ("progress:GM1", "progress:GM2"):
             while events.subscriber_count(topic) < (2 if topic.endswith("1") else 1):
+                assert time.monotonic() < deadline, f"nobody subscribed to {topic}"
                 await asyncio.sleep(0.02)
         await asyncio.to_thread(events.publish, "progress:GM1", {"n": 1})
         done = await asyncio.wait_for(asyncio.gather(*pending[:2]), 10)

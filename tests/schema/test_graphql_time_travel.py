@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from core.enums import ProgressStatus
 from db.models import ProgressSnapshot
-from db.models.enums import ProgressStatus
 from tests.factories import Factory
 from tests.schema.conftest import GraphQL, graphql_caller
 

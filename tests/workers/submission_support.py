@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from db.actor import Actor
+from core.enums import Direction, IndicatorKind, OrganisationKind, Role, SubmissionChannel
+from core.principal import Actor
 from db.models import Observation, OrganisationScope, Submission, SubmissionError
-from db.models.enums import Direction, IndicatorKind, OrganisationKind, Role, SubmissionChannel
-from ingest.submissions.intake import IntakeRequest, SubmittedRow
+from services.submissions.intake import IntakeRequest, SubmittedRow
 from tests.factories import Factory
 
 ADMIN = Actor(user_id=None, organisation_id=None, role=Role.ADMIN, label="test admin")

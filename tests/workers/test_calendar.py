@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from api.settings import Settings
+from core.enums import MeasureStatus, ReportingFrequency, Role, WebhookEvent
+from core.settings import Settings
 from db.models import (
     Measure,
     Reminder,
@@ -17,15 +18,13 @@ from db.models import (
     User,
     WebhookDelivery,
 )
-from db.models.enums import MeasureStatus, Role
-from db.models.periodic import ReportingFrequency, WebhookEvent
+from services.jobs import MAINTENANCE
+from services.periodic.calendar import missing_reports
+from services.periodic.reminders import send_reminders
+from services.periodic.webhooks import subscribe
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.periodic.servers import Reply, scripted_http_server, smtp_server
-from workers.periodic.calendar import missing_reports
-from workers.periodic.reminders import send_reminders
-from workers.periodic.webhooks import subscribe
-from workers.queues import MAINTENANCE
 
 TODAY = date(2026, 8, 20)  # 2026-Q1 was due on 15 May, 2026-Q2 on 14 August (45 days)
 
@@ -160,7 +159,7 @@ def test_reminders_are_mailed_through_the_configured_smtp_server(
         monkeypatch.setenv("WOONZORG_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("WOONZORG_SMTP_PORT", str(port))
         monkeypatch.setenv("WOONZORG_SMTP_FROM", "monitor@woonzorg.example")
-        from api.settings import get_settings
+        from core.settings import get_settings
 
         get_settings.cache_clear()
         try:

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from db.actor import Actor
+from core.enums import JurisdictionKind, MeasureStatus, RegionType, Role
+from core.principal import Actor
 from db.models import (
     AuditEvent,
     Jurisdiction,
@@ -18,9 +19,8 @@ from db.models import (
     PolicyDocument,
     RegionMembership,
 )
-from db.models.enums import JurisdictionKind, MeasureStatus, RegionType, Role
+from services.policy.measures import MeasureStatusError, overdue_measures, report_measure_status
 from tests.factories import Factory
-from workers.periodic.measures import MeasureStatusError, overdue_measures, report_measure_status
 
 
 def measure(session: Session, make: Factory, **kw: object) -> Measure:

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import workers.actors as actors
-from db.base import utcnow
+from core.clock import utcnow
+from core.enums import JobStatus
 from db.models import OutboxJob, WorkerHeartbeat
-from db.models.enums import JobStatus
+from services.jobs import JOBS, MAINTENANCE, enqueue_job
 from tests.conftest import drain
-from workers.outbox import enqueue_job, job_actor, resend_unfinished, send_jobs
-from workers.queues import MAINTENANCE
+from workers.outbox import job_actor, resend_unfinished, send_jobs
 
 
 def jobs(engine: sa.Engine) -> list[OutboxJob]:
@@ -25,7 +25,7 @@ def jobs(engine: sa.Engine) -> list[OutboxJob]:
 def test_a_job_is_sent_only_after_commit_and_runs_once(clean_db, broker, worker) -> None:
     # given a heartbeat job recorded in a transaction
     with Session(clean_db) as session:
-        enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE)
+        enqueue_job(session, "heartbeat", queue_name=MAINTENANCE)
         # then nothing is sent before the commit
         assert jobs(clean_db) == [] or jobs(clean_db)[0].status == JobStatus.PENDING
         session.commit()
@@ -41,7 +41,7 @@ def test_a_job_is_sent_only_after_commit_and_runs_once(clean_db, broker, worker)
 
 def test_a_rolled_back_job_is_never_sent(clean_db, broker, worker) -> None:
     with Session(clean_db) as session:
-        enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE)
+        enqueue_job(session, "heartbeat", queue_name=MAINTENANCE)
         session.rollback()
     drain(broker, worker, MAINTENANCE)
     assert jobs(clean_db) == []
@@ -51,7 +51,7 @@ def test_a_rolled_back_job_is_never_sent(clean_db, broker, worker) -> None:
 
 def test_a_redelivered_message_does_nothing_the_second_time(clean_db, broker, worker) -> None:
     with Session(clean_db) as session:
-        job_id = enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE).id
+        job_id = enqueue_job(session, "heartbeat", queue_name=MAINTENANCE).id
         session.commit()
     drain(broker, worker, MAINTENANCE)
     first_seen = _last_seen(clean_db)
@@ -103,7 +103,10 @@ def test_a_job_sent_but_never_finished_is_resent_after_the_timeout(
     assert [j.status for j in jobs(clean_db)] == [JobStatus.DONE]
 
 
-@job_actor(queue_name=MAINTENANCE, max_retries=0)
+JOBS["always_fails"] = MAINTENANCE  # a job of this test only
+
+
+@job_actor(max_retries=0)
 def always_fails(session: Session, label: str) -> None:
     session.add(WorkerHeartbeat(queue_name=label, hostname="must be rolled back"))
     session.flush()
@@ -112,7 +115,7 @@ def always_fails(session: Session, label: str) -> None:
 
 def test_a_failing_job_rolls_back_its_work_and_records_the_error(clean_db, broker, worker) -> None:
     with Session(clean_db) as session:
-        enqueue_job(session, always_fails, label="z")
+        enqueue_job(session, "always_fails", label="z")
         session.commit()
     # the StubBroker re-raises the actor's error from join(); Redis dead-letters the message
     with contextlib.suppress(RuntimeError):
@@ -141,8 +144,8 @@ def test_a_process_without_a_worker_sends_only_to_a_shared_broker(
 
     monkeypatch.setattr(broker_module, "_consumer_in_process", False)
     with Session(clean_db) as session:
-        enqueue_job(session, actors.heartbeat, queue_name=MAINTENANCE)
+        enqueue_job(session, "heartbeat", queue_name=MAINTENANCE)
         session.commit()
     [job] = jobs(clean_db)
-    in_memory = isinstance(broker_module.broker, StubBroker)
+    in_memory = isinstance(broker_module.get_broker(), StubBroker)
     assert job.status == (JobStatus.PENDING if in_memory else JobStatus.SENT)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from sqlmodel import Session
 
+from core.enums import ProjectPhase, SubmissionChannel
 from db.models import (
     AuditEvent,
     Observation,
@@ -18,15 +19,14 @@ from db.models import (
     ProjectUnits,
     SubmissionError,
 )
-from db.models.enums import ProjectPhase, SubmissionChannel
-from ingest.projects.service import PhaseMove, create_project
-from ingest.submissions.intake import IntakeRequest
+from services.jobs import INGEST
+from services.projects.service import PhaseMove, create_project
+from services.submissions import service as intake
+from services.submissions.intake import IntakeRequest
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.ingest.projects.project_support import hofje, phase_history, project_world
 from tests.workers.submission_support import ADMIN, errors, status
-from workers import intake
-from workers.queues import INGEST
 
 HEADER = "projectcode;naam;gemeente;wijk;locatie;fase;opleverdatum;woonvorm;doelgroep;aantal\n"
 HOFJE = "P-1;Hofje Zuid;GM0546;WK054601;Zuidsingel;bouw;2027-06-30;geclusterd;ouderen;24\n"

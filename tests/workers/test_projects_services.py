@@ -8,12 +8,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import ProjectPhase
 from db.models import OutboxJob
-from db.models.enums import ProjectPhase
-from ingest.projects.service import PhaseMove
+from services.projects import pipeline
+from services.projects import service as projects
+from services.projects.service import PhaseMove
 from tests.factories import Factory
 from tests.ingest.projects.project_support import hofje, project_world
-from workers import projects
 
 
 def recompute_jobs(session: Session) -> list[dict]:
@@ -56,6 +57,6 @@ def test_the_pipeline_summary_uses_the_configured_phase_probabilities(
         external_key="P-1",
         start=PhaseMove(ProjectPhase.PERMIT, date(2025, 1, 1)),
     )
-    summary = projects.pipeline_summary(session, "GM0546")
+    summary = pipeline.pipeline_summary(session, "GM0546")
     # 36 units expected in 2028, in the permit phase (default chance 0.6)
     assert summary.weighted_forecast == Decimal("21.6")

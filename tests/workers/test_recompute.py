@@ -10,6 +10,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from core.enums import (
+    Direction,
+    IndicatorKind,
+    JurisdictionKind,
+    ProjectPhase,
+    RegionType,
+    TargetKind,
+)
 from db.models import (
     DistributionRule,
     Jurisdiction,
@@ -18,28 +26,20 @@ from db.models import (
     RegionMembership,
     Target,
 )
-from db.models.enums import (
-    Direction,
-    IndicatorKind,
-    JurisdictionKind,
-    ProjectPhase,
-    RegionType,
-    TargetKind,
-)
 from ingest.periods import Period
 from ingest.reference.dataset import read_dataset
-from ingest.reference.load import load_dataset
+from progress_engine.model import EngineConfig, ObservationPoint, PipelineItem, TargetSpec
+from progress_engine.rollup import Membership
+from services.jobs import COMPUTE, INGEST
+from services.policy.reference_load import load_dataset
+from services.progress.config import engine_config
+from services.progress.distribution import capacity_use, derive_rule
+from services.progress.recompute import RecomputeReport, recompute_targets
+from services.progress.snapshots import inputs_hash
+from services.submissions import service as intake
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.submission_support import ADMIN, request, rows
-from workers import intake
-from workers.progress.model import EngineConfig, ObservationPoint, PipelineItem, TargetSpec
-from workers.progress.rollup import Membership
-from workers.queues import COMPUTE, INGEST
-from workers.recompute.config import engine_config
-from workers.recompute.distribution import capacity_use, derive_rule
-from workers.recompute.snapshots import inputs_hash
-from workers.recompute.targets import RecomputeReport, recompute_targets
 
 TODAY = date(2026, 11, 22)
 
@@ -231,7 +231,7 @@ def test_the_cli_recomputes_a_jurisdiction(session: Session, make: Factory) -> N
 def test_a_percentage_ratio_is_stored_in_percent_as_the_api_shows_it(
     session: Session, make: Factory
 ) -> None:
-    from db.models.enums import Direction, IndicatorKind
+    from core.enums import Direction, IndicatorKind
 
     place = make.jurisdiction(code="GM0003")
     lettings = make.indicator(code="social-lettings", unit="lettings")

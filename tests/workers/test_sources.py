@@ -10,7 +10,8 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session
 
-from db.models.periodic import SourceKind, SourceRunOutcome
+from core.enums import SourceKind, SourceRunOutcome
+from services.jobs import COMPUTE, INGEST
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.periodic.servers import Reply, ScriptedServer, free_port, scripted_http_server
@@ -23,8 +24,7 @@ from tests.workers.periodic.world import (
     submissions,
 )
 from workers.actors.sources import pull_source
-from workers.periodic.schedules import enqueue_pull, sync_source_schedules
-from workers.queues import COMPUTE, INGEST
+from workers.schedules import enqueue_pull, sync_source_schedules
 
 POPULATION_MAPPING = {
     "measures": {

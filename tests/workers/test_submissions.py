@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from db.models.enums import SubmissionChannel
-from ingest.submissions.intake import IdempotencyConflict
-from ingest.submissions.lifecycle import SubmissionStateError
+from core.enums import SubmissionChannel
+from services.jobs import INGEST
+from services.submissions import service as intake
+from services.submissions.intake import IdempotencyConflict
+from services.submissions.lifecycle import SubmissionStateError
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.submission_support import (
@@ -22,8 +24,6 @@ from tests.workers.submission_support import (
     rows,
     status,
 )
-from workers import intake
-from workers.queues import INGEST
 
 FILES = Path(__file__).parents[1] / "ingest" / "files"
 
@@ -217,10 +217,10 @@ def test_a_returned_submission_is_never_applied(
 def test_only_an_admin_or_the_task_force_of_the_area_decides_even_without_the_api(
     session: Session, make: Factory, broker, worker
 ) -> None:
-    from db.actor import Actor
+    from core.enums import JurisdictionKind, RegionType, Role
+    from core.principal import Actor
     from db.models import Jurisdiction, OrganisationScope, RegionMembership
-    from db.models.enums import JurisdictionKind, RegionType, Role
-    from ingest.submissions.lifecycle import DecisionNotAllowed
+    from services.submissions.lifecycle import DecisionNotAllowed
 
     world = reporting_world(session, make)
     region = make.jurisdiction(
@@ -278,8 +278,8 @@ def test_a_worker_dying_mid_submission_leaves_no_trace_and_the_retry_applies_onc
     session: Session, make: Factory, broker, worker, monkeypatch
 ) -> None:
     world = reporting_world(session, make)
-    import ingest.submissions.lifecycle as lifecycle
-    from ingest.submissions.observations import ObservationWriter
+    import services.submissions.lifecycle as lifecycle
+    from services.submissions.observations import ObservationWriter
 
     monkeypatch.setattr(lifecycle, "BATCH", 2)
     real_write = ObservationWriter.write

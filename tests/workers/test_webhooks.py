@@ -8,16 +8,15 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, select
 
+from core.enums import DeliveryStatus, SubmissionStatus, WebhookEvent
 from db.models import AuditEvent, WebhookDelivery
-from db.models.enums import SubmissionStatus
-from db.models.periodic import DeliveryStatus, WebhookEvent
+from services.jobs import MAINTENANCE
+from services.periodic.signing import signature_headers, verify_signature
+from services.periodic.webhooks import delivery_log, emit, subscribe
 from tests.conftest import drain
 from tests.factories import Factory
 from tests.workers.periodic.servers import Reply, ScriptedServer, scripted_http_server
 from workers.actors.webhooks import deliver_webhook
-from workers.periodic.signing import signature_headers, verify_signature
-from workers.periodic.webhooks import delivery_log, emit, subscribe
-from workers.queues import MAINTENANCE
 
 SECRET = "s3cret-shared-with-the-receiver"
 

@@ -6,13 +6,12 @@ import socket
 
 from sqlmodel import Session, select
 
-from db.base import utcnow
+from core.clock import utcnow
 from db.models import WorkerHeartbeat
 from workers.outbox import job_actor
-from workers.queues import MAINTENANCE
 
 
-@job_actor(queue_name=MAINTENANCE, max_retries=0, time_limit_ms=30_000)
+@job_actor(max_retries=0, time_limit_ms=30_000)
 def heartbeat(session: Session, queue_name: str) -> None:
     """Record that a worker consumed a job (for ``queue_name``) just now."""
     row = session.exec(

@@ -6,20 +6,18 @@ from datetime import date
 
 from sqlmodel import Session
 
-from api.settings import get_settings
+from core.settings import get_settings
+from services.periodic.reminders import mail_reminders, send_reminders
 from workers.outbox import job_actor
-from workers.periodic.reminders import mail_reminders, send_reminders
-from workers.queues import MAINTENANCE
 
 
-@job_actor(queue_name=MAINTENANCE, max_retries=3, time_limit_ms=10 * 60_000)
+@job_actor(max_retries=3, time_limit_ms=10 * 60_000)
 def remind_missing_reports(session: Session) -> None:
     """Remind organisations of missing figures and overdue measures (each at most once)."""
     send_reminders(session, date.today(), get_settings())
 
 
 @job_actor(
-    queue_name=MAINTENANCE,
     max_retries=6,
     min_backoff=30_000,
     max_backoff=60 * 60_000,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from services.periodic.source_pulls import run_pull
+from workers.attempts import current_attempt
 from workers.outbox import job_actor
-from workers.periodic.attempts import current_attempt
-from workers.periodic.source_pulls import run_pull
-from workers.queues import INGEST
 
 PULL_MAX_RETRIES = 5
 PULL_MIN_BACKOFF_MS = 30_000  # then 1, 2, 4, 8 minutes (dramatiq doubles it, with jitter)
@@ -15,7 +14,6 @@ PULL_MAX_BACKOFF_MS = 30 * 60_000
 
 
 @job_actor(
-    queue_name=INGEST,
     max_retries=PULL_MAX_RETRIES,
     min_backoff=PULL_MIN_BACKOFF_MS,
     max_backoff=PULL_MAX_BACKOFF_MS,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from services.periodic import webhook_triggers  # noqa: F401  (turns changes into webhook events)
+from services.periodic.webhook_delivery import attempt_delivery
+from workers.attempts import current_attempt
 from workers.outbox import job_actor
-from workers.periodic import webhook_triggers  # noqa: F401  (turns changes into webhook events)
-from workers.periodic.attempts import current_attempt
-from workers.periodic.webhook_delivery import attempt_delivery
-from workers.queues import MAINTENANCE
 
 DELIVERY_MAX_RETRIES = 8
 DELIVERY_MIN_BACKOFF_MS = 10_000  # 10 s, 20 s, 40 s … up to an hour between attempts
@@ -16,7 +15,6 @@ DELIVERY_MAX_BACKOFF_MS = 60 * 60_000
 
 
 @job_actor(
-    queue_name=MAINTENANCE,
     max_retries=DELIVERY_MAX_RETRIES,
     min_backoff=DELIVERY_MIN_BACKOFF_MS,
     max_backoff=DELIVERY_MAX_BACKOFF_MS,

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from core.enums import JurisdictionKind, OrganisationKind
 from db.models import OrganisationScope, ReportingObligation, Source
-from db.models.enums import JurisdictionKind, OrganisationKind
-from ingest.periodic.registry import RegistryError, load_registry, parse_registry, read_registry
+from services.periodic.registry import RegistryError, load_registry, parse_registry, read_registry
 from tests.factories import Factory
 
 SHIPPED = Path(__file__).parents[3] / "data" / "sources.yaml"

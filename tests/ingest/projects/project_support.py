@@ -10,7 +10,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.actor import Actor
+from core.enums import IndicatorKind, JurisdictionKind, OrganisationKind, RegionType, Role
+from core.principal import Actor
 from db.models import (
     AuditEvent,
     HousingType,
@@ -19,8 +20,7 @@ from db.models import (
     RegionMembership,
     TargetGroup,
 )
-from db.models.enums import IndicatorKind, JurisdictionKind, OrganisationKind, RegionType, Role
-from ingest.projects.details import ProjectDetails, UnitsLine
+from services.projects.details import ProjectDetails, UnitsLine
 from tests.factories import Factory
 
 TODAY = date(2030, 6, 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.models.enums import ProjectPhase as P
+from core.enums import ProjectPhase as P
 from ingest.errors import ErrorCode
 from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind, check_move, parse_phase

@@ -7,15 +7,15 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from db.models.enums import ProjectPhase as P
-from ingest.projects.details import UnitsLine
-from ingest.projects.pipeline import (
+from core.enums import ProjectPhase as P
+from services.projects.details import UnitsLine
+from services.projects.pipeline import (
     PhaseHousingUnits,
     PhaseTotal,
     YearCompletions,
     pipeline_summary,
 )
-from ingest.projects.service import PhaseMove, create_project
+from services.projects.service import PhaseMove, create_project
 from tests.factories import Factory
 from tests.ingest.projects.project_support import TODAY, hofje, project_world
 

@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.base import utcnow
+from core.clock import utcnow
+from core.enums import ProjectPhase
 from db.models import Observation
-from db.models.enums import ProjectPhase
-from ingest.projects.details import UnitsLine
-from ingest.projects.service import PhaseMove, create_project, move_phase, update_project
+from services.projects.details import UnitsLine
+from services.projects.service import PhaseMove, create_project, move_phase, update_project
 from tests.factories import Factory
 from tests.ingest.projects.project_support import TODAY, hofje, project_world, realisation
 

@@ -8,13 +8,13 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.actor import Actor
+from core.enums import ProjectPhase, Role
+from core.principal import Actor
 from db.models import AuditEvent, Project, ProjectUnits
-from db.models.enums import ProjectPhase, Role
 from ingest.errors import ErrorCode
-from ingest.projects.details import UnitsLine, details_of
 from ingest.projects.errors import ProjectError
-from ingest.projects.service import PhaseMove, create_project, move_phase, update_project
+from services.projects.details import UnitsLine, details_of
+from services.projects.service import PhaseMove, create_project, move_phase, update_project
 from tests.factories import Factory
 from tests.ingest.projects.project_support import (
     TODAY,

@@ -23,7 +23,7 @@ from db.models import (
     TargetGroup,
 )
 from ingest.reference.dataset import DatasetError, read_dataset
-from ingest.reference.load import load_dataset
+from services.policy.reference_load import load_dataset
 from tests.ingest.reference.builder import minimal_dataset, write_dataset
 
 

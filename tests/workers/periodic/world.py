@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from core.enums import Direction, IndicatorKind, OrganisationKind, SourceKind
 from db.models import Observation, OrganisationScope, Source, SourceRun, Submission
-from db.models.enums import Direction, IndicatorKind, OrganisationKind
-from db.models.periodic import SourceKind
 from tests.factories import Factory
 
 

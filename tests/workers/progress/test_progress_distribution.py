@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
-from workers.progress import (
+from progress_engine import (
     fixed,
     population_share,
     share_of_indicator,

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from ingest.periods import Period
-from workers.progress import (
+from progress_engine import (
     Direction,
     EngineConfig,
     IndicatorKind,

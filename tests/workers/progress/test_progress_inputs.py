@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from db.models import HousingType, ProjectUnits, RegionMembership, TargetGroup
-from db.models.enums import (
+from core.enums import (
     Direction,
     IndicatorKind,
     JurisdictionKind,
@@ -17,15 +16,16 @@ from db.models.enums import (
     RegionType,
     TargetKind,
 )
+from db.models import HousingType, ProjectUnits, RegionMembership, TargetGroup
 from ingest.periods import Period
-from tests.factories import Factory
-from workers.progress import EngineConfig, compute_progress
-from workers.progress.inputs import (
+from progress_engine import EngineConfig, compute_progress
+from services.progress.inputs import (
     UnjudgeableTarget,
     in_indicator_unit,
     region_inputs,
     target_inputs,
 )
+from tests.factories import Factory
 
 
 def _vocabulary(session: Session) -> tuple[HousingType, TargetGroup]:

@@ -10,11 +10,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.enums import IndicatorKind, JurisdictionKind, ProjectPhase, RegionType
 from db.models import HousingType, Jurisdiction, ProjectUnits, RegionMembership, Target
-from db.models.enums import IndicatorKind, JurisdictionKind, ProjectPhase, RegionType
+from services.progress.inputs import RegionInputs, region_inputs, target_inputs
+from services.progress.prefetch import prefetched_inputs
 from tests.factories import Factory
-from workers.progress.inputs import RegionInputs, region_inputs, target_inputs
-from workers.progress.prefetch import prefetched_inputs
 
 
 def _world(make: Factory, session: Session) -> list[int]:

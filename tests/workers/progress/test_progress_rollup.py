@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ingest.periods import Period
-from workers.progress import (
+from progress_engine import (
     Direction,
     EngineConfig,
     IndicatorKind,

@@ -1,0 +1,1 @@
+"""Periodic figures: source pulls, the reporting calendar and its reminders, webhooks."""

@@ -1,0 +1,1 @@
+"""Policy content: loading the reference dataset, and measure status reports."""

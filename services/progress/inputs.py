@@ -1,0 +1,443 @@
+"""From database rows to the progress engine's inputs, for one target.
+
+The recompute actors and the API's ``asOf`` time travel both call :func:`target_inputs`, so a
+snapshot and a time-travel answer are computed from the same inputs.
+
+Conversions (the engine speaks fractions, totals and codes; the tables speak as documents print):
+
+* a ratio indicator in ``percent``: target values, baselines and observed values are divided by 100;
+* a ratio target is measured on its own indicator's figures, and else on pairs of numerator and
+  denominator figures (same period and source; the denominator is the numerator's indicator total,
+  without breakdowns), each pair a version valid while both parts were;
+* ``per_year`` flow figures (a yearly average over ``2020/2023``) become the period's total;
+* a target without a start or baseline period starts in the year its document was published; one
+  without a deadline ends in the document's horizon year; with neither known, or otherwise not
+  judgeable, :class:`UnjudgeableTarget` says why;
+* the pipeline is only for flows of dwellings, places or pitches: projects in the jurisdiction (a
+  region: its members) that are neither completed nor cancelled, with their units in the target's
+  housing type and target group (or any, when the target has none).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from core.enums import IndicatorKind, ProjectPhase, Recurrence
+from db.models import (
+    HousingType,
+    Indicator,
+    Jurisdiction,
+    Observation,
+    Organisation,
+    PolicyDocument,
+    Project,
+    ProjectUnits,
+    RegionMembership,
+    Target,
+    TargetGroup,
+)
+from db.queries.geography import in_area
+from db.queries.vocabulary import with_descendants
+from ingest.periods import Period, PeriodKind
+from progress_engine.model import YEARLY, ObservationPoint, PipelineItem, TargetSpec
+from progress_engine.rollup import Membership
+from services.progress.prefetch import (
+    MEMBER_COLUMNS,
+    OBSERVATION_COLUMNS,
+    Row,
+    prefetched,
+    prefetched_members,
+    prefetched_units,
+)
+
+PIPELINE_UNITS = frozenset({"dwellings", "places", "pitches"})
+_HUNDRED = Decimal(100)
+
+
+class UnjudgeableTarget(ValueError):
+    """The target lacks what the engine needs (a deadline, a start, a baseline for a fall)."""
+
+
+@dataclass(frozen=True)
+class RegionInputs:
+    """A region target measured on its members: per member code, its figures and memberships."""
+
+    target: TargetSpec
+    member_observations: dict[str, list[ObservationPoint]]
+    memberships: list[Membership]
+    pipeline: list[PipelineItem]
+
+
+def target_inputs(
+    session: Session, target_id: int, *, jurisdiction_id: int | None = None
+) -> tuple[TargetSpec, list[ObservationPoint], list[PipelineItem]]:
+    """The target, every version of its cell's figures and its pipeline.
+
+    ``jurisdiction_id`` measures the target's cell in another jurisdiction than its own: a region
+    target per member. Raises ``LookupError`` for an unknown id, :class:`UnjudgeableTarget` when
+    the target cannot be judged.
+    """
+    target = session.get(Target, target_id)
+    if target is None:
+        raise LookupError(f"no target with id {target_id}")
+    indicator = session.get(Indicator, target.indicator_id)
+    assert indicator is not None
+    where = jurisdiction_id if jurisdiction_id is not None else target.jurisdiction_id
+    spec = target_spec(session, target, indicator)
+    return (
+        spec,
+        cell_observations(session, target, indicator, where),
+        pipeline(session, target, indicator, where),
+    )
+
+
+def region_inputs(session: Session, target_id: int) -> RegionInputs:
+    """A region target with its direct members' figures and dated memberships (for roll-ups)."""
+    target = session.get(Target, target_id)
+    if target is None:
+        raise LookupError(f"no target with id {target_id}")
+    indicator = session.get(Indicator, target.indicator_id)
+    assert indicator is not None
+    spec = target_spec(session, target, indicator)
+    items = pipeline(session, target, indicator, target.jurisdiction_id)
+    rows = _members(session, target.jurisdiction_id)
+    memberships = [Membership(m.code, m.valid_from, m.valid_to) for m in rows]
+    observations = {
+        m.code: cell_observations(session, target, indicator, m.member_id) for m in rows
+    }
+    return RegionInputs(spec, observations, memberships, items)
+
+
+def _members(session: Session, region_id: int) -> Sequence[Row]:
+    """The region's memberships (``MEMBER_COLUMNS``), by member code."""
+    rows = prefetched_members(session, region_id)
+    if rows is not None:
+        return rows
+    statement = (
+        sa.select(*MEMBER_COLUMNS)  # type: ignore[call-overload]
+        .join(Jurisdiction, Jurisdiction.id == RegionMembership.member_id)
+        .where(RegionMembership.region_id == region_id)
+        .order_by(Jurisdiction.code, RegionMembership.id)
+    )
+    return session.execute(statement).all()
+
+
+def target_spec(session: Session, target: Target, indicator: Indicator) -> TargetSpec:
+    scale = _scale(indicator)
+    document = session.get(PolicyDocument, target.document_id) if target.document_id else None
+    deadline = _period(target.deadline, "deadline", target)
+    if deadline is None and document is not None and document.horizon_year:
+        deadline = Period.year(document.horizon_year)
+    if deadline is None:
+        raise UnjudgeableTarget(f"target {target.code} has no deadline and no document horizon")
+    start = _period(target.start_period, "start", target)
+    baseline_period = _period(target.baseline_period, "baseline period", target)
+    if start is None and baseline_period is None:
+        if document is None or document.published_on is None:
+            raise UnjudgeableTarget(f"target {target.code} has no start, baseline or document date")
+        start = Period.year(min(document.published_on.year, deadline.start.year))
+    try:
+        return TargetSpec(
+            indicator_kind=indicator.kind,
+            direction=indicator.direction,
+            kind=target.kind,
+            deadline=deadline,
+            value=_scaled(target.value, scale),
+            low=_scaled(target.value_low, scale),
+            high=_scaled(target.value_high, scale),
+            baseline_value=_scaled(target.baseline_value, scale),
+            baseline_period=baseline_period,
+            start=start,
+            recurrence=YEARLY if target.recurrence is Recurrence.YEARLY else None,
+            carry_over=target.carry_over,
+            target_group=_code(session, TargetGroup, target.target_group_id),
+            housing_type=_code(session, HousingType, target.housing_type_id),
+            source_precedence=tuple(indicator.source_precedence) or None,
+        )
+    except ValueError as exc:
+        raise UnjudgeableTarget(f"target {target.code}: {exc}") from exc
+
+
+def cell_observations(
+    session: Session, target: Target, indicator: Indicator, jurisdiction_id: int
+) -> list[ObservationPoint]:
+    """Every version of the figures of the target's cell in ``jurisdiction_id``.
+
+    A target without a target group (housing type) also gets the figures broken down by one:
+    the engine uses those breakdowns only where no total exists.
+    """
+    own = _cell_rows(session, target, indicator.id, jurisdiction_id)  # type: ignore[arg-type]
+    names = _names(session, own)
+    if indicator.kind is not IndicatorKind.RATIO:
+        return [_point(row, names, indicator) for row in own]
+    points = [_ratio_point(row, names, _scale(indicator)) for row in own]
+    if indicator.numerator_id and indicator.denominator_id:
+        numerators = _cell_rows(
+            session, target, indicator.numerator_id, jurisdiction_id, exact=True
+        )
+        denominators = _total_rows(session, indicator.denominator_id, jurisdiction_id)
+        names = _names(session, [*numerators, *denominators])
+        points += _paired(numerators, denominators, target, names)
+    return points
+
+
+def pipeline(
+    session: Session, target: Target, indicator: Indicator, jurisdiction_id: int
+) -> list[PipelineItem]:
+    if indicator.kind is not IndicatorKind.FLOW or indicator.unit not in PIPELINE_UNITS:
+        return []
+    units = prefetched_units(
+        session, jurisdiction_id, target.housing_type_id, target.target_group_id
+    )
+    if units is not None:
+        return _summed_per_project(units)
+    place = session.get(Jurisdiction, jurisdiction_id)
+    code = None if place is None else place.code
+    statement = (
+        sa.select(Project, sa.func.sum(ProjectUnits.units))
+        .join(ProjectUnits, ProjectUnits.project_id == Project.id)
+        .where(
+            in_area(Project.municipality_id, [code], True),  # type: ignore[list-item]
+            Project.phase.not_in([ProjectPhase.COMPLETED, ProjectPhase.CANCELLED]),
+        )
+        .group_by(Project.id)
+        .order_by(Project.id)
+    )
+    if target.housing_type_id is not None:
+        housing_code = _code(session, HousingType, target.housing_type_id)
+        statement = statement.where(
+            ProjectUnits.housing_type_id.in_(with_descendants(HousingType, [housing_code]))  # type: ignore[list-item]
+        )
+    if target.target_group_id is not None:
+        group_code = _code(session, TargetGroup, target.target_group_id)
+        statement = statement.where(
+            ProjectUnits.target_group_id.in_(with_descendants(TargetGroup, [group_code]))  # type: ignore[list-item]
+        )
+    return [
+        PipelineItem(
+            project.external_key, project.phase, Decimal(units), project.expected_completion
+        )
+        for project, units in session.execute(statement)
+    ]
+
+
+def _summed_per_project(units: Sequence[Row]) -> list[PipelineItem]:
+    """Prefetched units (by project id) summed per project, as ``pipeline``'s statement does."""
+    totals: dict[int, tuple[Row, int]] = {}
+    for unit in units:
+        first, total = totals.get(unit.id, (unit, 0))
+        totals[unit.id] = (first, total + unit.units)
+    return [
+        PipelineItem(
+            project.external_key, project.phase, Decimal(total), project.expected_completion
+        )
+        for project, total in totals.values()
+    ]
+
+
+def _cell_rows(
+    session: Session, target: Target, indicator_id: int, jurisdiction_id: int, exact: bool = False
+) -> list[Row]:
+    rows = prefetched(session, indicator_id, jurisdiction_id)
+    if rows is not None:
+        wanted = [("price_segment", target.price_segment)] + [
+            (name, value)
+            for name, value in (
+                ("target_group_id", target.target_group_id),
+                ("housing_type_id", target.housing_type_id),
+            )
+            if value is not None or exact
+        ]
+        return [r for r in rows if all(getattr(r, name) == value for name, value in wanted)]
+    statement = sa.select(*OBSERVATION_COLUMNS).where(  # type: ignore[call-overload]
+        Observation.indicator_id == indicator_id,
+        Observation.jurisdiction_id == jurisdiction_id,
+        _same(Observation.price_segment, target.price_segment),
+    )
+    for column, wanted in (
+        (Observation.target_group_id, target.target_group_id),
+        (Observation.housing_type_id, target.housing_type_id),
+    ):
+        if wanted is not None or exact:
+            statement = statement.where(_same(column, wanted))
+    return list(session.execute(statement.order_by(Observation.id)))
+
+
+def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> list[Row]:
+    rows = prefetched(session, indicator_id, jurisdiction_id)
+    if rows is not None:
+        return [
+            r
+            for r in rows
+            if r.target_group_id is None and r.housing_type_id is None and r.price_segment is None
+        ]
+    statement = sa.select(*OBSERVATION_COLUMNS).where(  # type: ignore[call-overload]
+        Observation.indicator_id == indicator_id,
+        Observation.jurisdiction_id == jurisdiction_id,
+        Observation.target_group_id.is_(None),
+        Observation.housing_type_id.is_(None),
+        Observation.price_segment.is_(None),
+    )
+    return list(session.execute(statement.order_by(Observation.id)))
+
+
+def _same(column: sa.ColumnElement[object], value: object) -> sa.ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+@dataclass(frozen=True)
+class _Names:
+    sources: dict[int, str]
+    target_groups: dict[int, str]
+    housing_types: dict[int, str]
+
+
+_CODES = "progress_inputs_codes"
+
+
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_codes(session: Session) -> None:
+    session.info.pop(_CODES, None)
+
+
+def _names(session: Session, rows: Iterable[Row]) -> _Names:
+    """The codes of the rows' sources and breakdowns, read once per transaction (a recompute of
+    every target would otherwise ask for the same few codes thousands of times)."""
+    rows = list(rows)
+    known: dict[type, dict[int, str]] = session.info.setdefault(_CODES, {})
+
+    def codes(
+        model: type[Organisation | TargetGroup | HousingType], ids: set[int | None]
+    ) -> dict[int, str]:
+        cache = known.setdefault(model, {})
+        wanted = {i for i in ids if i is not None}
+        missing = wanted - cache.keys()
+        if missing:
+            statement = sa.select(model.id, model.code).where(model.id.in_(missing))  # type: ignore[arg-type, union-attr]
+            cache.update(session.execute(statement).all())  # type: ignore[arg-type]
+        return {i: cache[i] for i in wanted if i in cache}
+
+    return _Names(
+        codes(Organisation, {r.source_organisation_id for r in rows}),
+        codes(TargetGroup, {r.target_group_id for r in rows}),
+        codes(HousingType, {r.housing_type_id for r in rows}),
+    )
+
+
+def _total_value(row: Row, indicator_kind: IndicatorKind) -> Decimal:
+    if not row.per_year or indicator_kind is not IndicatorKind.FLOW:
+        return row.value
+    period = Period.parse(row.period)
+    if period.kind is PeriodKind.YEARS:
+        return row.value * (period.end.year - period.start.year + 1)
+    return row.value
+
+
+def _point(row: Row, names: _Names, indicator: Indicator) -> ObservationPoint:
+    return ObservationPoint(
+        period=Period.parse(row.period),
+        value=_total_value(row, indicator.kind),
+        source=names.sources[row.source_organisation_id],
+        target_group=names.target_groups.get(row.target_group_id),  # type: ignore[arg-type]
+        housing_type=names.housing_types.get(row.housing_type_id),  # type: ignore[arg-type]
+        version=row.version,
+        recorded_at=row.recorded_at,
+        superseded_at=row.superseded_at,
+    )
+
+
+def _ratio_point(row: Row, names: _Names, scale: Decimal) -> ObservationPoint:
+    fraction = row.value * scale
+    return ObservationPoint.of_ratio(
+        Period.parse(row.period),
+        fraction,
+        Decimal(1),
+        names.sources[row.source_organisation_id],
+        target_group=names.target_groups.get(row.target_group_id),  # type: ignore[arg-type]
+        housing_type=names.housing_types.get(row.housing_type_id),  # type: ignore[arg-type]
+        version=row.version,
+        recorded_at=row.recorded_at,
+        superseded_at=row.superseded_at,
+    )
+
+
+def _paired(
+    numerators: list[Row], denominators: list[Row], target: Target, names: _Names
+) -> list[ObservationPoint]:
+    """One point per numerator/denominator version pair that was in force at the same time."""
+    by_cell: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    for row in denominators:
+        by_cell[(row.period, row.source_organisation_id)].append(row)
+    pairs: dict[tuple[str, int], list[tuple[datetime, datetime | None, Decimal, Decimal]]] = (
+        defaultdict(list)
+    )
+    for numerator in numerators:
+        key = (numerator.period, numerator.source_organisation_id)
+        for denominator in by_cell.get(key, []):
+            start = max(numerator.recorded_at, denominator.recorded_at)
+            ends = [
+                t for t in (numerator.superseded_at, denominator.superseded_at) if t is not None
+            ]
+            end = min(ends) if ends else None
+            if end is not None and end <= start:
+                continue  # never in force together
+            num = _total_value(numerator, IndicatorKind.FLOW)
+            den = _total_value(denominator, IndicatorKind.FLOW)
+            pairs[key].append((start, end, num, den))
+    points = []
+    for (period, source_id), versions in pairs.items():
+        for version, (start, end, num, den) in enumerate(sorted(versions, key=lambda v: v[0]), 1):
+            points.append(
+                ObservationPoint.of_ratio(
+                    Period.parse(period),
+                    num,
+                    den,
+                    names.sources[source_id],
+                    target_group=names.target_groups.get(target.target_group_id),  # type: ignore[arg-type]
+                    housing_type=names.housing_types.get(target.housing_type_id),  # type: ignore[arg-type]
+                    version=version,
+                    recorded_at=start,
+                    superseded_at=end,
+                )
+            )
+    return points
+
+
+def _scale(indicator: Indicator) -> Decimal:
+    percent = indicator.kind is IndicatorKind.RATIO and indicator.unit == "percent"
+    return Decimal(1) / _HUNDRED if percent else Decimal(1)
+
+
+def _scaled(value: Decimal | None, scale: Decimal) -> Decimal | None:
+    return None if value is None else value * scale
+
+
+def _period(text: str | None, what: str, target: Target) -> Period | None:
+    if not text:
+        return None
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise UnjudgeableTarget(f"target {target.code}: {what} {exc}") from exc
+
+
+def _code(
+    session: Session, model: type[TargetGroup | HousingType], row_id: int | None
+) -> str | None:
+    if row_id is None:
+        return None
+    row = session.get(model, row_id)  # from the identity map when the row is already loaded
+    return None if row is None else row.code
+
+
+def in_indicator_unit(indicator: Indicator, value: Decimal | None) -> Decimal | None:
+    """An engine figure (a fraction, for a ratio in percent) in the indicator's own unit."""
+    return None if value is None else value / _scale(indicator)

@@ -1,0 +1,170 @@
+"""Receiving a submission: store the payload as sent, record it, and never count it twice.
+
+With an idempotency key, the key is the identity: the same key returns the submission it first
+created, and different content under a used key is refused. Without a key, the same content again
+returns the earlier submission unless that one was a dry run, rejected or returned (then sending it
+again is a new attempt). Either way a figure equal to the stored one never makes a new version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+from typing import BinaryIO
+
+from sqlmodel import Session, select
+
+from core.enums import SubmissionChannel, SubmissionStatus
+from db.models import Organisation, Submission
+from services import audit
+from services.submissions.payloads import PayloadStore
+
+RESUBMITTABLE = (SubmissionStatus.REJECTED, SubmissionStatus.RETURNED)
+CANONICAL_HEADERS = (
+    "indicator",
+    "jurisdiction",
+    "period",
+    "target_group",
+    "housing_type",
+    "price_segment",
+    "value",
+    "note",
+)
+
+
+class IdempotencyConflict(ValueError):
+    """The idempotency key was used before for different content."""
+
+
+@dataclass(frozen=True)
+class SubmittedRow:
+    """One figure sent through the API."""
+
+    indicator: str
+    jurisdiction: str
+    period: str
+    value: Decimal | str
+    target_group: str | None = None
+    housing_type: str | None = None
+    price_segment: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Intake:
+    submission: Submission
+    created: bool  # False: the same submission was received before
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    organisation: Organisation
+    channel: SubmissionChannel
+    filename: str | None = None
+    dry_run: bool = False
+    idempotency_key: str | None = None
+    correction_reason: str | None = None
+    user_id: int | None = None
+
+
+def receive_file(
+    session: Session, store: PayloadStore, request: IntakeRequest, stream: BinaryIO
+) -> Intake:
+    suffix = PurePath(request.filename or "rows.csv").suffix or ".csv"
+    payload, checksum = store.save(stream, suffix)
+    earlier = _earlier_submission(session, request, checksum)
+    if earlier is not None:
+        return Intake(earlier, created=False)
+    submission = Submission(
+        organisation_id=request.organisation.id,  # type: ignore[arg-type]
+        channel=request.channel,
+        checksum=checksum,
+        idempotency_key=request.idempotency_key,
+        filename=request.filename,
+        payload_path=payload,
+        dry_run=request.dry_run,
+        correction_reason=request.correction_reason,
+        submitted_by_user_id=request.user_id,
+    )
+    session.add(submission)
+    session.flush()
+    audit.record(
+        session,
+        None,
+        "submission.received",
+        "submission",
+        submission.id,
+        after={
+            "channel": request.channel.value,
+            "filename": request.filename,
+            "dry_run": request.dry_run,
+        },
+        reason=request.correction_reason,
+        actor_label=request.organisation.code,
+        user_id=request.user_id,
+        organisation_id=request.organisation.id,
+    )
+    return Intake(submission, created=True)
+
+
+def receive_rows(
+    session: Session, store: PayloadStore, request: IntakeRequest, rows: Iterable[SubmittedRow]
+) -> Intake:
+    """API rows are kept as a canonical CSV, so they take the same path as uploaded files."""
+    return receive_file(session, store, request, io.BytesIO(canonical_csv(rows)))
+
+
+def canonical_csv(rows: Iterable[SubmittedRow]) -> bytes:
+    """The rows as a ``;`` CSV; a Decimal value is written with a decimal comma, so that ``1.08``
+    can never be read as one thousand and eighty."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(CANONICAL_HEADERS)
+    for row in rows:
+        writer.writerow([_cell(getattr(row, header)) for header in CANONICAL_HEADERS])
+    return text.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    return str(value)
+
+
+def _earlier_submission(
+    session: Session, request: IntakeRequest, checksum: str
+) -> Submission | None:
+    org_id = request.organisation.id
+    if request.idempotency_key is not None:
+        keyed = session.exec(
+            select(Submission).where(
+                Submission.organisation_id == org_id,
+                Submission.idempotency_key == request.idempotency_key,
+            )
+        ).first()
+        if keyed is not None:
+            if keyed.checksum != checksum:
+                raise IdempotencyConflict(
+                    f"idempotency key '{request.idempotency_key}' was used for submission "
+                    f"{keyed.id} with different content"
+                )
+            return keyed
+        return None
+    if request.dry_run:
+        return None
+    return session.exec(
+        select(Submission)
+        .where(
+            Submission.organisation_id == org_id,
+            Submission.checksum == checksum,
+            Submission.dry_run.is_(False),  # type: ignore[union-attr,attr-defined]
+            Submission.status.not_in(RESUBMITTABLE),  # type: ignore[union-attr,attr-defined]
+        )
+        .order_by(Submission.id)  # type: ignore[arg-type]
+    ).first()

@@ -1,1 +1,0 @@
-"""Keeping stored progress fresh: the database side of the progress engine."""
