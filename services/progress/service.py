@@ -59,9 +59,7 @@ def target_ids_of(
     second, the codes that name nothing."""
     target_codes, jurisdiction_codes = set(target_codes), set(jurisdiction_codes)
     found = dict(
-        session.exec(
-            select(Target.code, Target.id).where(col(Target.code).in_(target_codes))
-        ).all()
+        session.exec(select(Target.code, Target.id).where(col(Target.code).in_(target_codes))).all()
     )
     places = dict(
         session.exec(
