@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql, /healthz and /readyz, with the embedded worker when in-memory."""
+"""The ASGI application: /graphql, /submissions, /healthz, /readyz and the web app at /, with the
+embedded worker when in-memory."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api.middleware import AuthenticationMiddleware
 from api.submissions import download_template, upload_submission
+from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
 from db.engine import get_engine
 from db.migrate import at_head
@@ -80,7 +82,7 @@ def create_app(
             set_consumer_in_process(False)
             worker.stop()
 
-    graphql = GraphQLView(schema)
+    graphql = GraphQLView(schema, ide_page=graphiql_page(settings))
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -89,6 +91,7 @@ def create_app(
             Route("/submissions/template", download_template, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web_app_routes(settings),  # last: the app's pages take every other path
         ],
         middleware=[Middleware(AuthenticationMiddleware)],
         lifespan=lifespan,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
     data_dir: str = Field(
         default="var",
         description="Where received files are kept (shared by API and workers in production)",
+    )
+    web_dist_dir: str = Field(
+        default=str(Path(__file__).resolve().parents[1] / "web" / "dist"),
+        description="The built web app served at / (made by `make run` when Node.js is there)",
     )
     host: str = Field(default="127.0.0.1", description="Address `woonzorg serve` binds to")
     port: int = Field(default=8000, description="Port `woonzorg serve` listens on")

@@ -18,7 +18,8 @@ from services.access.authentication import Principal
 
 @dataclass
 class Context:
-    """Used only from the event loop's thread; loaders run their (sync) queries there too."""
+    """One request's state. A query or mutation runs on an event loop of its own in a worker
+    thread (``schema.http``), so its loaders' synchronous queries never block the server's loop."""
 
     engine: sa.Engine = field(default_factory=get_engine)
     settings: Settings = field(default_factory=get_settings)

@@ -9,13 +9,15 @@ over GET (strawberry refuses them).
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -30,6 +32,10 @@ from schema.context import Context
 from services.access.authentication import AuthenticationError, authenticate
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+IDE_NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>GraphQL</title>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto"><h1>GraphQL</h1>
+<p>POST queries here with <code>Authorization: Bearer wz_…</code>. GraphiQL comes with the web
+app: build it (<code>make run</code> with Node.js installed) to use it in the browser.</p>"""
 JSON = "application/json"
 
 
@@ -61,7 +67,9 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: Any, engine: sa.Engine | None = None) -> None:
+    def __init__(
+        self, schema: Any, engine: sa.Engine | None = None, ide_page: Path | None = None
+    ) -> None:
         super().__init__(
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -71,6 +79,13 @@ class GraphQLView(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.engine = engine
+        self.ide_page = ide_page
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from local assets (bundled with the web app), never from a CDN."""
+        if self.ide_page is not None and self.ide_page.is_file():
+            return FileResponse(self.ide_page, headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(IDE_NOT_BUILT)
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
@@ -95,6 +110,13 @@ class GraphQLView(GraphQL[Context, None]):
             )
         context.authorise(principal)
         return UNSET
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Run one operation on an event loop of its own in a worker thread: resolvers and
+        DataLoaders query the database synchronously, and that must never hold up the server's
+        loop, which serves every other request (and the subscriptions) meanwhile."""
+        operation = super().execute_single(*args, **kwargs)
+        return await run_in_threadpool(asyncio.run, operation)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
