@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -16,26 +17,37 @@ from core.enums import (
     JurisdictionKind,
     ProjectPhase,
     RegionType,
+    SubmissionStatus,
     TargetKind,
 )
 from db.models import (
     DistributionRule,
     Jurisdiction,
     OrganisationScope,
+    OutboxJob,
     ProgressSnapshot,
     RegionMembership,
+    Submission,
     Target,
 )
 from ingest.periods import Period
 from ingest.reference.dataset import read_dataset
+from progress_engine.engine import compute_progress
 from progress_engine.model import EngineConfig, ObservationPoint, PipelineItem, TargetSpec
-from progress_engine.rollup import Membership
+from progress_engine.rollup import Membership, compute_region_progress
+from services import events
 from services.jobs import COMPUTE, INGEST
 from services.policy.reference_load import load_dataset
 from services.progress.config import engine_config
 from services.progress.distribution import capacity_use, derive_rule
-from services.progress.recompute import RecomputeReport, recompute_targets
-from services.progress.snapshots import inputs_hash
+from services.progress.inputs import (
+    UnjudgeableTarget,
+    in_indicator_unit,
+    region_inputs,
+    target_inputs,
+)
+from services.progress.recompute import RecomputeReport, all_target_ids, recompute_targets
+from services.progress.snapshots import inputs_hash, snapshot_values
 from services.submissions import service as intake
 from tests.conftest import drain
 from tests.factories import Factory
@@ -305,3 +317,206 @@ def test_the_fingerprint_of_the_same_inputs_stays_the_same() -> None:
     assert inputs_hash(spec, points, pipeline, EngineConfig(), date(2026, 11, 22), extra) == (
         "d18d75989b08695cdba001228d2e6cfe8022ce46c3e949bb7c0f439244b81b39"
     )
+
+
+def test_the_cli_ingest_does_what_an_upload_does(
+    session: Session, make: Factory, tmp_path: Path
+) -> None:
+    # given a trusted source's file for municipality A, and someone watching its submissions
+    world = region_world(session, make)
+    file = tmp_path / "figures.csv"
+    file.write_text("Indicator;Gemeente;Periode;Waarde\ndwellings-added;GM0001;2026;12\n")
+    announced: list[tuple[str, dict[str, object]]] = []
+    real_publish = events.publish
+
+    def watch(topic: str, payload: dict[str, object]) -> None:
+        announced.append((topic, payload))
+        real_publish(topic, payload)
+
+    from api.cli import app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events, "publish", watch)
+        # when an operator ingests it with the CLI
+        result = CliRunner().invoke(app, ["ingest", str(file), "--organisation", "corporatie"])
+    assert result.exit_code == 0, result.output
+    # then, as after an upload, the figures are applied, the recompute of the targets they
+    # touch is queued, and the submission's new status is announced
+    session.expire_all()
+    submission = session.exec(select(Submission)).one()
+    assert submission.status is SubmissionStatus.APPLIED
+    jobs = session.exec(select(OutboxJob).where(OutboxJob.actor_name == "recompute_progress"))
+    assert [sorted(job.args["target_ids"]) for job in jobs] == [sorted([world["a"], world["r"]])]
+    assert (
+        events.submission_topic(submission.id),
+        {"id": submission.id, "status": "applied"},
+    ) in announced
+
+
+def haaglanden_share_world(session: Session, make: Factory, den_haag_lettings: bool) -> int:
+    """Region of Delft and Den Haag reporting their share of lettings to priority groups only as
+    a percentage (Delft 10%, Den Haag 40%), with Delft's lettings (1,000) and, when asked, Den
+    Haag's (3,000); a regional 30% cap on the share."""
+    delft = make.jurisdiction(code="GM0503", name="Delft")
+    den_haag = make.jurisdiction(code="GM0518", name="Den Haag")
+    region = make.jurisdiction(
+        code="rg-h", name="H", kind=JurisdictionKind.REGION, region_type=RegionType.SUBREGION
+    )
+    for member in (delft, den_haag):
+        session.add(RegionMembership(region_id=region.id, member_id=member.id))
+    lettings = make.indicator(code="social-lettings", unit="lettings")
+    priority = make.indicator(code="lettings-priority", unit="lettings")
+    share = make.indicator(
+        code="share-priority",
+        unit="percent",
+        kind=IndicatorKind.RATIO,
+        direction=Direction.WITHIN,
+        numerator_id=priority.id,
+        denominator_id=lettings.id,
+    )
+    svh = make.organisation(code="svh")
+    figures = [(delft, share, 10), (den_haag, share, 40), (delft, lettings, 1000)]
+    if den_haag_lettings:
+        figures.append((den_haag, lettings, 3000))
+    for place, indicator, value in figures:
+        make.observation(
+            indicator_id=indicator.id,
+            jurisdiction_id=place.id,
+            source_organisation_id=svh.id,
+            period="2025",
+            value=Decimal(value),
+        )
+    cap = make.target(
+        code="h-max30",
+        indicator_id=share.id,
+        jurisdiction_id=region.id,
+        kind=TargetKind.MAXIMUM,
+        value=Decimal(30),
+        start_period="2025",
+        deadline="2025",
+    )
+    session.commit()
+    return cap.id  # type: ignore[return-value]
+
+
+def test_a_region_share_of_member_percentages_is_weighted_by_their_lettings(
+    session: Session, make: Factory
+) -> None:
+    cap = haaglanden_share_world(session, make, den_haag_lettings=True)
+    recompute_targets(session, [cap], engine_config(), TODAY)
+    session.commit()
+    stored = snapshots(session)[("h-max30", "members_sum")]
+    # (0.10 × 1,000 + 0.40 × 3,000) / 4,000 = 32.5%, not the average 25%: above the 30% cap
+    assert stored.realised == Decimal("32.5")
+    assert stored.status.value == "exceeded"
+    assert stored.details["numerator"] == "1300" and stored.details["denominator"] == "4000"
+
+
+def test_a_region_share_without_a_members_lettings_has_no_figure_and_names_it(
+    session: Session, make: Factory
+) -> None:
+    cap = haaglanden_share_world(session, make, den_haag_lettings=False)
+    recompute_targets(session, [cap], engine_config(), TODAY)
+    session.commit()
+    stored = snapshots(session)[("h-max30", "members_sum")]
+    # Den Haag's 40% has nothing to weigh it by: no region figure, and the flag says whose
+    assert stored.realised is None and stored.status.value == "no_data"
+    assert any(
+        flag.startswith("ratio_without_parts: GM0518 2025 svh has no numerator and denominator")
+        for flag in stored.flags
+    )
+
+
+def test_a_stock_of_places_gets_the_pipeline_forecast(session: Session, make: Factory) -> None:
+    # given 40 places available at the end of 2025 and 20 places under construction due mid-2026
+    place = make.jurisdiction(code="GM0004")
+    places = make.indicator(code="places-available", unit="places", kind=IndicatorKind.STOCK)
+    make.observation(
+        indicator_id=places.id, jurisdiction_id=place.id, period="2025-12-31", value=Decimal(40)
+    )
+    project = make.project(
+        municipality_id=place.id,
+        phase=ProjectPhase.CONSTRUCTION,
+        expected_completion=date(2026, 6, 1),
+    )
+    session.add(ProjectUnits(project_id=project.id, units=20, breakdown_key="None|None"))
+    make.target(
+        code="places-80",
+        indicator_id=places.id,
+        jurisdiction_id=place.id,
+        kind=TargetKind.NEED_ESTIMATE,
+        value=Decimal(80),
+        baseline_value=Decimal(30),
+        baseline_period="2024",
+        deadline="2026",
+    )
+    session.commit()
+    recompute_targets(session, list(all_target_ids(session)), engine_config(), date(2026, 1, 15))
+    session.commit()
+    # then 40 + 20 × 0.9 = 58 (was: none, only flows had one)
+    assert snapshots(session)[("places-80", "own")].forecast_pipeline == Decimal(58)
+
+
+def test_stored_snapshots_of_the_reference_data_are_the_pure_engines_output(
+    clean_db: sa.Engine,
+) -> None:
+    """For every reference target: the stored snapshots (own, members_sum, per year) equal the
+    pure engine's output for the inputs read from the database; and no target is judged as a cap
+    unless its kind is maximum or it is a plain target on a "stay within" indicator."""
+    config = engine_config()
+    with Session(clean_db) as session:
+        load_dataset(session, read_dataset(Path(__file__).parents[2] / "data" / "reference"))
+        session.commit()
+        ids = all_target_ids(session)
+        recompute_targets(session, ids, config, TODAY)
+        session.commit()
+        stored = {
+            (s.target_id, s.basis, s.period): s for s in session.exec(select(ProgressSnapshot))
+        }
+        expected: dict[tuple[int, ProgressBasis, str], dict[str, object]] = {}
+        caps: list[str] = []
+        for target_id in ids:
+            target = session.get(Target, target_id)
+            assert target is not None
+            indicator = session.get(Indicator, target.indicator_id)
+            place = session.get(Jurisdiction, target.jurisdiction_id)
+            assert indicator is not None and place is not None
+
+            def unit(value: Decimal | None, indicator: Indicator = indicator) -> Decimal | None:
+                return in_indicator_unit(indicator, value)
+
+            try:
+                spec, points, pipeline = target_inputs(session, target_id)
+            except UnjudgeableTarget:
+                continue
+            results = {ProgressBasis.OWN: compute_progress(spec, points, pipeline, config, TODAY)}
+            if spec.is_cap:
+                caps.append(f"{target.kind.value}/{indicator.direction.value}")
+            if place.kind is JurisdictionKind.REGION:
+                region = region_inputs(session, target_id)
+                if region.memberships:
+                    results[ProgressBasis.MEMBERS_SUM] = compute_region_progress(
+                        region.target,
+                        region.member_observations,
+                        region.memberships,
+                        region.pipeline,
+                        config,
+                        TODAY,
+                    )
+            for basis, result in results.items():
+                expected[(target_id, basis, "")] = snapshot_values(result, unit)
+                for year in result.years:
+                    period = str(year.window_start.year)
+                    expected[(target_id, basis, period)] = snapshot_values(year, unit)
+        assert len(expected) > 500
+        for key, values in expected.items():
+            snapshot = stored[key]
+            assert {name: getattr(snapshot, name) for name in values} == values, key
+        judged = {key for key in stored if stored[key].flags[:1] != ["unjudgeable"]}
+        assert judged >= set(expected)
+        assert set(caps) <= {
+            "maximum/within",
+            "maximum/higher_is_better",
+            "maximum/lower_is_better",
+            "target/within",
+        }
