@@ -1,10 +1,15 @@
-# Every target creates or reuses the virtualenv in .venv by itself.
+# Every target creates or reuses the virtualenv in .venv by itself; the web app in web/ is built
+# and tested when Node.js and npm are installed.
 VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NPM    := $(shell command -v npm 2>/dev/null)
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune \
+                 -o -path web/test-results -prune -o -path web/e2e/screenshots -prune \
+                 -o -type f -print 2>/dev/null) schema/schema.graphql
 
-.PHONY: install run migrate seed test lint format bench clean
+.PHONY: install run migrate seed web test test-python test-web lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,15 +25,43 @@ migrate: install  ## bring the database (WOONZORG_DATABASE_URL, default ./woonzo
 seed: migrate  ## load the reference dataset (idempotent: a second run changes nothing)
 	$(BIN)/woonzorg seed
 
-run: seed  ## migrate, load the reference data and serve http://127.0.0.1:8000/graphql (embedded worker)
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+web:  ## build the web app into web/dist (only when web/ changed); skipped without Node.js
+ifneq ($(NPM),)
+	$(MAKE) --no-print-directory web/dist/index.html
+else
+	@echo "Node.js/npm not found: the API runs without the web app. Install Node.js 20 and npm, then 'make run' again."
+endif
+
+run: seed web  ## migrate, load the reference data, build the app; serve http://127.0.0.1:8000/ (embedded worker)
 	$(BIN)/woonzorg serve
 
-test: install  ## the whole suite (SQLite + in-memory broker unless WOONZORG_TEST_DATABASE_URL / WOONZORG_BROKER_URL say otherwise)
+test: test-python test-web  ## the whole suite: Python (SQLite unless WOONZORG_TEST_DATABASE_URL says otherwise), then the web app's
+
+test-python: install  ## the Python suite (SQLite + in-memory broker unless WOONZORG_TEST_DATABASE_URL / WOONZORG_BROKER_URL say otherwise)
 	$(PY) -m pytest
 
-lint: install
+test-web: install  ## the web app: component tests, then end-to-end and accessibility tests in Chromium against a real server
+ifneq ($(NPM),)
+	$(MAKE) --no-print-directory web/dist/index.html
+	web/scripts/ensure-chromium.sh
+	cd web && npm test
+	cd web && npm run e2e
+else
+	@echo "Node.js/npm not found: the web app's tests were not run." && exit 1
+endif
+
+lint: install  ## ruff, mypy (a gate: 0 errors) and the import contracts of DESIGN.md §2
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
@@ -40,4 +73,4 @@ bench: install  ## benchmarks at national scale (README "Performance"); PostgreS
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache woonzorg.db woonzorg.db-*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache woonzorg.db woonzorg.db-* web/node_modules web/dist

@@ -135,6 +135,9 @@ def ingest(
     reason: str | None = typer.Option(
         None, "--reason", help="Why figures already reported change."
     ),
+    projects: bool = typer.Option(
+        False, "--projects", help="A project file (docs/file-format.md), not figures."
+    ),
 ) -> None:
     """Submit a partner file: validate every row here, with a progress bar, and print the outcome.
 
@@ -144,7 +147,7 @@ def ingest(
     from datetime import date
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from core.enums import SubmissionChannel
     from db.engine import session_scope
@@ -153,6 +156,8 @@ def ingest(
     from services.submissions.service import submit_file_and_validate
 
     channel = SubmissionChannel.XLSX if file.suffix.lower() == ".xlsx" else SubmissionChannel.CSV
+    if projects:
+        channel = SubmissionChannel.PROJECT
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -184,7 +189,7 @@ def ingest(
         errors = session.exec(
             select(SubmissionError)
             .where(SubmissionError.submission_id == submission.id)
-            .order_by(SubmissionError.id)
+            .order_by(col(SubmissionError.id))
         ).all()
     colour = "red" if outcome.errors else "green"
     console.print(

@@ -89,7 +89,7 @@ def list_tokens(
     ),
 ) -> None:
     """List tokens (never their secrets)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from db.engine import session_scope
     from db.models import ApiToken, Organisation
@@ -100,11 +100,11 @@ def list_tokens(
     now = utcnow()
     with session_scope() as session:
         query = select(ApiToken, Organisation.code).join(
-            Organisation, Organisation.id == ApiToken.organisation_id
+            Organisation, col(Organisation.id) == col(ApiToken.organisation_id)
         )
         if organisation:
             query = query.where(Organisation.code == organisation)
-        for token, code in session.exec(query.order_by(ApiToken.id)):  # type: ignore[arg-type]
+        for token, code in session.exec(query.order_by(col(ApiToken.id))):
             state = (
                 "revoked"
                 if token.revoked_at

@@ -65,7 +65,8 @@ def _truthy(value: object) -> bool:
 
 async def upload_submission(request: Request) -> Response:
     """``POST /submissions`` (multipart: ``file``, ``organisation``, optional ``dry_run``,
-    ``idempotency_key``, ``correction_reason``): 202 with the submission id, at once."""
+    ``idempotency_key``, ``correction_reason``, ``kind``: ``figures`` (default) or ``projects``):
+    202 with the submission id, at once."""
 
     principal = _principal(request)
     if principal is not None:
@@ -97,9 +98,10 @@ async def upload_submission(request: Request) -> Response:
         organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
         if organisation is None:
             return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
+        projects = str(form.get("kind") or "figures") == "projects"
         intake_request = IntakeRequest(
             organisation=organisation,
-            channel=CHANNELS[suffix],
+            channel=SubmissionChannel.PROJECT if projects else CHANNELS[suffix],
             filename=upload.filename,
             dry_run=_truthy(form.get("dry_run", "false")),
             idempotency_key=str(form["idempotency_key"]) if form.get("idempotency_key") else None,
@@ -108,7 +110,7 @@ async def upload_submission(request: Request) -> Response:
             else None,
         )
         try:
-            intake = submit_file(session, intake_request, upload.file)  # type: ignore[arg-type]
+            intake = submit_file(session, intake_request, upload.file)
         except IdempotencyConflict as conflict:
             return problem(409, "idempotency_conflict", str(conflict))
         body = {
@@ -139,7 +141,8 @@ async def download_template(request: Request) -> Response:
         organisation = session.exec(select(Organisation).where(Organisation.code == code)).first()
         if organisation is None:
             return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
-        cells = expected_cells(session, organisation.id, period)  # type: ignore[arg-type]
+        assert organisation.id is not None  # loaded from the database
+        cells = expected_cells(session, organisation.id, period)
     content = template_csv(cells) if kind == "csv" else template_xlsx(cells)
     media = (
         "text/csv; charset=utf-8"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -84,8 +84,15 @@ def enum_field(
     )
 
 
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
+
+
 def fk(
-    target: str, *, nullable: bool = False, ondelete: str = "RESTRICT", index: bool = True
+    target: str,
+    *,
+    nullable: bool = False,
+    ondelete: OnDelete = "RESTRICT",
+    index: bool = True,
 ) -> Any:
     return Field(
         default=None,

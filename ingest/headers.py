@@ -74,7 +74,12 @@ class HeaderSet:
         return self._by_key.get(normalise_header(header))
 
 
-OBSERVATION_HEADERS = HeaderSet(HEADER_ALIASES, REQUIRED_FIELDS, FIELD_LABELS)
+# ``Mapping`` is invariant in its key, so the ``Field``-keyed tables are viewed as ``str``-keyed.
+OBSERVATION_HEADERS = HeaderSet(
+    {name: aliases for name, aliases in HEADER_ALIASES.items()},
+    REQUIRED_FIELDS,
+    {name: labels for name, labels in FIELD_LABELS.items()},
+)
 """The realisation figures file (docs/file-format.md); the default of every reader."""
 
 

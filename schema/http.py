@@ -59,10 +59,11 @@ def wants_graphql_response_json(accept: str) -> bool:
 
 def is_request_error(result: ExecutionResult) -> bool:
     """No execution happened: every error is from parsing, validation or variable coercion."""
+    errors = result.errors or []
     return (
         result.data is None
-        and bool(result.errors)
-        and all(isinstance(error, GraphQLError) and error.path is None for error in result.errors)
+        and bool(errors)
+        and all(isinstance(error, GraphQLError) and error.path is None for error in errors)
     )
 
 

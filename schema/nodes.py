@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Self
 
 from sqlmodel import SQLModel
 from strawberry import relay
+from strawberry.types.base import get_object_definition
 
 from schema.context import Info
 
@@ -19,7 +20,11 @@ class RowNode(relay.Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        values = {name: getattr(row, name) for name in cls._copied_columns(type(row))}
+        # Annotated as plain `type`: mypy does not take type[Any] (of an Any row) as Hashable.
+        row_type: type = type(row)
+        values = {name: getattr(row, name) for name in cls._copied_columns(row_type)}
+        # Subclasses are @strawberry.type dataclasses with a ``row`` field; mypy only sees the
+        # constructor of relay.Node, which this undecorated base inherits.
         return cls(**values, row=row)  # type: ignore[call-arg]
 
     @classmethod
@@ -28,7 +33,7 @@ class RowNode(relay.Node):
         """The plain fields of the type that the row has (computed once per type)."""
         return tuple(
             field.python_name
-            for field in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            for field in get_object_definition(cls, strict=True).fields
             if field.base_resolver is None and hasattr(row_type, field.python_name)
         )
 
@@ -36,6 +41,8 @@ class RowNode(relay.Node):
     def from_rows(cls, rows: Iterable[Any]) -> list[Self]:
         return [cls.from_row(row) for row in rows]
 
+    # relay.Node declares resolve_nodes as overloads on ``required`` taking any Info; mypy cannot
+    # match this one implementation (for our Context's Info) against them.
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False

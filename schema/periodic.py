@@ -58,27 +58,31 @@ LazyMeasure = Annotated["Measure", strawberry.lazy("schema.policy")]
 
 MAX_LOG = 500
 
-SourceKind = strawberry.enum(
-    models.SourceKind,
+# strawberry.enum marks the class in place and returns it: the names stay the model classes, which
+# type checkers accept in annotations.
+SourceKind = models.SourceKind
+strawberry.enum(
+    SourceKind,
     description="CBS_STATLINE: a CBS OData table; URL_FILE: a file at a URL; WATCHED_FOLDER: the newest file in a folder.",
 )
-SourceRunOutcome = strawberry.enum(
-    models.SourceRunOutcome,
+SourceRunOutcome = models.SourceRunOutcome
+strawberry.enum(
+    SourceRunOutcome,
     description=(
         "How an attempt of a pull ended: RUNNING, SUCCEEDED, UNCHANGED (content pulled before), "
         "RETRYING (failed, tried again with backoff) or FAILED."
     ),
 )
-WebhookEvent = strawberry.enum(
-    models.WebhookEvent,
+WebhookEvent = models.WebhookEvent
+strawberry.enum(
+    WebhookEvent,
     description=(
         "What a webhook tells: a submission's status changed, a target's progress status changed, "
         "or a reminder of a missing report or overdue measure."
     ),
 )
-DeliveryStatus = strawberry.enum(
-    models.DeliveryStatus, description="Where a webhook delivery stands."
-)
+DeliveryStatus = models.DeliveryStatus
+strawberry.enum(DeliveryStatus, description="Where a webhook delivery stands.")
 
 
 # ---------------------------------------------------------------- who sees what
@@ -109,6 +113,8 @@ def sees_webhooks_of(info: Info, organisation_id: int) -> bool:
 class AdminNode(RowNode):
     """A row only administrators see; for anyone else ``node(id:)`` gives null."""
 
+    # relay.Node declares resolve_nodes as overloads on ``required`` taking any Info; mypy cannot
+    # match this one implementation (for our Context's Info) against them.
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
@@ -197,6 +203,8 @@ class WebhookSubscription(RowNode):
 
         return await load_one(info, Organisation, self.row.organisation_id)
 
+    # relay.Node declares resolve_nodes as overloads on ``required`` taking any Info; mypy cannot
+    # match this one implementation (for our Context's Info) against them.
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
@@ -228,6 +236,8 @@ class WebhookDelivery(RowNode):
     async def subscription(self, info: Info) -> WebhookSubscription:
         return await load_one(info, WebhookSubscription, self.row.subscription_id)
 
+    # relay.Node declares resolve_nodes as overloads on ``required`` taking any Info; mypy cannot
+    # match this one implementation (for our Context's Info) against them.
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
@@ -250,7 +260,8 @@ class MissingReport:
     organisation_id: strawberry.Private[int]
     indicator_id: strawberry.Private[int]
     jurisdiction_id: strawberry.Private[int]
-    period: Period = strawberry.field(description="The period owed.")
+    # The period's text as the calendar gives it; `Period` serialises it unchanged with str().
+    period: str = strawberry.field(graphql_type=Period, description="The period owed.")
     due_on: date = strawberry.field(description="The day it was due (period end + due days).")
     days_overdue: int = strawberry.field(description="Days past the due date on the day asked.")
 
@@ -278,7 +289,8 @@ class MissingReport:
 )
 class OverdueMeasure:
     measure_id: strawberry.Private[int]
-    due: Period = strawberry.field(description="The period it was due in.")
+    # The measure's due text; `Period` serialises it unchanged with str().
+    due: str = strawberry.field(graphql_type=Period, description="The period it was due in.")
     due_end: date = strawberry.field(description="The last day of that period.")
     status: MeasureStatus = strawberry.field(description="Its current status.")
     days_overdue: int = strawberry.field(description="Days since the due period ended.")
@@ -379,16 +391,16 @@ class PeriodicQuery:
         found = missing_reports(
             info.context.session,
             today,
-            organisation_id,  # type: ignore[arg-type]
-            indicator_id=indicator_id,  # type: ignore[arg-type]
-            jurisdiction_id=jurisdiction_id,  # type: ignore[arg-type]
+            organisation_id,
+            indicator_id=indicator_id,
+            jurisdiction_id=jurisdiction_id,
         )
         return [
             MissingReport(
                 organisation_id=m.organisation_id,
                 indicator_id=m.indicator_id,
                 jurisdiction_id=m.jurisdiction_id,
-                period=m.period,  # type: ignore[arg-type]
+                period=m.period,
                 due_on=m.due_on,
                 days_overdue=m.days_overdue(today),
             )
@@ -419,12 +431,12 @@ class PeriodicQuery:
         return [
             OverdueMeasure(
                 measure_id=m.measure_id,
-                due=m.due,  # type: ignore[arg-type]
+                due=m.due,
                 due_end=m.due_end,
                 status=m.status,
                 days_overdue=(today - m.due_end).days,
             )
-            for m in overdue_measures(info.context.session, today, owner_id)  # type: ignore[arg-type]
+            for m in overdue_measures(info.context.session, today, owner_id)
         ]
 
     @strawberry.field(description="Registered sources ordered by code (administrators only).")
@@ -484,7 +496,7 @@ class PeriodicQuery:
         scope = webhook_organisation(info, organisation)
         if scope is False:
             return []
-        rows = periodic.webhook_subscriptions(info.context.session, scope)  # type: ignore[arg-type]
+        rows = periodic.webhook_subscriptions(info.context.session, scope)
         return WebhookSubscription.from_rows(rows)
 
     @strawberry.field(
@@ -511,7 +523,7 @@ class PeriodicQuery:
         if scope is None:
             rows = periodic.all_webhook_deliveries(session, limit=limit)
         else:
-            rows = delivery_log(session, scope, limit=limit)  # type: ignore[arg-type]
+            rows = delivery_log(session, scope, limit=limit)
         return WebhookDelivery.from_rows(rows)
 
 
@@ -545,7 +557,9 @@ class SourceMutation:
 
         def run() -> int:
             with session_scope(info.context.engine) as session:
-                return request_pull(session, actor, code).id  # type: ignore[return-value]
+                source_id = request_pull(session, actor, code).id
+                assert source_id is not None  # a stored row
+                return source_id
 
         try:
             source_id = await run_in_threadpool(run)

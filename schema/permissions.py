@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from strawberry.permission import BasePermission, PermissionExtension
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 
 from core.enums import Role
 
@@ -67,7 +67,7 @@ DEFAULTS: dict[str, type[BasePermission]] = {
 
 def guard_root_fields(root: type) -> None:
     """Give every field of a root type its permission class (before the schema is built)."""
-    definition: StrawberryObjectDefinition = root.__strawberry_definition__  # type: ignore[attr-defined]
+    definition: StrawberryObjectDefinition = get_object_definition(root, strict=True)
     special = SPECIAL_ROOT_FIELDS.get(definition.name, {})
     for field in definition.fields:
         permission = special.get(

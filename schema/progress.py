@@ -23,7 +23,7 @@ from db.models import Indicator as IndicatorRow
 from db.models import ProgressSnapshot as SnapshotRow
 from db.models import Target as TargetRow
 from db.queries import lookups, progress
-from progress_engine import EngineConfig, ProgressResult, compute_progress
+from progress_engine import ProgressResult, compute_progress
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
     FILTER_DESCRIPTION,
@@ -38,6 +38,7 @@ from schema.errors import bad_input
 from schema.nodes import load_one
 from schema.scalars import Period
 from schema.targets import TargetFilter
+from services.progress.config import engine_config
 from services.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
 
 if TYPE_CHECKING:
@@ -63,8 +64,10 @@ class ProgressSnapshot(relay.Node):
     basis: ProgressBasis = strawberry.field(
         description="OWN: measured on the jurisdiction's figures; MEMBERS_SUM: on its members' summed."
     )
-    period: Period | None = strawberry.field(
-        description="The judged year of a yearly target; null: the whole window."
+    # The stored period text (or the judged year's); `Period` serialises it unchanged with str().
+    period: str | None = strawberry.field(
+        graphql_type=Period | None,
+        description="The judged year of a yearly target; null: the whole window.",
     )
     status: ProgressStatus = strawberry.field(description="The judgement.")
     realised: Decimal | None = strawberry.field(
@@ -113,7 +116,7 @@ class ProgressSnapshot(relay.Node):
             forecast_trend=row.forecast_trend,
             forecast_pipeline=row.forecast_pipeline,
             flags=list(row.flags or []),
-            details=row.details,
+            details=None if row.details is None else JSON(row.details),
             inputs_hash=row.inputs_hash,
             computed_at=row.computed_at,
             data_as_of=row.data_as_of,
@@ -123,17 +126,19 @@ class ProgressSnapshot(relay.Node):
     def from_rows(cls, rows: Iterable[SnapshotRow]) -> list[Self]:
         return [cls.from_row(row) for row in rows]
 
+    # relay.Node declares resolve_nodes as overloads on ``required`` taking any Info; mypy cannot
+    # match this one implementation (for our Context's Info) against them.
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        nodes: list[Self | None] = []
+    ) -> list[ProgressSnapshot | None]:
+        nodes: list[ProgressSnapshot | None] = []
         for node_id in node_ids:
             if node_id.isdigit():
                 row = await info.context.loaders.row(SnapshotRow).load(int(node_id))
                 nodes.append(None if row is None else cls.from_row(row))
             elif (parsed := _parse_time_travel_id(node_id)) is not None:
-                nodes.append(await progress_as_of(info, *parsed))  # type: ignore[arg-type]
+                nodes.append(await progress_as_of(info, *parsed))
             else:
                 nodes.append(None)
         return nodes
@@ -184,8 +189,8 @@ def recompute(session: Session, target_id: int, as_of: datetime) -> ProgressSnap
     try:
         spec, points, pipeline = target_inputs(session, target_id)
     except UnjudgeableTarget as exc:
-        return _unjudged(target, as_of, str(exc))
-    result = compute_progress(spec, points, pipeline, EngineConfig(), as_of.date(), as_of=as_of)
+        return _unjudged(target_id, target, as_of, str(exc))
+    result = compute_progress(spec, points, pipeline, engine_config(), as_of.date(), as_of=as_of)
     digest = hashlib.sha256(repr((spec, sorted(points, key=repr), pipeline)).encode()).hexdigest()
 
     def unit(value: Decimal | None) -> Decimal | None:
@@ -205,17 +210,17 @@ def recompute(session: Session, target_id: int, as_of: datetime) -> ProgressSnap
         forecast_trend=unit(result.forecast_trend),
         forecast_pipeline=unit(result.forecast_pipeline),
         flags=list(result.flags),
-        details=_details(result),
+        details=JSON(_details(result)),
         inputs_hash=digest,
         computed_at=datetime.now(UTC),
         data_as_of=as_of,
     )
 
 
-def _unjudged(target: TargetRow, as_of: datetime, reason: str) -> ProgressSnapshot:
+def _unjudged(target_id: int, target: TargetRow, as_of: datetime, reason: str) -> ProgressSnapshot:
     return ProgressSnapshot(
-        id=_time_travel_id(target.id, as_of),  # type: ignore[arg-type]
-        target_id=target.id,  # type: ignore[arg-type]
+        id=_time_travel_id(target_id, as_of),
+        target_id=target_id,
         jurisdiction_id=target.jurisdiction_id,
         basis=BasisValue.OWN,
         period=None,
@@ -290,10 +295,14 @@ class ProgressQuery:
             )
         session = info.context.session
         moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+
+        def listed(target: TargetRow) -> ProgressSnapshot:
+            # A listed row has its id, and recompute finds it: the listing has just read it.
+            assert target.id is not None
+            snapshot = recompute(session, target.id, moment)
+            assert snapshot is not None
+            return snapshot
+
         return paginate(
-            info,
-            progress.targets_for_time_travel(target_criteria),
-            first,
-            after,
-            lambda target: recompute(session, target.id, moment),
+            info, progress.targets_for_time_travel(target_criteria), first, after, listed
         )

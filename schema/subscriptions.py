@@ -56,9 +56,10 @@ class Subscription:
         if jurisdiction_code not in found:
             raise not_found(f"no jurisdiction with code '{jurisdiction_code}'")
         jurisdiction_id = found[jurisdiction_code].id
+        assert jurisdiction_id is not None  # a stored row
         async for payload in events.subscribe(events.progress_topic(jurisdiction_code)):
             info.context.refresh()
-            yield ProgressChange(jurisdiction_id=jurisdiction_id, target_ids=_target_ids(payload))  # type: ignore[arg-type]
+            yield ProgressChange(jurisdiction_id=jurisdiction_id, target_ids=_target_ids(payload))
 
     @strawberry.subscription(
         description="Fires each time the submission changes state; yields it as it is now."

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ os.environ.setdefault("WOONZORG_BROKER_NAMESPACE", f"woonzorg-test-{os.getpid()}
 os.environ["WOONZORG_DATA_DIR"] = str(_TMP / "data")
 
 import sqlalchemy as sa  # noqa: E402
-from dramatiq.common import iter_queue  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from core.settings import get_settings  # noqa: E402
@@ -85,30 +83,23 @@ _running_worker: list[object] = []  # the session's worker, once a test started 
 
 
 def _settle_jobs() -> None:
-    """Drop queued messages (retries included) and wait for jobs in flight to finish: emptying
-    the tables under a running job's transaction would deadlock on PostgreSQL."""
+    """Drop queued messages and wait for jobs in flight to finish (public dramatiq API only):
+    emptying the tables under a running job's transaction would deadlock on PostgreSQL. Retries
+    back off for milliseconds here (``quick_retries``), so waiting never waits out an hour."""
     if not _running_worker:
         return
     worker: Any = _running_worker[0]
     CONFIGURED_BROKER.flush_all()
-    # A consumer thread may hold a delayed retry for a moment (taken off its delay queue to
-    # look at its eta, then put back): drop until none is left, then wait for the rest.
-    for _ in range(500):
-        _drop_delayed(worker)
-        if not any(t.delay_queue.unfinished_tasks for t in worker.consumers.values()):
-            break
-        time.sleep(0.01)
     worker.join()
 
 
-def _drop_delayed(worker: Any) -> None:
-    """Acknowledge and forget the retries waiting out their backoff in the consumers' delay
-    queues: ``Worker.join`` would wait for their eta (up to an hour, for a webhook delivery)."""
-    for thread in worker.consumers.values():
-        for item in iter_queue(thread.delay_queue):
-            if thread.consumer is not None:
-                thread.consumer.ack(item.message)
-            thread.delay_queue.task_done()
+TEST_BACKOFF_MS = {"min_backoff": 10, "max_backoff": 100}
+
+
+def quick_retries() -> None:
+    """Every actor retries within milliseconds in tests (production waits seconds to an hour)."""
+    for name in CONFIGURED_BROKER.get_declared_actors():
+        CONFIGURED_BROKER.get_actor(name).options.update(TEST_BACKOFF_MS)
 
 
 @pytest.fixture()
@@ -137,6 +128,7 @@ def broker():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def _session_worker():  # type: ignore[no-untyped-def]
     """One dramatiq worker for the whole run (dramatiq supports one Worker per process)."""
+    quick_retries()
     running = start_in_process_worker(threads=2)
     _running_worker.append(running)
     yield running

@@ -17,7 +17,7 @@ from typing import Any
 import dramatiq
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.enums import JobStatus
@@ -53,7 +53,7 @@ def send_jobs(bind: sa.Engine | sa.Connection, job_ids: list[int]) -> int:
         return 0
     messages = []
     with session_scope(engine) as session:
-        for job in session.exec(select(OutboxJob).where(OutboxJob.id.in_(job_ids))):  # type: ignore[union-attr]
+        for job in session.exec(select(OutboxJob).where(col(OutboxJob.id).in_(job_ids))):
             if job.status in (JobStatus.DONE, JobStatus.FAILED):
                 continue
             message = get_broker().get_actor(job.actor_name).message(job.id)
@@ -73,8 +73,8 @@ def resend_unfinished(engine: sa.Engine, *, sent_longer_than: timedelta) -> int:
     with Session(engine) as session:
         stale = session.exec(
             select(OutboxJob.id).where(
-                (OutboxJob.status == JobStatus.PENDING)
-                | ((OutboxJob.status == JobStatus.SENT) & (OutboxJob.sent_at < cutoff))  # type: ignore[operator]
+                (col(OutboxJob.status) == JobStatus.PENDING)
+                | ((col(OutboxJob.status) == JobStatus.SENT) & (col(OutboxJob.sent_at) < cutoff))
             )
         ).all()
     job_ids = [job_id for job_id in stale if job_id is not None]
@@ -125,14 +125,13 @@ def job_actor(
         run.__qualname__ = fn.__qualname__
         run.__doc__ = fn.__doc__
         return dramatiq.actor(
-            run,
             actor_name=fn.__name__,
             queue_name=queue_name,
             max_retries=max_retries,
             time_limit=time_limit_ms,
             broker=get_broker(),
             **options,
-        )
+        )(run)
 
     return decorate
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.engine import session_scope
 from db.models import Source
@@ -35,7 +35,7 @@ def sync_source_schedules(scheduler: BaseScheduler) -> int:
         with session_scope() as session:
             wanted = {
                 f"{JOB_PREFIX}{s.code}": (s.id, s.schedule)
-                for s in session.exec(select(Source).where(Source.active.is_(True)))  # type: ignore[attr-defined]
+                for s in session.exec(select(Source).where(col(Source.active).is_(True)))
             }
     except Exception:  # e.g. a database not migrated yet: try again at the next sync
         log.exception("could not read the sources to schedule")

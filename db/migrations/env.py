@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict, Unpack
+
 import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
@@ -22,13 +24,22 @@ def _url() -> str:
     return get_settings().database_url
 
 
-def _configure(**kwargs: object) -> None:
+class _ConfigureOptions(TypedDict, total=False):
+    """What the offline and online runs add to ``context.configure``."""
+
+    connection: sa.Connection
+    url: str
+    literal_binds: bool
+    dialect_opts: dict[str, Any]
+
+
+def _configure(**kwargs: Unpack[_ConfigureOptions]) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
         compare_server_default=True,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

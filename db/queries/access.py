@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import Organisation, OrganisationScope, RegionMembership
 
@@ -16,8 +16,8 @@ def area_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
         members = (
             set(
                 session.scalars(
-                    sa.select(RegionMembership.member_id).where(
-                        RegionMembership.region_id.in_(frontier)
+                    sa.select(col(RegionMembership.member_id)).where(
+                        col(RegionMembership.region_id).in_(frontier)
                     )
                 )
             )
@@ -31,8 +31,8 @@ def area_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
 def scope_jurisdictions(session: Session, organisation_id: int) -> set[int]:
     return set(
         session.scalars(
-            sa.select(OrganisationScope.jurisdiction_id).where(
-                OrganisationScope.organisation_id == organisation_id
+            sa.select(col(OrganisationScope.jurisdiction_id)).where(
+                col(OrganisationScope.organisation_id) == organisation_id
             )
         )
     )
@@ -40,10 +40,10 @@ def scope_jurisdictions(session: Session, organisation_id: int) -> set[int]:
 
 def organisations_in_area(session: Session, area: set[int]) -> set[int]:
     """Organisations that report for, or are at home in, a jurisdiction of the area."""
-    reporting = sa.select(OrganisationScope.organisation_id).where(
-        OrganisationScope.jurisdiction_id.in_(area)
+    reporting = sa.select(col(OrganisationScope.organisation_id)).where(
+        col(OrganisationScope.jurisdiction_id).in_(area)
     )
-    at_home = sa.select(Organisation.id).where(Organisation.jurisdiction_id.in_(area))
+    at_home = sa.select(col(Organisation.id)).where(col(Organisation.jurisdiction_id).in_(area))
     return set(session.scalars(reporting.union(at_home)))
 
 

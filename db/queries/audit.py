@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db.models import AuditEvent
 from db.queries.listing import Listing, SortKey
@@ -24,13 +25,13 @@ class AuditCriteria:
 def audit_events(criteria: AuditCriteria) -> Listing[AuditEvent]:
     statement = sa.select(AuditEvent)
     if criteria.object_types is not None:
-        statement = statement.where(AuditEvent.object_type.in_(criteria.object_types))
+        statement = statement.where(col(AuditEvent.object_type).in_(criteria.object_types))
     if criteria.object_ids is not None:
-        statement = statement.where(AuditEvent.object_id.in_(criteria.object_ids))
+        statement = statement.where(col(AuditEvent.object_id).in_(criteria.object_ids))
     if criteria.actions is not None:
-        statement = statement.where(AuditEvent.action.in_(criteria.actions))
+        statement = statement.where(col(AuditEvent.action).in_(criteria.actions))
     if criteria.occurred_from is not None:
-        statement = statement.where(AuditEvent.occurred_at >= criteria.occurred_from)
+        statement = statement.where(col(AuditEvent.occurred_at) >= criteria.occurred_from)
     if criteria.occurred_to is not None:
-        statement = statement.where(AuditEvent.occurred_at <= criteria.occurred_to)
-    return Listing(statement, (SortKey(AuditEvent.id, descending=True),), "auditEvents")
+        statement = statement.where(col(AuditEvent.occurred_at) <= criteria.occurred_to)
+    return Listing(statement, (SortKey(col(AuditEvent.id), descending=True),), "auditEvents")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db.models import HousingType, Indicator, TargetGroup
 from db.queries.geography import in_area
@@ -37,7 +38,9 @@ def cell_conditions(
         conditions.append(in_area(jurisdiction, criteria.jurisdictions, criteria.include_members))
     if criteria.indicators is not None:
         conditions.append(
-            indicator.in_(sa.select(Indicator.id).where(Indicator.code.in_(criteria.indicators)))
+            indicator.in_(
+                sa.select(col(Indicator.id)).where(col(Indicator.code).in_(criteria.indicators))
+            )
         )
     if criteria.target_groups is not None:
         conditions.append(target_group.in_(with_descendants(TargetGroup, criteria.target_groups)))

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import JurisdictionKind, RegionType
 from db.models import Jurisdiction, RegionMembership
@@ -22,7 +22,7 @@ def area_ids(
     """Ids of the jurisdictions ``codes`` and, with ``include_members``, everything inside them:
     a region's members (transitively: a subregion's members too) and a municipality's districts,
     whatever the validity dates (historic figures of a merged municipality stay in its region)."""
-    roots = sa.select(Jurisdiction.id).where(Jurisdiction.code.in_(list(codes)))
+    roots = sa.select(col(Jurisdiction.id)).where(col(Jurisdiction.code).in_(list(codes)))
     if not include_members:
         return roots
     edges = _containment(name)
@@ -35,8 +35,8 @@ def areas_and_contents(ids: Iterable[int], name: str = "contents") -> sa.Select[
     """(``area_id``, ``id``) pairs, each once: for every area in ``ids`` the jurisdictions that
     ``area_ids`` of its code with ``include_members`` gives (itself included), for many areas in
     one statement."""
-    roots = sa.select(Jurisdiction.id.label("area_id"), Jurisdiction.id).where(  # type: ignore[union-attr, call-overload]
-        Jurisdiction.id.in_(list(ids))  # type: ignore[union-attr]
+    roots = sa.select(sa.label("area_id", col(Jurisdiction.id)), col(Jurisdiction.id)).where(
+        col(Jurisdiction.id).in_(list(ids))
     )
     edges = _containment(name)
     found = roots.cte(name, recursive=True)
@@ -51,11 +51,11 @@ def _containment(name: str) -> sa.Subquery:
     """(``parent_id``, ``child_id``): a region and its member, a municipality and its district."""
     return sa.union_all(
         sa.select(
-            RegionMembership.region_id.label("parent_id"),
-            RegionMembership.member_id.label("child_id"),
+            sa.label("parent_id", col(RegionMembership.region_id)),
+            sa.label("child_id", col(RegionMembership.member_id)),
         ),
-        sa.select(Jurisdiction.parent_id, Jurisdiction.id).where(
-            Jurisdiction.parent_id.is_not(None)
+        sa.select(col(Jurisdiction.parent_id), col(Jurisdiction.id)).where(
+            col(Jurisdiction.parent_id).is_not(None)
         ),
     ).subquery(f"{name}_edges")
 
@@ -81,21 +81,21 @@ class JurisdictionCriteria:
 def jurisdictions(criteria: JurisdictionCriteria) -> Listing[Jurisdiction]:
     statement = sa.select(Jurisdiction)
     if criteria.codes is not None:
-        statement = statement.where(Jurisdiction.code.in_(criteria.codes))
+        statement = statement.where(col(Jurisdiction.code).in_(criteria.codes))
     if criteria.kinds:
-        statement = statement.where(Jurisdiction.kind.in_(criteria.kinds))
+        statement = statement.where(col(Jurisdiction.kind).in_(criteria.kinds))
     if criteria.region_types:
-        statement = statement.where(Jurisdiction.region_type.in_(criteria.region_types))
+        statement = statement.where(col(Jurisdiction.region_type).in_(criteria.region_types))
     if criteria.within is not None:
-        statement = statement.where(in_area(Jurisdiction.id, criteria.within, True))
+        statement = statement.where(in_area(col(Jurisdiction.id), criteria.within, True))
         if not criteria.include_area:
-            statement = statement.where(Jurisdiction.code.not_in(criteria.within))
+            statement = statement.where(col(Jurisdiction.code).not_in(criteria.within))
     if criteria.search:
         statement = statement.where(
-            text_search([Jurisdiction.name, Jurisdiction.code], criteria.search)
+            text_search([col(Jurisdiction.name), col(Jurisdiction.code)], criteria.search)
         )
     return Listing(
-        statement, (SortKey(Jurisdiction.code), SortKey(Jurisdiction.id)), "jurisdictions"
+        statement, (SortKey(col(Jurisdiction.code)), SortKey(col(Jurisdiction.id))), "jurisdictions"
     )
 
 
@@ -103,8 +103,8 @@ def _valid_on(day: date | None) -> list[sa.ColumnElement[bool]]:
     if day is None:
         return []
     return [
-        sa.or_(RegionMembership.valid_from.is_(None), RegionMembership.valid_from <= day),
-        sa.or_(RegionMembership.valid_to.is_(None), RegionMembership.valid_to >= day),
+        sa.or_(col(RegionMembership.valid_from).is_(None), col(RegionMembership.valid_from) <= day),
+        sa.or_(col(RegionMembership.valid_to).is_(None), col(RegionMembership.valid_to) >= day),
     ]
 
 
@@ -114,7 +114,7 @@ def memberships_of_regions(
     return grouped_by(
         session,
         RegionMembership,
-        RegionMembership.region_id,
+        col(RegionMembership.region_id),
         region_ids,
         where=_valid_on(valid_on),
     )
@@ -126,7 +126,7 @@ def memberships_of_members(
     return grouped_by(
         session,
         RegionMembership,
-        RegionMembership.member_id,
+        col(RegionMembership.member_id),
         member_ids,
         where=_valid_on(valid_on),
     )
@@ -134,5 +134,9 @@ def memberships_of_members(
 
 def districts_of(session: Session, parent_ids: Iterable[int]) -> dict[int, list[Jurisdiction]]:
     return grouped_by(
-        session, Jurisdiction, Jurisdiction.parent_id, parent_ids, order_by=[Jurisdiction.code]
+        session,
+        Jurisdiction,
+        col(Jurisdiction.parent_id),
+        parent_ids,
+        order_by=[col(Jurisdiction.code)],
     )

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlmodel import Session
 
 Row = TypeVar("Row")
@@ -22,10 +23,19 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of a listing's order; the last key of every order must be unique (the id)."""
+    """One column of a listing's order; the last key of every order must be unique (the id).
 
-    column: sa.ColumnElement[Any]
+    ``column`` is a model attribute, e.g. ``col(Model.id)``.
+    """
+
+    column: Mapped[Any]
     descending: bool = False
+
+    @property
+    def attribute(self) -> QueryableAttribute[Any]:
+        if not isinstance(self.column, QueryableAttribute):
+            raise TypeError(f"sort key {self.column!r} is not a model attribute")
+        return self.column
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ class Listing(Generic[Row]):
         return int(session.scalar(counted) or 0)
 
     def _encode(self, row: Any) -> str:
-        values = [_jsonable(getattr(row, key.column.key)) for key in self.order]  # type: ignore[attr-defined]
+        values = [_jsonable(getattr(row, key.attribute.key)) for key in self.order]
         raw = json.dumps([self.name, values], separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode()
 
@@ -83,7 +93,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _python_value(key: SortKey, value: Any) -> Any:
-    python_type = key.column.type.python_type
+    python_type = key.attribute.type.python_type
     if value is None or isinstance(value, python_type):
         return value
     if python_type is datetime:

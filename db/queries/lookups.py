@@ -7,30 +7,43 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col
 
 Model = TypeVar("Model", bound=SQLModel)
+
+
+def _column(model: type[SQLModel], name: str) -> Mapped[Any]:
+    """The column ``name`` of a table (``col`` checks it is one): the ``SQLModel`` base that the
+    lookups are generic over declares no columns, every table passed to them has an ``id`` (and
+    the coded ones a ``code``)."""
+    return col(getattr(model, name))
+
+
+def _value(row: SQLModel, name: str) -> Any:
+    """The value of the column ``name`` (see ``_column``) on a row."""
+    return getattr(row, name)
 
 
 def by_ids(session: Session, model: type[Model], ids: Iterable[int]) -> dict[int, Model]:
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = session.scalars(sa.select(model).where(model.id.in_(wanted)))  # type: ignore[attr-defined]
-    return {row.id: row for row in rows}  # type: ignore[attr-defined]
+    rows = session.scalars(sa.select(model).where(_column(model, "id").in_(wanted)))
+    return {_value(row, "id"): row for row in rows}
 
 
 def all_rows(session: Session, model: type[Model]) -> dict[int, Model]:
     """A whole table by id: only for the small vocabulary tables."""
-    return {row.id: row for row in session.scalars(sa.select(model))}  # type: ignore[attr-defined]
+    return {_value(row, "id"): row for row in session.scalars(sa.select(model))}
 
 
 def by_codes(session: Session, model: type[Model], codes: Iterable[str]) -> dict[str, Model]:
     wanted = set(codes)
     if not wanted:
         return {}
-    rows = session.scalars(sa.select(model).where(model.code.in_(wanted)))  # type: ignore[attr-defined]
-    return {row.code: row for row in rows}  # type: ignore[attr-defined]
+    rows = session.scalars(sa.select(model).where(_column(model, "code").in_(wanted)))
+    return {_value(row, "code"): row for row in rows}
 
 
 def grouped_by(
@@ -47,7 +60,7 @@ def grouped_by(
     if not wanted:
         return groups
     statement = sa.select(model).where(column.in_(wanted), *where)
-    statement = statement.order_by(*order_by, model.id)  # type: ignore[attr-defined]
+    statement = statement.order_by(*order_by, _column(model, "id"))
     for row in session.scalars(statement):
         groups[getattr(row, column.key)].append(row)
     return groups

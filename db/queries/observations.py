@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.models import Indicator, Observation, Organisation
 from db.queries.cells import CellCriteria, cell_conditions
@@ -19,10 +19,10 @@ from db.queries.lookups import grouped_by
 def known_at(moment: datetime | None) -> list[sa.ColumnElement[bool]]:
     """The versions in force at ``moment`` (None: now): recorded by then, not yet superseded."""
     if moment is None:
-        return [Observation.superseded_at.is_(None)]
+        return [col(Observation.superseded_at).is_(None)]
     return [
-        Observation.recorded_at <= moment,
-        sa.or_(Observation.superseded_at.is_(None), Observation.superseded_at > moment),
+        col(Observation.recorded_at) <= moment,
+        sa.or_(col(Observation.superseded_at).is_(None), col(Observation.superseded_at) > moment),
     ]
 
 
@@ -43,33 +43,37 @@ def observations(criteria: ObservationCriteria) -> Listing[Observation]:
     statement = sa.select(Observation).where(
         *cell_conditions(
             criteria.cell,
-            indicator=Observation.indicator_id,
-            jurisdiction=Observation.jurisdiction_id,
-            target_group=Observation.target_group_id,
-            housing_type=Observation.housing_type_id,
-            price_segment=Observation.price_segment,
+            indicator=col(Observation.indicator_id),
+            jurisdiction=col(Observation.jurisdiction_id),
+            target_group=col(Observation.target_group_id),
+            housing_type=col(Observation.housing_type_id),
+            price_segment=col(Observation.price_segment),
         )
     )
     if not criteria.all_versions:
         statement = statement.where(*known_at(criteria.as_of))
     elif criteria.as_of is not None:
-        statement = statement.where(Observation.recorded_at <= criteria.as_of)
+        statement = statement.where(col(Observation.recorded_at) <= criteria.as_of)
     if criteria.starts_on_or_after is not None:
-        statement = statement.where(Observation.period_start >= criteria.starts_on_or_after)
+        statement = statement.where(col(Observation.period_start) >= criteria.starts_on_or_after)
     if criteria.ends_on_or_before is not None:
-        statement = statement.where(Observation.period_end <= criteria.ends_on_or_before)
+        statement = statement.where(col(Observation.period_end) <= criteria.ends_on_or_before)
     if criteria.sources is not None:
-        sources = sa.select(Organisation.id).where(Organisation.code.in_(criteria.sources))
-        statement = statement.where(Observation.source_organisation_id.in_(sources))
+        sources = sa.select(col(Organisation.id)).where(
+            col(Organisation.code).in_(criteria.sources)
+        )
+        statement = statement.where(col(Observation.source_organisation_id).in_(sources))
     if criteria.submission_ids is not None:
-        statement = statement.where(Observation.submission_id.in_(criteria.submission_ids))
+        statement = statement.where(col(Observation.submission_id).in_(criteria.submission_ids))
     if criteria.project_ids is not None:
-        statement = statement.where(Observation.project_id.in_(criteria.project_ids))
+        statement = statement.where(col(Observation.project_id).in_(criteria.project_ids))
     if criteria.flagged is not None:
         statement = statement.where(
-            Observation.flag.is_not(None) if criteria.flagged else Observation.flag.is_(None)
+            col(Observation.flag).is_not(None)
+            if criteria.flagged
+            else col(Observation.flag).is_(None)
         )
-    order = (SortKey(Observation.period_start), SortKey(Observation.id))
+    order = (SortKey(col(Observation.period_start)), SortKey(col(Observation.id)))
     return Listing(statement, order, "observations")
 
 
@@ -79,22 +83,22 @@ def observations_of_jurisdictions(
     return grouped_by(
         session,
         Observation,
-        Observation.jurisdiction_id,
+        col(Observation.jurisdiction_id),
         jurisdiction_ids,
-        order_by=[Observation.period_start],
+        order_by=[col(Observation.period_start)],
         where=known_at(as_of),
     )
 
 
 # A cell apart from its period: the latest period of each is what an overview shows.
 _SERIES = (
-    Observation.jurisdiction_id,
-    Observation.indicator_id,
-    Observation.target_group_id,
-    Observation.housing_type_id,
-    Observation.price_segment,
-    Observation.per_year,
-    Observation.source_organisation_id,
+    col(Observation.jurisdiction_id),
+    col(Observation.indicator_id),
+    col(Observation.target_group_id),
+    col(Observation.housing_type_id),
+    col(Observation.price_segment),
+    col(Observation.per_year),
+    col(Observation.source_organisation_id),
 )
 
 
@@ -114,24 +118,26 @@ def latest_observations_of_jurisdictions(
         sa.func.row_number()
         .over(
             partition_by=_SERIES,
-            order_by=(Observation.period_end.desc(), Observation.period_start.desc()),
+            order_by=(col(Observation.period_end).desc(), col(Observation.period_start).desc()),
         )
         .label("rank")
     )
-    ranked = sa.select(Observation.id, rank).where(
-        Observation.jurisdiction_id.in_(wanted), *known_at(as_of)
+    ranked = sa.select(col(Observation.id), rank).where(
+        col(Observation.jurisdiction_id).in_(wanted), *known_at(as_of)
     )
     if indicators is not None:
         # ids, not a subquery: the planner then reads (indicator, jurisdiction) off
         # ix_observation_lookup instead of every observation of every member
-        ids = session.scalars(sa.select(Indicator.id).where(Indicator.code.in_(indicators)))
-        ranked = ranked.where(Observation.indicator_id.in_(list(ids)))
+        ids = session.scalars(
+            sa.select(col(Indicator.id)).where(col(Indicator.code).in_(indicators))
+        )
+        ranked = ranked.where(col(Observation.indicator_id).in_(list(ids)))
     latest = ranked.subquery()
     statement = (
         sa.select(Observation)
-        .join(latest, latest.c.id == Observation.id)
+        .join(latest, latest.c.id == col(Observation.id))
         .where(latest.c.rank == 1)
-        .order_by(*_SERIES, Observation.id)
+        .order_by(*_SERIES, col(Observation.id))
     )
     groups: dict[int, list[Observation]] = defaultdict(list)
     for row in session.scalars(statement):
@@ -145,14 +151,18 @@ def observations_of_submissions(
     return grouped_by(
         session,
         Observation,
-        Observation.submission_id,
+        col(Observation.submission_id),
         submission_ids,
-        order_by=[Observation.period_start],
+        order_by=[col(Observation.period_start)],
     )
 
 
 def versions_of_cells(session: Session, cell_keys: Iterable[str]) -> dict[str, list[Observation]]:
     """Every version of the cells, oldest first (all sources: callers pick theirs)."""
     return grouped_by(
-        session, Observation, Observation.cell_key, cell_keys, order_by=[Observation.version]
+        session,
+        Observation,
+        col(Observation.cell_key),
+        cell_keys,
+        order_by=[col(Observation.version)],
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import OrganisationKind
 from db.models import Organisation
@@ -27,19 +27,21 @@ class OrganisationCriteria:
 def organisations(criteria: OrganisationCriteria) -> Listing[Organisation]:
     statement = sa.select(Organisation)
     if criteria.codes is not None:
-        statement = statement.where(Organisation.code.in_(criteria.codes))
+        statement = statement.where(col(Organisation.code).in_(criteria.codes))
     if criteria.kinds:
-        statement = statement.where(Organisation.kind.in_(criteria.kinds))
+        statement = statement.where(col(Organisation.kind).in_(criteria.kinds))
     if criteria.jurisdictions is not None:
         statement = statement.where(
-            in_area(Organisation.jurisdiction_id, criteria.jurisdictions, criteria.include_members)
+            in_area(
+                col(Organisation.jurisdiction_id), criteria.jurisdictions, criteria.include_members
+            )
         )
     if criteria.search:
         statement = statement.where(
-            text_search([Organisation.name, Organisation.code], criteria.search)
+            text_search([col(Organisation.name), col(Organisation.code)], criteria.search)
         )
     return Listing(
-        statement, (SortKey(Organisation.code), SortKey(Organisation.id)), "organisations"
+        statement, (SortKey(col(Organisation.code)), SortKey(col(Organisation.id))), "organisations"
     )
 
 
@@ -49,7 +51,7 @@ def organisations_of_jurisdictions(
     return grouped_by(
         session,
         Organisation,
-        Organisation.jurisdiction_id,
+        col(Organisation.jurisdiction_id),
         jurisdiction_ids,
-        order_by=[Organisation.code],
+        order_by=[col(Organisation.code)],
     )

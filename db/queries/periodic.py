@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import SourceKind, SourceRunOutcome
 from db.models import Organisation, Source, SourceRun, WebhookDelivery, WebhookSubscription
@@ -26,15 +26,19 @@ class SourceCriteria:
 def sources(criteria: SourceCriteria) -> Listing[Source]:
     statement = sa.select(Source)
     if criteria.kinds:
-        statement = statement.where(Source.kind.in_(criteria.kinds))  # type: ignore[attr-defined]
+        statement = statement.where(col(Source.kind).in_(criteria.kinds))
     if criteria.organisations is not None:
-        owners = sa.select(Organisation.id).where(Organisation.code.in_(criteria.organisations))
-        statement = statement.where(Source.organisation_id.in_(owners))  # type: ignore[attr-defined]
+        owners = sa.select(col(Organisation.id)).where(
+            col(Organisation.code).in_(criteria.organisations)
+        )
+        statement = statement.where(col(Source.organisation_id).in_(owners))
     if criteria.active is not None:
-        statement = statement.where(Source.active.is_(criteria.active))  # type: ignore[attr-defined]
+        statement = statement.where(col(Source.active).is_(criteria.active))
     if criteria.search:
-        statement = statement.where(text_search([Source.code, Source.name], criteria.search))
-    return Listing(statement, (SortKey(Source.code), SortKey(Source.id)), "sources")  # type: ignore[arg-type]
+        statement = statement.where(
+            text_search([col(Source.code), col(Source.name)], criteria.search)
+        )
+    return Listing(statement, (SortKey(col(Source.code)), SortKey(col(Source.id))), "sources")
 
 
 @dataclass(frozen=True)
@@ -49,36 +53,36 @@ def source_runs(criteria: SourceRunCriteria) -> Listing[SourceRun]:
     """Attempts of source pulls, newest first."""
     statement = sa.select(SourceRun)
     if criteria.sources is not None:
-        wanted = sa.select(Source.id).where(Source.code.in_(criteria.sources))  # type: ignore[attr-defined]
-        statement = statement.where(SourceRun.source_id.in_(wanted))  # type: ignore[attr-defined]
+        wanted = sa.select(col(Source.id)).where(col(Source.code).in_(criteria.sources))
+        statement = statement.where(col(SourceRun.source_id).in_(wanted))
     if criteria.outcomes:
-        statement = statement.where(SourceRun.outcome.in_(criteria.outcomes))  # type: ignore[attr-defined]
+        statement = statement.where(col(SourceRun.outcome).in_(criteria.outcomes))
     if criteria.started_from is not None:
-        statement = statement.where(SourceRun.started_at >= criteria.started_from)
+        statement = statement.where(col(SourceRun.started_at) >= criteria.started_from)
     if criteria.started_to is not None:
-        statement = statement.where(SourceRun.started_at <= criteria.started_to)
-    return Listing(statement, (SortKey(SourceRun.id, descending=True),), "sourceRuns")  # type: ignore[arg-type]
+        statement = statement.where(col(SourceRun.started_at) <= criteria.started_to)
+    return Listing(statement, (SortKey(col(SourceRun.id), descending=True),), "sourceRuns")
 
 
 def source_by_code(session: Session, code: str) -> Source | None:
-    return session.scalar(sa.select(Source).where(Source.code == code))
+    return session.scalar(sa.select(Source).where(col(Source.code) == code))
 
 
 def webhook_subscriptions(
     session: Session, organisation_id: int | None = None
 ) -> list[WebhookSubscription]:
     """Subscriptions (of one organisation, or all), oldest first."""
-    statement = sa.select(WebhookSubscription).order_by(WebhookSubscription.id)  # type: ignore[arg-type]
+    statement = sa.select(WebhookSubscription).order_by(col(WebhookSubscription.id))
     if organisation_id is not None:
-        statement = statement.where(WebhookSubscription.organisation_id == organisation_id)
+        statement = statement.where(col(WebhookSubscription.organisation_id) == organisation_id)
     return list(session.scalars(statement))
 
 
 def subscription_of(session: Session, organisation_id: int, url: str) -> WebhookSubscription | None:
     return session.scalar(
         sa.select(WebhookSubscription).where(
-            WebhookSubscription.organisation_id == organisation_id,
-            WebhookSubscription.url == url,
+            col(WebhookSubscription.organisation_id) == organisation_id,
+            col(WebhookSubscription.url) == url,
         )
     )
 
@@ -87,6 +91,6 @@ def all_webhook_deliveries(session: Session, *, limit: int = 100) -> list[Webhoo
     """Every organisation's latest deliveries, newest first (for administrators)."""
     return list(
         session.scalars(
-            sa.select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)  # type: ignore[union-attr]
+            sa.select(WebhookDelivery).order_by(col(WebhookDelivery.id).desc()).limit(limit)
         )
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import DocumentStatus, MeasureStatus
 from db.models import (
@@ -22,12 +22,12 @@ from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search
 
 
-def _document_ids(codes: Sequence[str]) -> sa.Select[tuple[int]]:
-    return sa.select(PolicyDocument.id).where(PolicyDocument.code.in_(codes))
+def _document_ids(codes: Sequence[str]) -> sa.Select[int | None]:
+    return sa.select(col(PolicyDocument.id)).where(col(PolicyDocument.code).in_(codes))
 
 
-def _organisation_ids(codes: Sequence[str]) -> sa.Select[tuple[int]]:
-    return sa.select(Organisation.id).where(Organisation.code.in_(codes))
+def _organisation_ids(codes: Sequence[str]) -> sa.Select[int | None]:
+    return sa.select(col(Organisation.id)).where(col(Organisation.code).in_(codes))
 
 
 @dataclass(frozen=True)
@@ -43,24 +43,26 @@ class DocumentCriteria:
 def documents(criteria: DocumentCriteria) -> Listing[PolicyDocument]:
     statement = sa.select(PolicyDocument)
     if criteria.codes is not None:
-        statement = statement.where(PolicyDocument.code.in_(criteria.codes))
+        statement = statement.where(col(PolicyDocument.code).in_(criteria.codes))
     if criteria.statuses:
-        statement = statement.where(PolicyDocument.status.in_(criteria.statuses))
+        statement = statement.where(col(PolicyDocument.status).in_(criteria.statuses))
     if criteria.jurisdictions is not None:
         statement = statement.where(
             in_area(
-                PolicyDocument.jurisdiction_id, criteria.jurisdictions, criteria.include_members
+                col(PolicyDocument.jurisdiction_id),
+                criteria.jurisdictions,
+                criteria.include_members,
             )
         )
     if criteria.issuers is not None:
         statement = statement.where(
-            PolicyDocument.issuer_id.in_(_organisation_ids(criteria.issuers))
+            col(PolicyDocument.issuer_id).in_(_organisation_ids(criteria.issuers))
         )
     if criteria.search:
         statement = statement.where(
-            text_search([PolicyDocument.title, PolicyDocument.code], criteria.search)
+            text_search([col(PolicyDocument.title), col(PolicyDocument.code)], criteria.search)
         )
-    order = (SortKey(PolicyDocument.code), SortKey(PolicyDocument.id))
+    order = (SortKey(col(PolicyDocument.code)), SortKey(col(PolicyDocument.id)))
     return Listing(statement, order, "policyDocuments")
 
 
@@ -74,14 +76,20 @@ class ActionLineCriteria:
 def action_lines(criteria: ActionLineCriteria) -> Listing[ActionLine]:
     statement = sa.select(ActionLine)
     if criteria.documents is not None:
-        statement = statement.where(ActionLine.document_id.in_(_document_ids(criteria.documents)))
+        statement = statement.where(
+            col(ActionLine.document_id).in_(_document_ids(criteria.documents))
+        )
     if criteria.top_level_only:
-        statement = statement.where(ActionLine.parent_id.is_(None))
+        statement = statement.where(col(ActionLine.parent_id).is_(None))
     if criteria.search:
         statement = statement.where(
-            text_search([ActionLine.title, ActionLine.code], criteria.search)
+            text_search([col(ActionLine.title), col(ActionLine.code)], criteria.search)
         )
-    order = (SortKey(ActionLine.document_id), SortKey(ActionLine.position), SortKey(ActionLine.id))
+    order = (
+        SortKey(col(ActionLine.document_id)),
+        SortKey(col(ActionLine.position)),
+        SortKey(col(ActionLine.id)),
+    )
     return Listing(statement, order, "actionLines")
 
 
@@ -102,41 +110,49 @@ class MeasureCriteria:
 def measures(criteria: MeasureCriteria) -> Listing[Measure]:
     statement = sa.select(Measure)
     if criteria.documents is not None:
-        statement = statement.where(Measure.document_id.in_(_document_ids(criteria.documents)))
+        statement = statement.where(col(Measure.document_id).in_(_document_ids(criteria.documents)))
     if criteria.jurisdictions is not None:
-        in_documents = sa.select(PolicyDocument.id).where(
+        in_documents = sa.select(col(PolicyDocument.id)).where(
             in_area(
-                PolicyDocument.jurisdiction_id, criteria.jurisdictions, criteria.include_members
+                col(PolicyDocument.jurisdiction_id),
+                criteria.jurisdictions,
+                criteria.include_members,
             )
         )
-        statement = statement.where(Measure.document_id.in_(in_documents))
+        statement = statement.where(col(Measure.document_id).in_(in_documents))
     if criteria.statuses:
-        statement = statement.where(Measure.status.in_(criteria.statuses))
+        statement = statement.where(col(Measure.status).in_(criteria.statuses))
     if criteria.owners is not None:
-        statement = statement.where(Measure.owner_id.in_(_organisation_ids(criteria.owners)))
+        statement = statement.where(col(Measure.owner_id).in_(_organisation_ids(criteria.owners)))
     if criteria.partners is not None:
-        with_partner = sa.select(MeasurePartner.measure_id).where(
-            MeasurePartner.organisation_id.in_(_organisation_ids(criteria.partners))
+        with_partner = sa.select(col(MeasurePartner.measure_id)).where(
+            col(MeasurePartner.organisation_id).in_(_organisation_ids(criteria.partners))
         )
-        statement = statement.where(Measure.id.in_(with_partner))
-    due_year = sa.func.substr(Measure.due, 1, 4)  # every period form starts with its year
+        statement = statement.where(col(Measure.id).in_(with_partner))
+    due_year = sa.func.substr(col(Measure.due), 1, 4)  # every period form starts with its year
     if criteria.due_year_from is not None:
         statement = statement.where(due_year >= f"{criteria.due_year_from:04d}")
     if criteria.due_year_to is not None:
         statement = statement.where(due_year <= f"{criteria.due_year_to:04d}")
     if criteria.action_line_ids is not None:
-        statement = statement.where(Measure.action_line_id.in_(criteria.action_line_ids))
+        statement = statement.where(col(Measure.action_line_id).in_(criteria.action_line_ids))
     if criteria.search:
         statement = statement.where(
-            text_search([Measure.title, Measure.code, Measure.description], criteria.search)
+            text_search(
+                [col(Measure.title), col(Measure.code), col(Measure.description)], criteria.search
+            )
         )
-    order = (SortKey(Measure.document_id), SortKey(Measure.id))
+    order = (SortKey(col(Measure.document_id)), SortKey(col(Measure.id)))
     return Listing(statement, order, "measures")
 
 
 def child_action_lines(session: Session, parent_ids: Iterable[int]) -> dict[int, list[ActionLine]]:
     return grouped_by(
-        session, ActionLine, ActionLine.parent_id, parent_ids, order_by=[ActionLine.position]
+        session,
+        ActionLine,
+        col(ActionLine.parent_id),
+        parent_ids,
+        order_by=[col(ActionLine.position)],
     )
 
 
@@ -146,27 +162,27 @@ def top_action_lines_of_documents(
     return grouped_by(
         session,
         ActionLine,
-        ActionLine.document_id,
+        col(ActionLine.document_id),
         document_ids,
-        order_by=[ActionLine.position],
-        where=[ActionLine.parent_id.is_(None)],
+        order_by=[col(ActionLine.position)],
+        where=[col(ActionLine.parent_id).is_(None)],
     )
 
 
 def measures_of_action_lines(session: Session, line_ids: Iterable[int]) -> dict[int, list[Measure]]:
-    return grouped_by(session, Measure, Measure.action_line_id, line_ids)
+    return grouped_by(session, Measure, col(Measure.action_line_id), line_ids)
 
 
 def measures_of_documents(
     session: Session, document_ids: Iterable[int]
 ) -> dict[int, list[Measure]]:
-    return grouped_by(session, Measure, Measure.document_id, document_ids)
+    return grouped_by(session, Measure, col(Measure.document_id), document_ids)
 
 
 def measures_of_owners(
     session: Session, organisation_ids: Iterable[int]
 ) -> dict[int, list[Measure]]:
-    return grouped_by(session, Measure, Measure.owner_id, organisation_ids)
+    return grouped_by(session, Measure, col(Measure.owner_id), organisation_ids)
 
 
 def documents_of_jurisdictions(
@@ -175,16 +191,16 @@ def documents_of_jurisdictions(
     return grouped_by(
         session,
         PolicyDocument,
-        PolicyDocument.jurisdiction_id,
+        col(PolicyDocument.jurisdiction_id),
         jurisdiction_ids,
-        order_by=[PolicyDocument.code],
+        order_by=[col(PolicyDocument.code)],
     )
 
 
 def partners_of_measures(
     session: Session, measure_ids: Iterable[int]
 ) -> dict[int, list[MeasurePartner]]:
-    return grouped_by(session, MeasurePartner, MeasurePartner.measure_id, measure_ids)
+    return grouped_by(session, MeasurePartner, col(MeasurePartner.measure_id), measure_ids)
 
 
 def status_updates_of_measures(
@@ -193,7 +209,7 @@ def status_updates_of_measures(
     return grouped_by(
         session,
         MeasureStatusUpdate,
-        MeasureStatusUpdate.measure_id,
+        col(MeasureStatusUpdate.measure_id),
         measure_ids,
-        order_by=[MeasureStatusUpdate.reported_on, MeasureStatusUpdate.recorded_at],
+        order_by=[col(MeasureStatusUpdate.reported_on), col(MeasureStatusUpdate.recorded_at)],
     )

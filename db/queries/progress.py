@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import ProgressBasis, ProgressStatus
 from db.models import ProgressSnapshot, Target
@@ -25,17 +25,17 @@ class ProgressCriteria:
 
 
 def progress(criteria: ProgressCriteria) -> Listing[ProgressSnapshot]:
-    targets = sa.select(Target.id).where(*target_conditions(criteria.target))
-    statement = sa.select(ProgressSnapshot).where(ProgressSnapshot.target_id.in_(targets))
+    targets = sa.select(col(Target.id)).where(*target_conditions(criteria.target))
+    statement = sa.select(ProgressSnapshot).where(col(ProgressSnapshot.target_id).in_(targets))
     if criteria.statuses:
-        statement = statement.where(ProgressSnapshot.status.in_(criteria.statuses))
+        statement = statement.where(col(ProgressSnapshot.status).in_(criteria.statuses))
     if criteria.bases:
-        statement = statement.where(ProgressSnapshot.basis.in_(criteria.bases))
+        statement = statement.where(col(ProgressSnapshot.basis).in_(criteria.bases))
     if criteria.periods is not None:
-        statement = statement.where(ProgressSnapshot.period.in_(criteria.periods))
+        statement = statement.where(col(ProgressSnapshot.period).in_(criteria.periods))
     if criteria.target_ids is not None:
-        statement = statement.where(ProgressSnapshot.target_id.in_(criteria.target_ids))
-    order = (SortKey(ProgressSnapshot.target_id), SortKey(ProgressSnapshot.id))
+        statement = statement.where(col(ProgressSnapshot.target_id).in_(criteria.target_ids))
+    order = (SortKey(col(ProgressSnapshot.target_id)), SortKey(col(ProgressSnapshot.id)))
     return Listing(statement, order, "progress")
 
 
@@ -45,9 +45,9 @@ def snapshots_of_targets(
     return grouped_by(
         session,
         ProgressSnapshot,
-        ProgressSnapshot.target_id,
+        col(ProgressSnapshot.target_id),
         target_ids,
-        order_by=[ProgressSnapshot.basis, ProgressSnapshot.period],
+        order_by=[col(ProgressSnapshot.basis), col(ProgressSnapshot.period)],
     )
 
 
@@ -57,13 +57,17 @@ def snapshots_of_jurisdictions(
     return grouped_by(
         session,
         ProgressSnapshot,
-        ProgressSnapshot.jurisdiction_id,
+        col(ProgressSnapshot.jurisdiction_id),
         jurisdiction_ids,
-        order_by=[ProgressSnapshot.target_id, ProgressSnapshot.basis, ProgressSnapshot.period],
+        order_by=[
+            col(ProgressSnapshot.target_id),
+            col(ProgressSnapshot.basis),
+            col(ProgressSnapshot.period),
+        ],
     )
 
 
 def targets_for_time_travel(criteria: TargetCriteria) -> Listing[Target]:
     """The targets whose progress ``asOf`` a moment is recomputed, in the order of ``progress``."""
     statement = sa.select(Target).where(*target_conditions(criteria))
-    return Listing(statement, (SortKey(Target.id),), "progressAsOf")
+    return Listing(statement, (SortKey(col(Target.id)),), "progressAsOf")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import ProjectPhase
 from db.models import (
@@ -42,54 +42,69 @@ def projects(criteria: ProjectCriteria) -> Listing[Project]:
     if criteria.jurisdictions is not None:
         statement = statement.where(
             sa.or_(
-                in_area(Project.municipality_id, criteria.jurisdictions, criteria.include_members),
-                in_area(Project.district_id, criteria.jurisdictions, criteria.include_members),
+                in_area(
+                    col(Project.municipality_id), criteria.jurisdictions, criteria.include_members
+                ),
+                in_area(col(Project.district_id), criteria.jurisdictions, criteria.include_members),
             )
         )
     if criteria.phases:
-        statement = statement.where(Project.phase.in_(criteria.phases))
+        statement = statement.where(col(Project.phase).in_(criteria.phases))
     if criteria.owners is not None:
-        owners = sa.select(Organisation.id).where(Organisation.code.in_(criteria.owners))
-        statement = statement.where(Project.owner_id.in_(owners))
+        owners = sa.select(col(Organisation.id)).where(col(Organisation.code).in_(criteria.owners))
+        statement = statement.where(col(Project.owner_id).in_(owners))
     if criteria.housing_types is not None:
-        units = sa.select(ProjectUnits.project_id).where(
-            ProjectUnits.housing_type_id.in_(with_descendants(HousingType, criteria.housing_types))
+        units = sa.select(col(ProjectUnits.project_id)).where(
+            col(ProjectUnits.housing_type_id).in_(
+                with_descendants(HousingType, criteria.housing_types)
+            )
         )
-        statement = statement.where(Project.id.in_(units))
+        statement = statement.where(col(Project.id).in_(units))
     if criteria.target_groups is not None:
-        units = sa.select(ProjectUnits.project_id).where(
-            ProjectUnits.target_group_id.in_(with_descendants(TargetGroup, criteria.target_groups))
+        units = sa.select(col(ProjectUnits.project_id)).where(
+            col(ProjectUnits.target_group_id).in_(
+                with_descendants(TargetGroup, criteria.target_groups)
+            )
         )
-        statement = statement.where(Project.id.in_(units))
+        statement = statement.where(col(Project.id).in_(units))
     if criteria.completion_from is not None:
-        statement = statement.where(Project.expected_completion >= criteria.completion_from)
+        statement = statement.where(col(Project.expected_completion) >= criteria.completion_from)
     if criteria.completion_to is not None:
-        statement = statement.where(Project.expected_completion <= criteria.completion_to)
+        statement = statement.where(col(Project.expected_completion) <= criteria.completion_to)
     if criteria.search:
         statement = statement.where(
-            text_search([Project.name, Project.external_key, Project.location], criteria.search)
+            text_search(
+                [col(Project.name), col(Project.external_key), col(Project.location)],
+                criteria.search,
+            )
         )
-    return Listing(statement, (SortKey(Project.name), SortKey(Project.id)), "projects")
+    return Listing(statement, (SortKey(col(Project.name)), SortKey(col(Project.id))), "projects")
 
 
 def projects_of_municipalities(
     session: Session, municipality_ids: Iterable[int]
 ) -> dict[int, list[Project]]:
     return grouped_by(
-        session, Project, Project.municipality_id, municipality_ids, order_by=[Project.name]
+        session,
+        Project,
+        col(Project.municipality_id),
+        municipality_ids,
+        order_by=[col(Project.name)],
     )
 
 
 def projects_of_owners(
     session: Session, organisation_ids: Iterable[int]
 ) -> dict[int, list[Project]]:
-    return grouped_by(session, Project, Project.owner_id, organisation_ids, order_by=[Project.name])
+    return grouped_by(
+        session, Project, col(Project.owner_id), organisation_ids, order_by=[col(Project.name)]
+    )
 
 
 def units_of_projects(
     session: Session, project_ids: Iterable[int]
 ) -> dict[int, list[ProjectUnits]]:
-    return grouped_by(session, ProjectUnits, ProjectUnits.project_id, project_ids)
+    return grouped_by(session, ProjectUnits, col(ProjectUnits.project_id), project_ids)
 
 
 def phase_changes_of_projects(
@@ -98,7 +113,7 @@ def phase_changes_of_projects(
     return grouped_by(
         session,
         ProjectPhaseChange,
-        ProjectPhaseChange.project_id,
+        col(ProjectPhaseChange.project_id),
         project_ids,
-        order_by=[ProjectPhaseChange.changed_on, ProjectPhaseChange.recorded_at],
+        order_by=[col(ProjectPhaseChange.changed_on), col(ProjectPhaseChange.recorded_at)],
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import SubmissionChannel, SubmissionStatus
 from db.models import Organisation, Submission, SubmissionError
@@ -30,27 +30,29 @@ class SubmissionCriteria:
 def submissions(criteria: SubmissionCriteria) -> Listing[Submission]:
     statement = sa.select(Submission)
     if criteria.visible_to is not None:
-        statement = statement.where(Submission.organisation_id.in_(criteria.visible_to))
+        statement = statement.where(col(Submission.organisation_id).in_(criteria.visible_to))
     if criteria.organisations is not None:
-        organisations = sa.select(Organisation.id).where(
-            Organisation.code.in_(criteria.organisations)
+        organisations = sa.select(col(Organisation.id)).where(
+            col(Organisation.code).in_(criteria.organisations)
         )
-        statement = statement.where(Submission.organisation_id.in_(organisations))
+        statement = statement.where(col(Submission.organisation_id).in_(organisations))
     if criteria.statuses:
-        statement = statement.where(Submission.status.in_(criteria.statuses))
+        statement = statement.where(col(Submission.status).in_(criteria.statuses))
     if criteria.channels:
-        statement = statement.where(Submission.channel.in_(criteria.channels))
+        statement = statement.where(col(Submission.channel).in_(criteria.channels))
     if criteria.received_from is not None:
-        statement = statement.where(Submission.received_at >= criteria.received_from)
+        statement = statement.where(col(Submission.received_at) >= criteria.received_from)
     if criteria.received_to is not None:
-        statement = statement.where(Submission.received_at <= criteria.received_to)
+        statement = statement.where(col(Submission.received_at) <= criteria.received_to)
     if criteria.dry_run is not None:
-        statement = statement.where(Submission.dry_run.is_(criteria.dry_run))
+        statement = statement.where(col(Submission.dry_run).is_(criteria.dry_run))
     if criteria.with_errors is not None:
         statement = statement.where(
-            Submission.error_count > 0 if criteria.with_errors else Submission.error_count == 0
+            col(Submission.error_count) > 0
+            if criteria.with_errors
+            else col(Submission.error_count) == 0
         )
-    return Listing(statement, (SortKey(Submission.id, descending=True),), "submissions")
+    return Listing(statement, (SortKey(col(Submission.id), descending=True),), "submissions")
 
 
 def errors_of_submissions(
@@ -59,9 +61,9 @@ def errors_of_submissions(
     return grouped_by(
         session,
         SubmissionError,
-        SubmissionError.submission_id,
+        col(SubmissionError.submission_id),
         submission_ids,
-        order_by=[SubmissionError.row_number],
+        order_by=[col(SubmissionError.row_number)],
     )
 
 
@@ -71,7 +73,7 @@ def submissions_of_organisations(
     return grouped_by(
         session,
         Submission,
-        Submission.organisation_id,
+        col(Submission.organisation_id),
         organisation_ids,
-        order_by=[Submission.id.desc()],
+        order_by=[col(Submission.id).desc()],
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import DistributionMethod, DocumentStatus, Recurrence, TargetKind
 from db.models import DistributionRule, DistributionShare, PolicyDocument, Target
@@ -33,59 +33,63 @@ class TargetCriteria:
 def target_conditions(criteria: TargetCriteria) -> list[sa.ColumnElement[bool]]:
     conditions = cell_conditions(
         criteria.cell,
-        indicator=Target.indicator_id,
-        jurisdiction=Target.jurisdiction_id,
-        target_group=Target.target_group_id,
-        housing_type=Target.housing_type_id,
-        price_segment=Target.price_segment,
+        indicator=col(Target.indicator_id),
+        jurisdiction=col(Target.jurisdiction_id),
+        target_group=col(Target.target_group_id),
+        housing_type=col(Target.housing_type_id),
+        price_segment=col(Target.price_segment),
     )
     if criteria.kinds:
-        conditions.append(Target.kind.in_(criteria.kinds))
+        conditions.append(col(Target.kind).in_(criteria.kinds))
     if criteria.statuses:
-        conditions.append(Target.status.in_(criteria.statuses))
+        conditions.append(col(Target.status).in_(criteria.statuses))
     if criteria.recurrences:
-        conditions.append(Target.recurrence.in_(criteria.recurrences))
+        conditions.append(col(Target.recurrence).in_(criteria.recurrences))
     if criteria.deadline_year_from is not None:
-        conditions.append(Target.deadline_year >= criteria.deadline_year_from)
+        conditions.append(col(Target.deadline_year) >= criteria.deadline_year_from)
     if criteria.deadline_year_to is not None:
-        conditions.append(Target.deadline_year <= criteria.deadline_year_to)
+        conditions.append(col(Target.deadline_year) <= criteria.deadline_year_to)
     if criteria.documents is not None:
-        in_documents = sa.select(PolicyDocument.id).where(
-            PolicyDocument.code.in_(criteria.documents)
+        in_documents = sa.select(col(PolicyDocument.id)).where(
+            col(PolicyDocument.code).in_(criteria.documents)
         )
-        conditions.append(Target.document_id.in_(in_documents))
+        conditions.append(col(Target.document_id).in_(in_documents))
     if criteria.distribution_rules is not None:
-        rules = sa.select(DistributionRule.id).where(
-            DistributionRule.code.in_(criteria.distribution_rules)
+        rules = sa.select(col(DistributionRule.id)).where(
+            col(DistributionRule.code).in_(criteria.distribution_rules)
         )
-        conditions.append(Target.distribution_rule_id.in_(rules))
+        conditions.append(col(Target.distribution_rule_id).in_(rules))
     if criteria.flagged is not None:
-        conditions.append(Target.flag.is_not(None) if criteria.flagged else Target.flag.is_(None))
+        conditions.append(
+            col(Target.flag).is_not(None) if criteria.flagged else col(Target.flag).is_(None)
+        )
     if criteria.search:
-        conditions.append(text_search([Target.code, Target.notes], criteria.search))
+        conditions.append(text_search([col(Target.code), col(Target.notes)], criteria.search))
     return conditions
 
 
 def targets(criteria: TargetCriteria) -> Listing[Target]:
     statement = sa.select(Target).where(*target_conditions(criteria))
-    return Listing(statement, (SortKey(Target.code), SortKey(Target.id)), "targets")
+    return Listing(statement, (SortKey(col(Target.code)), SortKey(col(Target.id))), "targets")
 
 
 def targets_of_jurisdictions(
     session: Session, jurisdiction_ids: Iterable[int]
 ) -> dict[int, list[Target]]:
     return grouped_by(
-        session, Target, Target.jurisdiction_id, jurisdiction_ids, order_by=[Target.code]
+        session, Target, col(Target.jurisdiction_id), jurisdiction_ids, order_by=[col(Target.code)]
     )
 
 
 def targets_of_documents(session: Session, document_ids: Iterable[int]) -> dict[int, list[Target]]:
-    return grouped_by(session, Target, Target.document_id, document_ids, order_by=[Target.code])
+    return grouped_by(
+        session, Target, col(Target.document_id), document_ids, order_by=[col(Target.code)]
+    )
 
 
 def targets_of_rules(session: Session, rule_ids: Iterable[int]) -> dict[int, list[Target]]:
     return grouped_by(
-        session, Target, Target.distribution_rule_id, rule_ids, order_by=[Target.code]
+        session, Target, col(Target.distribution_rule_id), rule_ids, order_by=[col(Target.code)]
     )
 
 
@@ -102,28 +106,30 @@ def distribution_rules(criteria: DistributionRuleCriteria) -> Listing[Distributi
     statement = sa.select(DistributionRule).where(
         *cell_conditions(
             criteria.cell,
-            indicator=DistributionRule.indicator_id,
-            jurisdiction=DistributionRule.region_id,
-            target_group=DistributionRule.target_group_id,
-            housing_type=DistributionRule.housing_type_id,
-            price_segment=DistributionRule.price_segment,
+            indicator=col(DistributionRule.indicator_id),
+            jurisdiction=col(DistributionRule.region_id),
+            target_group=col(DistributionRule.target_group_id),
+            housing_type=col(DistributionRule.housing_type_id),
+            price_segment=col(DistributionRule.price_segment),
         )
     )
     if criteria.codes is not None:
-        statement = statement.where(DistributionRule.code.in_(criteria.codes))
+        statement = statement.where(col(DistributionRule.code).in_(criteria.codes))
     if criteria.regions is not None:
-        statement = statement.where(in_area(DistributionRule.region_id, criteria.regions, False))
+        statement = statement.where(
+            in_area(col(DistributionRule.region_id), criteria.regions, False)
+        )
     if criteria.methods:
-        statement = statement.where(DistributionRule.method.in_(criteria.methods))
+        statement = statement.where(col(DistributionRule.method).in_(criteria.methods))
     if criteria.search:
         statement = statement.where(
-            text_search([DistributionRule.name, DistributionRule.code], criteria.search)
+            text_search([col(DistributionRule.name), col(DistributionRule.code)], criteria.search)
         )
-    order = (SortKey(DistributionRule.code), SortKey(DistributionRule.id))
+    order = (SortKey(col(DistributionRule.code)), SortKey(col(DistributionRule.id)))
     return Listing(statement, order, "distributionRules")
 
 
 def shares_of_rules(
     session: Session, rule_ids: Iterable[int]
 ) -> dict[int, list[DistributionShare]]:
-    return grouped_by(session, DistributionShare, DistributionShare.rule_id, rule_ids)
+    return grouped_by(session, DistributionShare, col(DistributionShare.rule_id), rule_ids)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import Direction, IndicatorKind
 from db.models import HousingType, Indicator, TargetGroup
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import grouped_by, text_search
 
-Vocabulary = type[TargetGroup] | type[HousingType]
+Vocabulary = TypeVar("Vocabulary", TargetGroup, HousingType)
 
 
 @dataclass(frozen=True)
@@ -24,21 +25,25 @@ class VocabularyCriteria:
     search: str | None = None
 
 
-def _vocabulary(model: Vocabulary, criteria: VocabularyCriteria, name: str) -> Listing:  # type: ignore[type-arg]
+def _vocabulary(
+    model: type[Vocabulary], criteria: VocabularyCriteria, name: str
+) -> Listing[Vocabulary]:
     statement = sa.select(model)
     if criteria.codes is not None:
-        statement = statement.where(model.code.in_(criteria.codes))
+        statement = statement.where(col(model.code).in_(criteria.codes))
     if criteria.top_level_only:
-        statement = statement.where(model.parent_id.is_(None))
+        statement = statement.where(col(model.parent_id).is_(None))
     if criteria.parent is not None:
         statement = statement.where(
-            model.parent_id.in_(sa.select(model.id).where(model.code == criteria.parent))
+            col(model.parent_id).in_(
+                sa.select(col(model.id)).where(col(model.code) == criteria.parent)
+            )
         )
     if criteria.search:
         statement = statement.where(
-            text_search([model.name_nl, model.name_en, model.code], criteria.search)
+            text_search([col(model.name_nl), col(model.name_en), col(model.code)], criteria.search)
         )
-    return Listing(statement, (SortKey(model.code), SortKey(model.id)), name)  # type: ignore[arg-type]
+    return Listing(statement, (SortKey(col(model.code)), SortKey(col(model.id))), name)
 
 
 def target_groups(criteria: VocabularyCriteria) -> Listing[TargetGroup]:
@@ -49,8 +54,10 @@ def housing_types(criteria: VocabularyCriteria) -> Listing[HousingType]:
     return _vocabulary(HousingType, criteria, "housingTypes")
 
 
-def children_of(session: Session, parent_ids: Iterable[int], model: Vocabulary) -> dict[int, list]:  # type: ignore[type-arg]
-    return grouped_by(session, model, model.parent_id, parent_ids, order_by=[model.code])
+def children_of(
+    session: Session, parent_ids: Iterable[int], model: type[Vocabulary]
+) -> dict[int, list[Vocabulary]]:
+    return grouped_by(session, model, col(model.parent_id), parent_ids, order_by=[col(model.code)])
 
 
 @dataclass(frozen=True)
@@ -65,26 +72,33 @@ class IndicatorCriteria:
 def indicators(criteria: IndicatorCriteria) -> Listing[Indicator]:
     statement = sa.select(Indicator)
     if criteria.codes is not None:
-        statement = statement.where(Indicator.code.in_(criteria.codes))
+        statement = statement.where(col(Indicator.code).in_(criteria.codes))
     if criteria.kinds:
-        statement = statement.where(Indicator.kind.in_(criteria.kinds))
+        statement = statement.where(col(Indicator.kind).in_(criteria.kinds))
     if criteria.directions:
-        statement = statement.where(Indicator.direction.in_(criteria.directions))
+        statement = statement.where(col(Indicator.direction).in_(criteria.directions))
     if criteria.units:
-        statement = statement.where(Indicator.unit.in_(criteria.units))
+        statement = statement.where(col(Indicator.unit).in_(criteria.units))
     if criteria.search:
         statement = statement.where(
-            text_search([Indicator.name_nl, Indicator.name_en, Indicator.code], criteria.search)
+            text_search(
+                [col(Indicator.name_nl), col(Indicator.name_en), col(Indicator.code)],
+                criteria.search,
+            )
         )
-    return Listing(statement, (SortKey(Indicator.code), SortKey(Indicator.id)), "indicators")
+    return Listing(
+        statement, (SortKey(col(Indicator.code)), SortKey(col(Indicator.id))), "indicators"
+    )
 
 
-def with_descendants(model: Vocabulary, codes: Sequence[str]) -> sa.Select:  # type: ignore[type-arg]
+def with_descendants(
+    model: type[TargetGroup] | type[HousingType], codes: Sequence[str]
+) -> sa.Select[Any]:
     """Ids of the entries ``codes`` and every entry below them (a priority group's categories)."""
     tree = (
-        sa.select(model.id)
-        .where(model.code.in_(codes))
+        sa.select(col(model.id))
+        .where(col(model.code).in_(codes))
         .cte(f"{model.__tablename__}_tree", recursive=True)
     )
-    tree = tree.union(sa.select(model.id).join(tree, model.parent_id == tree.c.id))
+    tree = tree.union(sa.select(col(model.id)).join(tree, col(model.parent_id) == tree.c.id))
     return sa.select(tree.c.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ingest.cbs.statline import StatLineRow
-from services.submissions.intake import SubmittedRow
+from ingest.submitted_rows import SubmittedRow
 
 
 def submitted_rows(rows: Iterable[StatLineRow]) -> Iterator[SubmittedRow]:

@@ -16,12 +16,12 @@ from datetime import date
 from core.enums import JurisdictionKind, ProjectPhase
 from ingest.errors import ErrorCode, RowError, render_messages
 from ingest.numbers import NumberError, parse_number
+from ingest.projects.codes import ProjectCodes
+from ingest.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
 from ingest.projects.headers import PROJECT_FIELD_LABELS, PROJECT_HEADERS, ProjectField
 from ingest.projects.phases import parse_phase
 from ingest.raw_rows import RawRow
 from ingest.validation import MAX_NOTE_CHARS
-from services.projects.codes import ProjectCodes
-from services.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
 
 F = ProjectField
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
@@ -136,6 +136,7 @@ def _conflict(line: ProjectLine, first: ProjectLine) -> RowError | None:
 def _row_error(row: int, code: ErrorCode, column: str | None = None, **params: object) -> RowError:
     message_en, message_nl = render_messages(code, row=row, **params)
     value = params.get("value")
+    first_row = params.get("first_row")
     return RowError(
         row=row,
         column=column,
@@ -145,7 +146,7 @@ def _row_error(row: int, code: ErrorCode, column: str | None = None, **params: o
         code=code,
         message_en=message_en,
         message_nl=message_nl,
-        related_row=params.get("first_row"),  # type: ignore[arg-type]
+        related_row=first_row if isinstance(first_row, int) else None,
     )
 
 
@@ -184,7 +185,7 @@ class _LineCheck:
         if self.errors:
             return self.errors
         assert phase is not None and units is not None and municipality is not None
-        fields = {name: self._text(name) for name in _PROJECT_FIELDS}
+        fields: dict[str, str | None] = {name: self._text(name) for name in _PROJECT_FIELDS}
         fields.update({F.MUNICIPALITY: municipality, F.DISTRICT: district, F.PHASE: phase.value})
         fields[F.EXPECTED_COMPLETION] = completion.isoformat() if completion else None
         return ProjectLine(

@@ -85,7 +85,8 @@ class MeasureMutation:
                     percent_complete,
                 )
                 session.flush()
-                return update.id  # type: ignore[return-value]
+                assert update.id is not None  # flushed
+                return update.id
 
         try:
             update_id = await run_in_threadpool(run)
@@ -102,8 +103,9 @@ class MeasureMutation:
         session = info.context.session
         session.expire_all()
         update = session.get(MeasureStatusUpdateRow, update_id)
+        assert update is not None  # committed by run()
         measure = session.get(MeasureRow, row_id)
         return MeasureStatusReported(
             measure=Measure.from_row(measure),
-            update=MeasureStatusUpdate.from_row(update),  # type: ignore[arg-type]
+            update=MeasureStatusUpdate.from_row(update),
         )

@@ -17,6 +17,7 @@ from db.engine import session_scope
 from db.models import Organisation
 from db.models import Project as ProjectRow
 from ingest.errors import ErrorCode
+from ingest.projects.details import ProjectDetails, UnitsLine
 from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind
 from schema.context import Info
@@ -30,7 +31,6 @@ from schema.mutations.errors import (
     rate_limited,
 )
 from schema.projects import Project, project_row_id
-from services.projects.details import ProjectDetails, UnitsLine
 from services.projects.service import (
     PhaseMove,
     ProjectChange,
@@ -39,8 +39,11 @@ from services.projects.service import (
     update_project,
 )
 
-ProjectMove = strawberry.enum(
-    MoveKind,
+# strawberry.enum marks the class in place and returns it: ProjectMove is MoveKind itself, which
+# type checkers accept in annotations.
+ProjectMove = MoveKind
+strawberry.enum(
+    ProjectMove,
     name="ProjectMove",
     description=(
         "What a phase change was: START (a new project), UNCHANGED, FORWARD, SKIP_FORWARD, "
@@ -176,7 +179,8 @@ async def _save(
     def run() -> tuple[int, bool, MoveKind | None]:
         with session_scope(info.context.engine) as session:
             change = step(session, actor)
-            return change.project.id, change.changed, change.move  # type: ignore[return-value]
+            assert change.project.id is not None  # a stored row
+            return change.project.id, change.changed, change.move
 
     try:
         project_id, changed, move = await run_in_threadpool(run)

@@ -17,6 +17,7 @@ from core.principal import Actor
 from db.engine import session_scope
 from db.models import Organisation
 from db.models import Submission as SubmissionRow
+from ingest.submitted_rows import SubmittedRow
 from schema.context import Info
 from schema.mutations.errors import (
     InvalidInput,
@@ -27,7 +28,7 @@ from schema.mutations.errors import (
     rate_limited,
 )
 from schema.submissions import Submission, submission_row_id
-from services.submissions.intake import IdempotencyConflict, Intake, IntakeRequest, SubmittedRow
+from services.submissions.intake import IdempotencyConflict, Intake, IntakeRequest
 from services.submissions.lifecycle import DecisionNotAllowed, SubmissionStateError
 from services.submissions.service import approve, return_for_correction, submit_file, submit_rows
 
@@ -145,13 +146,15 @@ class SubmissionMutation:
         organisation = _organisation_for(info, input.organisation)
         if not isinstance(organisation, Organisation):
             return organisation
+        principal = info.context.principal
+        assert principal is not None  # checked by _organisation_for
         request = IntakeRequest(
             organisation,
             SubmissionChannel.API,
             dry_run=input.dry_run,
             idempotency_key=input.idempotency_key,
             correction_reason=input.correction_reason,
-            user_id=info.context.principal.user_id,  # type: ignore[union-attr]
+            user_id=principal.user_id,
         )
         rows = [
             SubmittedRow(
@@ -195,6 +198,8 @@ class SubmissionMutation:
         found = _organisation_for(info, organisation)
         if not isinstance(found, Organisation):
             return found
+        principal = info.context.principal
+        assert principal is not None  # checked by _organisation_for
         request = IntakeRequest(
             found,
             FILE_CHANNELS[suffix],
@@ -202,8 +207,9 @@ class SubmissionMutation:
             dry_run=dry_run,
             idempotency_key=idempotency_key,
             correction_reason=correction_reason,
-            user_id=info.context.principal.user_id,  # type: ignore[union-attr]
+            user_id=principal.user_id,
         )
+        # strawberry types Upload as bytes; the multipart request hands a starlette UploadFile.
         stream = file.file  # type: ignore[attr-defined]
         result = await run_in_threadpool(
             _receive,

@@ -106,14 +106,17 @@ class WebhookMutation:
                     message="This token manages its own organisation's webhooks only.",
                     code="not_allowed",
                 )
-            owner = info.context.principal.organisation_id  # type: ignore[union-attr]
+            principal = info.context.principal
+            assert principal is not None  # the SignedIn permission guards every mutation
+            owner = principal.organisation_id
         actor = actor_of(info)
 
         def run() -> tuple[int, bool, str | None]:
             with session_scope(info.context.engine) as session:
-                before = queries.subscription_of(session, owner, url)  # type: ignore[arg-type]
-                row = subscribe(session, owner, url, [e.value for e in events], actor=actor)  # type: ignore[arg-type]
-                return row.id, before is None, row.secret if before is None else None  # type: ignore[return-value]
+                before = queries.subscription_of(session, owner, url)
+                row = subscribe(session, owner, url, [e.value for e in events], actor=actor)
+                assert row.id is not None  # a stored row
+                return row.id, before is None, row.secret if before is None else None
 
         try:
             row_id, created, secret = await run_in_threadpool(run)

@@ -59,8 +59,8 @@ def principal_for(session: Session, authorization: str | None) -> Principal | No
     if row is None:
         raise AuthenticationError("the token is not valid, has expired or was revoked")
     organisation = session.get(Organisation, row.organisation_id)
-    assert organisation is not None and row.id is not None
-    return Principal(row.id, row.prefix, organisation.id, organisation.code, row.role, row.user_id)  # type: ignore[arg-type]
+    assert organisation is not None and organisation.id is not None and row.id is not None
+    return Principal(row.id, row.prefix, organisation.id, organisation.code, row.role, row.user_id)
 
 
 def authenticate(authorization: str | None, engine: sa.Engine | None = None) -> Principal | None:

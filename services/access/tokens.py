@@ -62,11 +62,12 @@ def issue_token(
         for _ in range(10)
     )
     token = f"wz_{prefix}_{secrets.token_urlsafe(32)}"
+    assert organisation.id is not None  # loaded from the database
     row = ApiToken(
         prefix=prefix,
         secret_hash=_digest(token),
         name=name,
-        organisation_id=organisation.id,  # type: ignore[arg-type]
+        organisation_id=organisation.id,
         user_id=user_id,
         role=role,
         expires_at=expires_at,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.enums import ReportingFrequency
 from db.models import (
@@ -73,7 +73,7 @@ def missing_reports(
 ) -> list[MissingReport]:
     """Every owed cell without a current observation from its organisation, after its due date,
     ordered by organisation, indicator, jurisdiction and period."""
-    query = select(ReportingObligation).where(ReportingObligation.active.is_(True))  # type: ignore[attr-defined]
+    query = select(ReportingObligation).where(col(ReportingObligation.active).is_(True))
     if organisation_id is not None:
         query = query.where(ReportingObligation.organisation_id == organisation_id)
     if indicator_id is not None:
@@ -94,16 +94,17 @@ def _missing_of(
     if not due:
         return []
     query = (
-        select(Jurisdiction.id, Jurisdiction.code)
+        select(col(Jurisdiction.id), Jurisdiction.code)
         .join(
             ReportingObligationJurisdiction,
-            ReportingObligationJurisdiction.jurisdiction_id == Jurisdiction.id,  # type: ignore[arg-type]
+            col(ReportingObligationJurisdiction.jurisdiction_id) == col(Jurisdiction.id),
         )
         .where(ReportingObligationJurisdiction.obligation_id == obligation.id)
     )
     if jurisdiction_id is not None:
         query = query.where(Jurisdiction.id == jurisdiction_id)
-    jurisdictions: dict[int, str] = dict(session.exec(query).all())  # type: ignore[arg-type]
+    rows = session.exec(query).all()
+    jurisdictions = {id_: code for id_, code in rows if id_ is not None}  # ids are primary keys
     if not jurisdictions:
         return []
     reported = set(
@@ -112,9 +113,9 @@ def _missing_of(
             .where(
                 Observation.source_organisation_id == obligation.organisation_id,
                 Observation.indicator_id == obligation.indicator_id,
-                Observation.superseded_at.is_(None),  # type: ignore[union-attr]
-                Observation.jurisdiction_id.in_(jurisdictions),  # type: ignore[attr-defined]
-                Observation.period.in_(due),  # type: ignore[attr-defined]
+                col(Observation.superseded_at).is_(None),
+                col(Observation.jurisdiction_id).in_(jurisdictions),
+                col(Observation.period).in_(due),
             )
             .distinct()
         ).all()
@@ -122,9 +123,10 @@ def _missing_of(
     organisation = session.get(Organisation, obligation.organisation_id)
     indicator = session.get(Indicator, obligation.indicator_id)
     assert organisation is not None and indicator is not None
+    assert obligation.id is not None  # loaded from the database
     return [
         MissingReport(
-            obligation_id=obligation.id,  # type: ignore[arg-type]
+            obligation_id=obligation.id,
             organisation_id=obligation.organisation_id,
             organisation_code=organisation.code,
             indicator_id=obligation.indicator_id,

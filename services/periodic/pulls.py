@@ -26,9 +26,9 @@ from ingest.feeds.config import (
     parse_source_config,
 )
 from ingest.limits import DEFAULT_LIMITS
+from ingest.submitted_rows import canonical_csv
 from ingest.tabular import read_table
 from services.periodic.fetching import FetchError, download, fetch_json
-from services.submissions.intake import canonical_csv
 
 KeepJurisdiction = Callable[[str], bool]
 

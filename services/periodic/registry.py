@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.enums import JurisdictionKind, OrganisationKind, ReportingFrequency, SourceKind
@@ -314,17 +314,13 @@ def load_registry(session: Session, registry: Registry) -> RegistrySummary:
     for publisher in registry.publishers:
         summary.count("publishers", _upsert_publisher(session, publisher))
     session.flush()
-    organisations: dict[str, int] = dict(
-        session.exec(select(Organisation.code, Organisation.id)).all()  # type: ignore[arg-type]
-    )
+    organisations = _ids_by_code(session, Organisation)
     for source in registry.sources:
         summary.count(
             "sources", _upsert_source(session, source, organisations[source.organisation])
         )
-    indicators: dict[str, int] = dict(session.exec(select(Indicator.code, Indicator.id)).all())  # type: ignore[arg-type]
-    jurisdictions: dict[str, int] = dict(
-        session.exec(select(Jurisdiction.code, Jurisdiction.id)).all()  # type: ignore[arg-type]
-    )
+    indicators = _ids_by_code(session, Indicator)
+    jurisdictions = _ids_by_code(session, Jurisdiction)
     for obligation in registry.obligations:
         outcome = _upsert_obligation(
             session,
@@ -338,6 +334,13 @@ def load_registry(session: Session, registry: Registry) -> RegistrySummary:
     return summary
 
 
+def _ids_by_code(
+    session: Session, model: type[Organisation | Indicator | Jurisdiction]
+) -> dict[str, int]:
+    rows = session.exec(select(col(model.code), col(model.id))).all()
+    return {code: id_ for code, id_ in rows if id_ is not None}  # ids are primary keys
+
+
 def _upsert_publisher(session: Session, entry: PublisherEntry) -> str:
     organisation = session.exec(select(Organisation).where(Organisation.code == entry.code)).first()
     outcome = "unchanged"
@@ -347,6 +350,7 @@ def _upsert_publisher(session: Session, entry: PublisherEntry) -> str:
         )
         session.add(organisation)
         session.flush()
+        assert organisation.id is not None  # just flushed
         _audit(
             session,
             "organisation.created",
@@ -356,6 +360,8 @@ def _upsert_publisher(session: Session, entry: PublisherEntry) -> str:
             {"code": entry.code},
         )
         outcome = "created"
+    organisation_id = organisation.id
+    assert organisation_id is not None  # stored or just flushed
     wanted = _scope_rows(session, entry)
     existing = set(
         session.exec(
@@ -368,7 +374,7 @@ def _upsert_publisher(session: Session, entry: PublisherEntry) -> str:
     for jurisdiction_id, indicator_id in added:
         session.add(
             OrganisationScope(
-                organisation_id=organisation.id,  # type: ignore[arg-type]
+                organisation_id=organisation_id,
                 jurisdiction_id=jurisdiction_id,
                 indicator_id=indicator_id,
             )
@@ -382,10 +388,10 @@ def _scope_rows(session: Session, entry: PublisherEntry) -> set[tuple[int, int |
     if not entry.jurisdiction_kinds:
         return set()
     jurisdiction_ids = session.exec(
-        select(Jurisdiction.id).where(Jurisdiction.kind.in_(entry.jurisdiction_kinds))  # type: ignore[attr-defined]
+        select(Jurisdiction.id).where(col(Jurisdiction.kind).in_(entry.jurisdiction_kinds))
     ).all()
     indicator_ids: list[int | None] = (
-        list(session.exec(select(Indicator.id).where(Indicator.code.in_(entry.indicators))))  # type: ignore[attr-defined]
+        list(session.exec(select(Indicator.id).where(col(Indicator.code).in_(entry.indicators))))
         if entry.indicators
         else [None]
     )
@@ -406,6 +412,7 @@ def _upsert_source(session: Session, entry: SourceEntry, organisation_id: int) -
         source = Source(code=entry.code, **values)
         session.add(source)
         session.flush()
+        assert source.id is not None  # just flushed
         _audit(session, "source.created", "source", source.id, None, _plain(values))
         return "created"
     before = {k: getattr(source, k) for k in values}
@@ -414,6 +421,7 @@ def _upsert_source(session: Session, entry: SourceEntry, organisation_id: int) -
     for key, value in values.items():
         setattr(source, key, value)
     source.updated_at = utcnow()
+    assert source.id is not None  # loaded from the database
     _audit(session, "source.updated", "source", source.id, _plain(before), _plain(values))
     return "updated"
 
@@ -454,6 +462,7 @@ def _upsert_obligation(
         for key, value in values.items():
             setattr(obligation, key, value)
         outcome = "updated"
+    assert obligation.id is not None  # stored or just flushed
     links = {
         link.jurisdiction_id: link
         for link in session.exec(
@@ -465,7 +474,7 @@ def _upsert_obligation(
     for jurisdiction_id in set(jurisdiction_ids) - set(links):
         session.add(
             ReportingObligationJurisdiction(
-                obligation_id=obligation.id,  # type: ignore[arg-type]
+                obligation_id=obligation.id,
                 jurisdiction_id=jurisdiction_id,
             )
         )
@@ -480,7 +489,7 @@ def _audit(
     session: Session,
     action: str,
     object_type: str,
-    object_id: int | None,
+    object_id: int,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:

@@ -6,7 +6,7 @@ import smtplib
 from collections.abc import Sequence
 from email.message import EmailMessage
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.settings import Settings
 from db.models import Organisation, ReportingObligation, User
@@ -20,7 +20,7 @@ def recipients(session: Session, organisation_id: int, obligation_ids: Sequence[
         email
         for email in session.exec(
             select(ReportingObligation.contact_email).where(
-                ReportingObligation.id.in_(obligation_ids)  # type: ignore[union-attr]
+                col(ReportingObligation.id).in_(obligation_ids)
             )
         )
         if email
@@ -29,7 +29,9 @@ def recipients(session: Session, organisation_id: int, obligation_ids: Sequence[
         return sorted(contacts)
     return sorted(
         session.exec(
-            select(User.email).where(User.organisation_id == organisation_id, User.active.is_(True))  # type: ignore[attr-defined]
+            select(User.email).where(
+                col(User.organisation_id) == organisation_id, col(User.active).is_(True)
+            )
         )
     )
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.enums import WebhookEvent
@@ -54,7 +54,9 @@ def send_reminders(session: Session, today: date, settings: Settings) -> list[Re
         ]
         session.add_all(rows)
         session.flush()
-        batch.reminder_ids = [row.id for row in rows]  # type: ignore[misc]
+        for row in rows:
+            assert row.id is not None  # just flushed
+            batch.reminder_ids.append(row.id)
         if WEBHOOK in batch.channels:
             emit(session, WebhookEvent.REMINDER, reminder_payload(batch), [batch.organisation_id])
         if EMAIL in batch.channels:
@@ -66,13 +68,15 @@ def _new_batches(session: Session, today: date) -> dict[int, ReminderBatch]:
     reminded_cells = set(
         session.exec(
             select(Reminder.obligation_id, Reminder.jurisdiction_id, Reminder.period).where(
-                Reminder.obligation_id.is_not(None)  # type: ignore[union-attr]
+                col(Reminder.obligation_id).is_not(None)
             )
         ).all()
     )
     reminded_measures = set(
         session.exec(
-            select(Reminder.measure_id, Reminder.period).where(Reminder.measure_id.is_not(None))  # type: ignore[union-attr]
+            select(Reminder.measure_id, Reminder.period).where(
+                col(Reminder.measure_id).is_not(None)
+            )
         ).all()
     )
     batches: dict[int, ReminderBatch] = {}
@@ -97,7 +101,7 @@ def _channels(session: Session, batch: ReminderBatch, settings: Settings) -> lis
     subscriptions = session.exec(
         select(WebhookSubscription.events).where(
             WebhookSubscription.organisation_id == batch.organisation_id,
-            WebhookSubscription.active.is_(True),  # type: ignore[attr-defined]
+            col(WebhookSubscription.active).is_(True),
         )
     ).all()
     if any(WebhookEvent.REMINDER.value in events for events in subscriptions):
@@ -119,8 +123,9 @@ def _cell_reminder(cell: MissingReport, channels: list[str]) -> Reminder:
 
 
 def _measure_reminder(measure: OverdueMeasure, channels: list[str]) -> Reminder:
+    assert measure.owner_id is not None  # batched by owner: only measures with one
     return Reminder(
-        organisation_id=measure.owner_id,  # type: ignore[arg-type]
+        organisation_id=measure.owner_id,
         measure_id=measure.measure_id,
         period=measure.due,
         channels=channels,
@@ -154,7 +159,7 @@ def reminder_payload(batch: ReminderBatch) -> dict[str, object]:
 def reminded_batch(session: Session, reminder_ids: list[int]) -> dict[str, list[Reminder]]:
     """The stored reminders by kind (for the e-mail actor)."""
     grouped: dict[str, list[Reminder]] = defaultdict(list)
-    for reminder in session.exec(select(Reminder).where(Reminder.id.in_(reminder_ids))):  # type: ignore[union-attr]
+    for reminder in session.exec(select(Reminder).where(col(Reminder.id).in_(reminder_ids))):
         grouped["cells" if reminder.obligation_id else "measures"].append(reminder)
     return grouped
 
@@ -174,10 +179,10 @@ def mail_reminders(session: Session, reminder_ids: list[int], settings: Settings
     if not unsent or not settings.smtp_host:
         return False
     organisation = session.get(Organisation, unsent[0].organisation_id)
-    assert organisation is not None
+    assert organisation is not None and organisation.id is not None
     cells = [_stored_cell(session, r) for r in unsent if r.obligation_id is not None]
     measures = [m for r in unsent if r.measure_id is not None if (m := _stored_measure(session, r))]
-    to = recipients(session, organisation.id, sorted({c.obligation_id for c in cells}))  # type: ignore[arg-type]
+    to = recipients(session, organisation.id, sorted({c.obligation_id for c in cells}))
     if not to:
         return False
     send(settings, compose(settings, organisation, to, cells, measures))
@@ -194,13 +199,16 @@ def _stored_cell(session: Session, reminder: Reminder) -> MissingReport:
     jurisdiction = session.get(Jurisdiction, reminder.jurisdiction_id)
     organisation = session.get(Organisation, reminder.organisation_id)
     assert indicator is not None and jurisdiction is not None and organisation is not None
+    # loaded from the database: all have ids
+    assert obligation.id is not None and organisation.id is not None
+    assert indicator.id is not None and jurisdiction.id is not None
     return MissingReport(
-        obligation_id=obligation.id,  # type: ignore[arg-type]
-        organisation_id=organisation.id,  # type: ignore[arg-type]
+        obligation_id=obligation.id,
+        organisation_id=organisation.id,
         organisation_code=organisation.code,
-        indicator_id=indicator.id,  # type: ignore[arg-type]
+        indicator_id=indicator.id,
         indicator_code=indicator.code,
-        jurisdiction_id=jurisdiction.id,  # type: ignore[arg-type]
+        jurisdiction_id=jurisdiction.id,
         jurisdiction_code=jurisdiction.code,
         period=reminder.period,
         due_on=Period.parse(reminder.period).end + timedelta(days=obligation.due_days),
@@ -211,8 +219,9 @@ def _stored_measure(session: Session, reminder: Reminder) -> OverdueMeasure | No
     measure = session.get(Measure, reminder.measure_id)
     if measure is None:
         return None
+    assert measure.id is not None  # loaded from the database
     return OverdueMeasure(
-        measure_id=measure.id,  # type: ignore[arg-type]
+        measure_id=measure.id,
         code=measure.code,
         title=measure.title,
         owner_id=measure.owner_id,

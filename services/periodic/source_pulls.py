@@ -11,7 +11,7 @@ import io
 import logging
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.enums import SourceRunOutcome, SubmissionChannel
@@ -61,7 +61,7 @@ def reported_jurisdictions(session: Session, organisation_id: int) -> set[str]:
     return set(
         session.exec(
             select(Jurisdiction.code)
-            .join(OrganisationScope, OrganisationScope.jurisdiction_id == Jurisdiction.id)  # type: ignore[arg-type]
+            .join(OrganisationScope, col(OrganisationScope.jurisdiction_id) == col(Jurisdiction.id))
             .where(OrganisationScope.organisation_id == organisation_id)
         )
     )
@@ -126,6 +126,7 @@ def request_pull(session: Session, actor: Actor, code: str) -> Source:
         raise PullRequestRefused(
             "inactive", f"Source '{code}' is paused (inactive): activate it first."
         )
+    assert source.id is not None  # loaded from the database
     job = enqueue_job(session, "pull_source", source_id=source.id)
     audit.record(
         session,

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.enums import WebhookEvent
 from core.principal import Actor
@@ -72,6 +72,7 @@ def subscribe(
     subscription.events = wanted
     subscription.active = True
     session.flush()
+    assert subscription.id is not None  # just flushed
     audit.record(
         session,
         actor,
@@ -108,18 +109,17 @@ def emit(
 ) -> list[WebhookDelivery]:
     """Queue ``event`` for every active subscription to it (of ``organisation_ids`` only, when
     given); the deliveries are sent after the session commits."""
-    query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True))  # type: ignore[attr-defined]
+    query = select(WebhookSubscription).where(col(WebhookSubscription.active).is_(True))
     if organisation_ids is not None:
-        query = query.where(
-            WebhookSubscription.organisation_id.in_(set(organisation_ids))  # type: ignore[attr-defined]
-        )
+        query = query.where(col(WebhookSubscription.organisation_id).in_(set(organisation_ids)))
     event_id = str(uuid.uuid4())
     deliveries = []
     for subscription in session.exec(query):
         if event.value not in subscription.events:
             continue
+        assert subscription.id is not None  # loaded from the database
         delivery = WebhookDelivery(
-            subscription_id=subscription.id,  # type: ignore[arg-type]
+            subscription_id=subscription.id,
             event_id=event_id,
             event=event,
             payload=payload,
@@ -140,7 +140,7 @@ def delivery_log(
             select(WebhookDelivery)
             .join(WebhookSubscription)
             .where(WebhookSubscription.organisation_id == organisation_id)
-            .order_by(WebhookDelivery.id.desc())  # type: ignore[union-attr]
+            .order_by(col(WebhookDelivery.id).desc())
             .limit(limit)
         )
     )

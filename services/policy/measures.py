@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.enums import MeasureStatus, Role
 from core.principal import Actor
@@ -123,10 +123,10 @@ def _refusal(session: Session, actor: Actor, measure: Measure) -> MeasureStatusE
 def _is_latest(session: Session, update: MeasureStatusUpdate) -> bool:
     latest = session.exec(
         select(MeasureStatusUpdate)
-        .where(MeasureStatusUpdate.measure_id == update.measure_id)
+        .where(col(MeasureStatusUpdate.measure_id) == update.measure_id)
         .order_by(
-            MeasureStatusUpdate.reported_on.desc(),  # type: ignore[attr-defined]
-            MeasureStatusUpdate.id.desc(),  # type: ignore[union-attr]
+            col(MeasureStatusUpdate.reported_on).desc(),
+            col(MeasureStatusUpdate.id).desc(),
         )
     ).first()
     return latest is not None and latest.id == update.id
@@ -158,14 +158,15 @@ def overdue_measures(
     """Measures whose due period ("2026-Q2", "2026", …) has ended and that are not done or
     cancelled; a due text that is not a period is skipped."""
     query = select(Measure).where(
-        Measure.due.is_not(None),  # type: ignore[union-attr]
-        Measure.status.not_in(CLOSED),  # type: ignore[attr-defined]
+        col(Measure.due).is_not(None),
+        col(Measure.status).not_in(CLOSED),
     )
     if owner_id is not None:
-        query = query.where(Measure.owner_id == owner_id)
+        query = query.where(col(Measure.owner_id) == owner_id)
     owners = dict(session.exec(select(Organisation.id, Organisation.code)).all())
     overdue = []
     for measure in session.exec(query):
+        assert measure.id is not None  # loaded from the database
         try:
             due = Period.parse(measure.due or "")
         except PeriodError:
@@ -173,11 +174,11 @@ def overdue_measures(
         if due.end < today:
             overdue.append(
                 OverdueMeasure(
-                    measure_id=measure.id,  # type: ignore[arg-type]
+                    measure_id=measure.id,
                     code=measure.code,
                     title=measure.title,
                     owner_id=measure.owner_id,
-                    owner_code=owners.get(measure.owner_id),  # type: ignore[arg-type]
+                    owner_code=owners.get(measure.owner_id),
                     due=str(due),
                     due_end=due.end,
                     status=measure.status,

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from core.clock import utcnow
-from core.enums import JurisdictionKind, OrganisationKind, PartnerRole
+from core.enums import DocumentStatus, JurisdictionKind, OrganisationKind, PartnerRole
 from db.models import (
     ActionLine,
     DistributionRule,
@@ -48,6 +48,16 @@ from services import audit
 
 ACTOR = "reference-data"
 Row = TypeVar("Row", bound=SQLModel)
+
+
+class _Stored(Protocol):
+    id: int | None
+
+
+def _flushed_id(row: _Stored) -> int:
+    """The id of a row ``upsert`` returned (stored before, or flushed when created)."""
+    assert row.id is not None
+    return row.id
 
 
 @dataclass
@@ -114,7 +124,7 @@ class _Loader:
                 for name, value in changes.items():
                     setattr(row, name, value)
                 if hasattr(row, "updated_at"):
-                    row.updated_at = utcnow()  # type: ignore[attr-defined]
+                    row.updated_at = utcnow()
                 self.session.flush()
                 self._audit("update", row, label, before, _jsonable(changes))
                 outcome = "updated"
@@ -125,11 +135,13 @@ class _Loader:
         return row
 
     def _audit(self, action: str, row: SQLModel, label: str, before: Any, after: Any) -> None:
+        table = row.__tablename__
+        assert isinstance(table, str)  # typed with its class-level declared_attr form too
         audit.record(
             self.session,
             None,
             f"reference.{action}",
-            row.__tablename__,  # type: ignore[attr-defined]
+            table,
             label,
             before=before,
             after=after,
@@ -199,7 +211,7 @@ class _Loader:
                 file=loc.file,
                 label=e.code,
             )
-            self.ids[Jurisdiction][e.code] = row.id  # type: ignore[assignment]
+            self.ids[Jurisdiction][e.code] = _flushed_id(row)
 
     def regions(self) -> None:
         rows = self.existing(Jurisdiction, lambda r: r.code)
@@ -222,7 +234,7 @@ class _Loader:
                 file=loc.file,
                 label=e.code,
             )
-            self.ids[Jurisdiction][e.code] = region.id  # type: ignore[assignment]
+            self.ids[Jurisdiction][e.code] = _flushed_id(region)
         for loc in self.dataset.of("regions"):  # members may be regions defined further down
             region_id = self.ids[Jurisdiction][loc.entry.code]
             for member in loc.entry.members:
@@ -265,7 +277,7 @@ class _Loader:
                 file=loc.file,
                 label=e.code,
             )
-            self.ids[Organisation][e.code] = row.id  # type: ignore[assignment]
+            self.ids[Organisation][e.code] = _flushed_id(row)
         for loc in self.dataset.documents:
             e = loc.entry
             code = publication_code(e.code)
@@ -283,7 +295,7 @@ class _Loader:
                 file=None,
                 label=code,
             )
-            self.ids[Organisation][code] = row.id  # type: ignore[assignment]
+            self.ids[Organisation][code] = _flushed_id(row)
 
     def vocabulary(
         self, model: type[TargetGroup] | type[HousingType], kind: str, *, statutory: bool
@@ -304,7 +316,7 @@ class _Loader:
             if statutory:
                 values["statutory"] = e.statutory
             row = self.upsert(model, rows, e.code, values, file=loc.file, label=e.code)
-            self.ids[model][e.code] = row.id  # type: ignore[assignment]
+            self.ids[model][e.code] = _flushed_id(row)
 
     def indicators(self) -> None:
         rows = self.existing(Indicator, lambda r: r.code)
@@ -331,7 +343,7 @@ class _Loader:
                 file=loc.file,
                 label=e.code,
             )
-            self.ids[Indicator][e.code] = row.id  # type: ignore[assignment]
+            self.ids[Indicator][e.code] = _flushed_id(row)
 
     def documents(self) -> None:
         rows = self.existing(PolicyDocument, lambda r: r.code)
@@ -355,7 +367,7 @@ class _Loader:
                 file=loc.file,
                 label=e.code,
             )
-            self.ids[PolicyDocument][e.code] = row.id  # type: ignore[assignment]
+            self.ids[PolicyDocument][e.code] = _flushed_id(row)
 
     def action_lines_and_measures(self) -> None:
         lines = self.existing(ActionLine, lambda r: (r.document_id, r.code))
@@ -380,7 +392,7 @@ class _Loader:
                 file=loc.file,
                 label=f"{loc.document}/{e.code}",
             )
-            line_ids[(document_id, e.code)] = row.id  # type: ignore[index]
+            line_ids[(document_id, e.code)] = _flushed_id(row)
         measures = self.existing(Measure, lambda r: (r.document_id, r.code))
         partners = self.existing(MeasurePartner, lambda r: (r.measure_id, r.organisation_id))
         for loc in self.dataset.of("measures"):
@@ -476,7 +488,7 @@ class _Loader:
                 file=loc.file,
                 label=e.code,
             )
-            self.ids[DistributionRule][e.code] = rule.id  # type: ignore[assignment]
+            self.ids[DistributionRule][e.code] = _flushed_id(rule)
             for share in e.shares:
                 key = (rule.id, self.ids[Jurisdiction][share.jurisdiction])
                 self.upsert(
@@ -496,7 +508,9 @@ class _Loader:
 
     def targets(self) -> None:
         rows = self.existing(Target, lambda r: r.code)
-        statuses = {loc.entry.code: loc.entry.status for loc in self.dataset.documents}
+        statuses: dict[str | None, DocumentStatus] = {
+            loc.entry.code: loc.entry.status for loc in self.dataset.documents
+        }
         for loc in self.dataset.of("targets"):
             e = loc.entry
             deadline = Period.parse(e.deadline) if e.deadline else None
@@ -535,8 +549,8 @@ class _Loader:
         current = {
             (row.cell_key, row.source_organisation_id): row
             for row in self.session.exec(
-                select(Observation).where(Observation.superseded_at.is_(None))
-            )  # type: ignore[union-attr]
+                select(Observation).where(col(Observation.superseded_at).is_(None))
+            )
         }
         for loc in self.dataset.of("observations"):
             e = loc.entry
@@ -550,6 +564,8 @@ class _Loader:
             key = cell_key(
                 indicator_id, jurisdiction_id, str(period), tg, ht, e.price_segment, e.per_year
             )
+            if loc.document is None:  # no publication stands as the source of figures in common/
+                raise KeyError(f"{loc.file}: {loc.label}: figures belong in a document folder")
             source_id = self.ids[Organisation][publication_code(loc.document)]
             metadata = dict(source=_citation(e.source, loc), flag=e.flag, notes=e.notes)
             existing = current.get((key, source_id))
@@ -631,7 +647,7 @@ class _Loader:
             if previous_phase != e.phase:
                 self.session.add(
                     ProjectPhaseChange(
-                        project_id=project.id,
+                        project_id=_flushed_id(project),
                         from_phase=previous_phase,
                         to_phase=e.phase,
                         changed_on=date.today(),

@@ -10,38 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import JurisdictionKind
 from db.models import HousingType, Jurisdiction, Project, ProjectUnits, TargetGroup
 from ingest.errors import ErrorCode
+from ingest.projects.codes import ProjectCodes
+from ingest.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
 from ingest.projects.errors import ProjectError
-from services.projects.codes import ProjectCodes
-
-MAX_NAME = 300
-MAX_LOCATION = 300
-MAX_KEY = 96
-
-
-@dataclass(frozen=True)
-class UnitsLine:
-    """Units of one housing type × target group (either may be None: not broken down)."""
-
-    units: int
-    housing_type: str | None = None
-    target_group: str | None = None
-
-
-@dataclass(frozen=True)
-class ProjectDetails:
-    name: str
-    municipality: str  # CBS code, e.g. GM0546
-    units: tuple[UnitsLine, ...] = ()
-    district: str | None = None  # code of a district of the municipality
-    location: str | None = None
-    expected_completion: date | None = None
-    notes: str | None = None
-
 
 BreakdownKey = str  # '<housing type id>|<target group id>', as ProjectUnits.breakdown_key
 
@@ -150,7 +126,7 @@ def check_key(key: str) -> str:
 
 def stored_details(session: Session, project: Project) -> ResolvedDetails:
     units = session.execute(
-        sa.select(ProjectUnits).where(ProjectUnits.project_id == project.id)
+        sa.select(ProjectUnits).where(col(ProjectUnits.project_id) == project.id)
     ).scalars()
     return ResolvedDetails(
         name=project.name,
@@ -172,7 +148,7 @@ def details_of(session: Session, project: Project) -> ProjectDetails:
     def code(model: type[Jurisdiction | HousingType | TargetGroup], id_: int | None) -> str | None:
         if id_ is None:
             return None
-        return session.scalar(sa.select(model.code).where(model.id == id_))  # type: ignore[arg-type]
+        return session.scalar(sa.select(col(model.code)).where(col(model.id) == id_))
 
     stored = stored_details(session, project)
     return ProjectDetails(

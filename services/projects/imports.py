@@ -32,7 +32,7 @@ from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind, check_move, require_reason_to_change_final
 from ingest.projects.rows import ProjectLine, ProjectRecord, check_line, group_lines
 from ingest.raw_rows import RawRow
-from services.projects.codes import ProjectCodes
+from services.projects.codes import load_project_codes
 from services.projects.details import resolve, stored_details
 from services.projects.scope import require_may_place
 from services.projects.service import (
@@ -64,11 +64,14 @@ class ProjectFileCheck:
     def __init__(
         self, session: Session, submission: Submission, organisation: Organisation, today: date
     ) -> None:
+        assert submission.id is not None and organisation.id is not None  # stored rows
         self.session = session
         self.submission = submission
+        self.submission_id = submission.id
         self.organisation = organisation
+        self.organisation_id = organisation.id
         self.today = today
-        self.codes = ProjectCodes.load(session)
+        self.codes = load_project_codes(session)
         self.rows = 0
         self.error_count = 0
 
@@ -94,7 +97,7 @@ class ProjectFileCheck:
 
     def _against_stored(self, record: ProjectRecord) -> list[RowError]:
         """What the file would do to the stored project, checked as the services will."""
-        existing = find_project(self.session, self.organisation.id, record.key)  # type: ignore[arg-type]
+        existing = find_project(self.session, self.organisation_id, record.key)
         reason = self.submission.correction_reason
         label = f"'{record.details.name}' ({record.key})"
         try:
@@ -102,7 +105,7 @@ class ProjectFileCheck:
             require_may_place(
                 self.session,
                 import_actor(self.submission, self.organisation),
-                self.organisation.id,  # type: ignore[arg-type]
+                self.organisation_id,
                 resolved.municipality_id,
                 label,
                 current_municipality_id=existing.municipality_id if existing else None,
@@ -142,7 +145,7 @@ class ProjectFileCheck:
         if self.error_count < STORED_ERRORS:
             self.session.add(
                 SubmissionError(
-                    submission_id=self.submission.id,  # type: ignore[arg-type]
+                    submission_id=self.submission_id,
                     row_number=row,
                     column=column,
                     value=value,
@@ -163,7 +166,7 @@ def apply_project_file(
 ) -> ImportResult:
     """Create, update and move the file's projects (validated before: this raises ProjectError
     only when the stored projects changed since)."""
-    codes = ProjectCodes.load(session)
+    codes = load_project_codes(session)
     result = ImportResult()
     lines = []
     for raw in raw_rows:
@@ -174,8 +177,10 @@ def apply_project_file(
     records, _ = group_lines(lines)
     actor = import_actor(submission, organisation)
     reason = submission.correction_reason
+    owner_id = organisation.id
+    assert owner_id is not None  # a stored organisation
     for record in records:
-        existing = find_project(session, organisation.id, record.key)  # type: ignore[arg-type]
+        existing = find_project(session, owner_id, record.key)
         if existing is None:
             created = create_project(
                 session,
@@ -189,13 +194,14 @@ def apply_project_file(
             result.created += 1
             result.cells |= created.cells
             continue
+        assert existing.id is not None  # loaded from the database
         updated = update_project(
             session, actor, existing.id, record.details, reason=reason, submission_id=submission.id
-        )  # type: ignore[arg-type]
+        )
         moved = move_phase(
             session,
             actor,
-            existing.id,  # type: ignore[arg-type]
+            existing.id,
             phase_move(record, reason, today),
             today=today,
             submission_id=submission.id,

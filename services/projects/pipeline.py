@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import ProjectPhase
 from db.models import HousingType, Project, ProjectUnits
@@ -74,16 +74,16 @@ def pipeline_summary(
         probabilities = engine_config().phase_probability
     rows = session.execute(
         sa.select(
-            Project.id,
-            Project.phase,
-            Project.expected_completion,
-            HousingType.code,
-            ProjectUnits.units,
+            col(Project.id),
+            col(Project.phase),
+            col(Project.expected_completion),
+            col(HousingType.code),
+            col(ProjectUnits.units),
         )
-        .join(ProjectUnits, ProjectUnits.project_id == Project.id)
-        .outerjoin(HousingType, HousingType.id == ProjectUnits.housing_type_id)
-        .where(in_area(Project.municipality_id, [jurisdiction_code], True))
-        .order_by(Project.id)
+        .join(ProjectUnits, col(ProjectUnits.project_id) == col(Project.id))
+        .outerjoin(HousingType, col(HousingType.id) == col(ProjectUnits.housing_type_id))
+        .where(in_area(col(Project.municipality_id), [jurisdiction_code], True))
+        .order_by(col(Project.id))
     ).all()
     by_cell: dict[tuple[ProjectPhase, str | None], int] = defaultdict(int)
     by_phase: dict[ProjectPhase, int] = defaultdict(int)

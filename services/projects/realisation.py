@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.enums import ProjectPhase
 from db.models import Indicator, Observation, Project, ProjectPhaseChange, ProjectUnits, cell_key
@@ -61,26 +61,27 @@ class Sync:
 def completion_date(session: Session, project_id: int) -> date | None:
     """The date of the project's latest move to ``completed``."""
     return session.scalar(
-        sa.select(ProjectPhaseChange.changed_on)
+        sa.select(col(ProjectPhaseChange.changed_on))
         .where(
-            ProjectPhaseChange.project_id == project_id,
-            ProjectPhaseChange.to_phase == ProjectPhase.COMPLETED,
+            col(ProjectPhaseChange.project_id) == project_id,
+            col(ProjectPhaseChange.to_phase) == ProjectPhase.COMPLETED,
         )
-        .order_by(ProjectPhaseChange.id.desc())  # type: ignore[union-attr]
+        .order_by(col(ProjectPhaseChange.id).desc())
         .limit(1)
     )
 
 
 def contributions(session: Session, project: Project) -> Contributions:
     """The units a project counts where, as it stands in the session (none unless completed)."""
-    if project.phase is not ProjectPhase.COMPLETED:
-        return {}
-    completed_on = completion_date(session, project.id)  # type: ignore[arg-type]
+    project_id = project.id
+    if project.phase is not ProjectPhase.COMPLETED or project_id is None:
+        return {}  # an unflushed project has no phase history stored yet
+    completed_on = completion_date(session, project_id)
     if completed_on is None:
         return {}
     month = f"{completed_on.year:04d}-{completed_on.month:02d}"
     units = session.execute(
-        sa.select(ProjectUnits).where(ProjectUnits.project_id == project.id)
+        sa.select(ProjectUnits).where(col(ProjectUnits.project_id) == project_id)
     ).scalars()
     return {
         RealisationCell(project.municipality_id, month, u.housing_type_id, u.target_group_id): (
@@ -105,7 +106,7 @@ def sync_realisation(
     if not cells:
         return sync
     indicator_id = session.scalar(
-        sa.select(Indicator.id).where(Indicator.code == REALISATION_INDICATOR)
+        sa.select(col(Indicator.id)).where(col(Indicator.code) == REALISATION_INDICATOR)
     )
     if indicator_id is None:
         log.warning(
@@ -128,17 +129,18 @@ def _completed_units(
     projects = session.execute(
         sa.select(Project)
         .where(
-            Project.owner_id == owner_id,
-            Project.municipality_id.in_(municipality_ids),  # type: ignore[attr-defined]
-            Project.phase == ProjectPhase.COMPLETED,
+            col(Project.owner_id) == owner_id,
+            col(Project.municipality_id).in_(municipality_ids),
+            col(Project.phase) == ProjectPhase.COMPLETED,
         )
-        .order_by(Project.id)
+        .order_by(col(Project.id))
     ).scalars()
     totals: dict[RealisationCell, tuple[int, list[int]]] = defaultdict(lambda: (0, []))
     for project in projects:
+        assert project.id is not None  # loaded from the database
         for cell, units in contributions(session, project).items():
             total, ids = totals[cell]
-            totals[cell] = (total + units, [*ids, project.id])  # type: ignore[list-item]
+            totals[cell] = (total + units, [*ids, project.id])
     return totals
 
 
@@ -169,9 +171,9 @@ class _FigureWriter:
         )
         current = self.session.scalar(
             sa.select(Observation).where(
-                Observation.cell_key == key,
-                Observation.source_organisation_id == self.owner_id,
-                Observation.superseded_at.is_(None),  # type: ignore[union-attr]
+                col(Observation.cell_key) == key,
+                col(Observation.source_organisation_id) == self.owner_id,
+                col(Observation.superseded_at).is_(None),
             )
         )
         if units == 0:
@@ -202,8 +204,9 @@ class _FigureWriter:
     ) -> Observation:
         period = Period.parse(cell.month)
         latest = self.session.scalar(
-            sa.select(sa.func.max(Observation.version)).where(
-                Observation.cell_key == key, Observation.source_organisation_id == self.owner_id
+            sa.select(sa.func.max(col(Observation.version))).where(
+                col(Observation.cell_key) == key,
+                col(Observation.source_organisation_id) == self.owner_id,
             )
         )
         figure = Observation(

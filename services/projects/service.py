@@ -14,20 +14,20 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.clock import utcnow
 from core.enums import ProjectPhase
 from core.principal import Actor
 from db.models import Organisation, Project, ProjectPhaseChange, ProjectUnits
 from ingest.errors import ErrorCode
+from ingest.projects.details import ProjectDetails
 from ingest.projects.errors import ProjectError
 from ingest.projects.phases import MoveKind, check_move, require_reason_to_change_final
 from services import audit
 from services.progress.service import queue_recompute_for_cells
-from services.projects.codes import ProjectCodes
+from services.projects.codes import load_project_codes
 from services.projects.details import (
-    ProjectDetails,
     ResolvedDetails,
     check_key,
     details_of,
@@ -76,7 +76,7 @@ def create_project(
     key = check_key(external_key) if external_key is not None else f"wzm-{uuid.uuid4().hex[:12]}"
     if _project_with_key(session, owner, key) is not None:
         raise ProjectError(ErrorCode.DUPLICATE_PROJECT_KEY, "external_key", value=key)
-    resolved = resolve(ProjectCodes.load(session), details)
+    resolved = resolve(load_project_codes(session), details)
     start = start or PhaseMove(ProjectPhase.INITIATIVE, today)
     label = _label(resolved.name, key)
     require_may_place(session, actor, owner, resolved.municipality_id, label)
@@ -90,6 +90,7 @@ def create_project(
         municipality_id=resolved.municipality_id,
     )
     _store(session, project, resolved)
+    assert project.id is not None  # _store flushed it
     _record_phase(session, actor, project, None, start)
     audit.record(
         session,
@@ -118,7 +119,7 @@ def update_project(
     """Replace the project's details; the same details again change nothing. A completed or
     cancelled project changes only as a correction, with a reason."""
     project = _project(session, actor, project_id)
-    resolved = resolve(ProjectCodes.load(session), details)
+    resolved = resolve(load_project_codes(session), details)
     if resolved == stored_details(session, project):
         return ProjectChange(project, changed=False)
     label = _label(project.name, project.external_key)
@@ -139,7 +140,7 @@ def update_project(
         actor,
         "project.updated",
         "project",
-        project.id,
+        project_id,
         before=before,
         after=state(session, project),
         reason=reason,
@@ -184,7 +185,7 @@ def move_phase(
         actor,
         "project.phase_changed",
         "project",
-        project.id,
+        project_id,
         before={"phase": before.value},
         after={
             "phase": move.phase.value,
@@ -224,7 +225,9 @@ def find_project(session: Session, owner_id: int, external_key: str) -> Project 
 
 def _project_with_key(session: Session, owner_id: int, key: str) -> Project | None:
     return session.scalar(
-        sa.select(Project).where(Project.owner_id == owner_id, Project.external_key == key)
+        sa.select(Project).where(
+            col(Project.owner_id) == owner_id, col(Project.external_key) == key
+        )
     )
 
 
@@ -246,10 +249,12 @@ def _store(session: Session, project: Project, resolved: ResolvedDetails) -> Non
     project.updated_at = utcnow()
     session.add(project)
     session.flush()
+    project_id = project.id
+    assert project_id is not None  # just flushed
     existing = {
         u.breakdown_key: u
         for u in session.execute(
-            sa.select(ProjectUnits).where(ProjectUnits.project_id == project.id)
+            sa.select(ProjectUnits).where(col(ProjectUnits.project_id) == project_id)
         ).scalars()
     }
     for key, row in existing.items():
@@ -257,9 +262,9 @@ def _store(session: Session, project: Project, resolved: ResolvedDetails) -> Non
             session.delete(row)
     for key, (housing, group, units) in resolved.units.items():
         row = existing.get(key) or ProjectUnits(
-            project_id=project.id,
+            project_id=project_id,
             housing_type_id=housing,
-            target_group_id=group,  # type: ignore[arg-type]
+            target_group_id=group,
             breakdown_key=key,
             units=units,
         )
@@ -271,9 +276,10 @@ def _store(session: Session, project: Project, resolved: ResolvedDetails) -> Non
 def _record_phase(
     session: Session, actor: Actor, project: Project, before: ProjectPhase | None, move: PhaseMove
 ) -> None:
+    assert project.id is not None  # created (and flushed) or loaded before
     session.add(
         ProjectPhaseChange(
-            project_id=project.id,  # type: ignore[arg-type]
+            project_id=project.id,
             from_phase=before,
             to_phase=move.phase,
             changed_on=move.on,

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TypedDict
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import HousingType, Indicator, Jurisdiction, TargetGroup, cell_key
 from ingest.validation import ValidRow
+
+
+class CellColumns(TypedDict):
+    """The observation columns that identify a cell."""
+
+    indicator_id: int
+    jurisdiction_id: int
+    period: str
+    period_start: date
+    period_end: date
+    target_group_id: int | None
+    housing_type_id: int | None
+    price_segment: str | None
+    cell_key: str
 
 
 @dataclass(frozen=True)
@@ -19,12 +35,15 @@ class CodeIds:
 
     @classmethod
     def load(cls, session: Session) -> CodeIds:
-        def ids(model: type) -> dict[str, int]:
-            return dict(session.exec(select(model.code, model.id)).all())  # type: ignore[attr-defined]
+        def ids(
+            model: type[Indicator | Jurisdiction | TargetGroup | HousingType],
+        ) -> dict[str, int]:
+            rows = session.exec(select(col(model.code), col(model.id))).all()
+            return {code: id_ for code, id_ in rows if id_ is not None}  # ids are primary keys
 
         return cls(ids(Indicator), ids(Jurisdiction), ids(TargetGroup), ids(HousingType))
 
-    def cell_of(self, row: ValidRow) -> dict[str, object]:
+    def cell_of(self, row: ValidRow) -> CellColumns:
         """The observation columns that identify the row's cell."""
         indicator_id = self.indicators[row.indicator]
         jurisdiction_id = self.jurisdictions[row.jurisdiction]

@@ -8,50 +8,25 @@ again is a new attempt). Either way a figure equal to the stored one never makes
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePath
 from typing import BinaryIO
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.enums import SubmissionChannel, SubmissionStatus
 from db.models import Organisation, Submission
+from ingest.submitted_rows import SubmittedRow, canonical_csv
 from services import audit
 from services.submissions.payloads import PayloadStore
 
 RESUBMITTABLE = (SubmissionStatus.REJECTED, SubmissionStatus.RETURNED)
-CANONICAL_HEADERS = (
-    "indicator",
-    "jurisdiction",
-    "period",
-    "target_group",
-    "housing_type",
-    "price_segment",
-    "value",
-    "note",
-)
 
 
 class IdempotencyConflict(ValueError):
     """The idempotency key was used before for different content."""
-
-
-@dataclass(frozen=True)
-class SubmittedRow:
-    """One figure sent through the API."""
-
-    indicator: str
-    jurisdiction: str
-    period: str
-    value: Decimal | str
-    target_group: str | None = None
-    housing_type: str | None = None
-    price_segment: str | None = None
-    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,8 +54,10 @@ def receive_file(
     earlier = _earlier_submission(session, request, checksum)
     if earlier is not None:
         return Intake(earlier, created=False)
+    organisation_id = request.organisation.id
+    assert organisation_id is not None  # a stored organisation
     submission = Submission(
-        organisation_id=request.organisation.id,  # type: ignore[arg-type]
+        organisation_id=organisation_id,
         channel=request.channel,
         checksum=checksum,
         idempotency_key=request.idempotency_key,
@@ -92,6 +69,7 @@ def receive_file(
     )
     session.add(submission)
     session.flush()
+    assert submission.id is not None  # just flushed
     audit.record(
         session,
         None,
@@ -116,25 +94,6 @@ def receive_rows(
 ) -> Intake:
     """API rows are kept as a canonical CSV, so they take the same path as uploaded files."""
     return receive_file(session, store, request, io.BytesIO(canonical_csv(rows)))
-
-
-def canonical_csv(rows: Iterable[SubmittedRow]) -> bytes:
-    """The rows as a ``;`` CSV; a Decimal value is written with a decimal comma, so that ``1.08``
-    can never be read as one thousand and eighty."""
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\n")
-    writer.writerow(CANONICAL_HEADERS)
-    for row in rows:
-        writer.writerow([_cell(getattr(row, header)) for header in CANONICAL_HEADERS])
-    return text.getvalue().encode("utf-8")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return str(value)
 
 
 def _earlier_submission(
@@ -163,8 +122,8 @@ def _earlier_submission(
         .where(
             Submission.organisation_id == org_id,
             Submission.checksum == checksum,
-            Submission.dry_run.is_(False),  # type: ignore[union-attr,attr-defined]
-            Submission.status.not_in(RESUBMITTABLE),  # type: ignore[union-attr,attr-defined]
+            col(Submission.dry_run).is_(False),
+            col(Submission.status).not_in(RESUBMITTABLE),
         )
-        .order_by(Submission.id)  # type: ignore[arg-type]
+        .order_by(col(Submission.id))
     ).first()

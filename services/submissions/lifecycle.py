@@ -91,6 +91,7 @@ def _set_status(
 ) -> None:
     before = submission.status
     submission.status = status
+    assert submission.id is not None  # a stored submission
     audit.record(
         session,
         None,
@@ -160,10 +161,11 @@ def validate_submission(
 def _writer(
     session: Session, submission: Submission, organisation: Organisation
 ) -> ObservationWriter:
+    assert organisation.id is not None  # a stored organisation
     return ObservationWriter(
         session,
         CodeIds.load(session),
-        source_id=organisation.id,  # type: ignore[arg-type]
+        source_id=organisation.id,
         submission_id=submission.id,
         recorded_at=utcnow(),
         reason=submission.correction_reason,
@@ -185,8 +187,10 @@ class _SubmissionCheck:
         today: date,
         writer: ObservationWriter | None = None,
     ) -> None:
+        assert submission.id is not None  # a stored submission
         self.session = session
         self.submission = submission
+        self.submission_id = submission.id
         self.writer = writer
         self.savepoint = session.begin_nested() if writer is not None else None
         self.kept_errors: list[SubmissionError] = []
@@ -203,9 +207,9 @@ class _SubmissionCheck:
         self.rows = 0
         self.error_count = 0
 
-    def run(self, raw_rows: Iterable[object]) -> Iterator[int]:
+    def run(self, raw_rows: Iterable[RawRow]) -> Iterator[int]:
         pending: list[ValidRow] = []
-        for result in validate_rows(raw_rows, self.context):  # type: ignore[arg-type]
+        for result in validate_rows(raw_rows, self.context):
             self.rows += 1
             if isinstance(result, ValidRow):
                 pending.append(result)
@@ -278,7 +282,7 @@ class _SubmissionCheck:
             if self.error_count < STORED_ERRORS:
                 self._keep(
                     SubmissionError(
-                        submission_id=self.submission.id,  # type: ignore[arg-type]
+                        submission_id=self.submission_id,
                         row_number=error.row,
                         column=error.header or error.column,
                         value=error.value,
@@ -292,7 +296,7 @@ class _SubmissionCheck:
     def add_file_error(self, error: FileError) -> None:
         self._keep(
             SubmissionError(
-                submission_id=self.submission.id,  # type: ignore[arg-type]
+                submission_id=self.submission_id,
                 row_number=error.row,
                 code=error.code.value,
                 message_en=error.message_en,
@@ -410,7 +414,7 @@ def apply_submission(
         return _apply_projects(session, store, submission, organisation, today)
     context = validation_context(session, organisation, today)
     writer = _writer(session, submission, organisation)
-    valid = (r for r in validate_rows(_rows(store, submission), context) if isinstance(r, ValidRow))  # type: ignore[arg-type]
+    valid = (r for r in validate_rows(_rows(store, submission), context) if isinstance(r, ValidRow))
     written = 0
     for batch in _batches(valid):
         writer.write(batch)
@@ -423,8 +427,9 @@ def apply_submission(
 def _applied(session: Session, submission: Submission, rows: int, stats: WriteStats) -> Outcome:
     submission.applied_at = utcnow()
     _set_status(session, submission, SubmissionStatus.APPLIED)
+    assert submission.id is not None  # a stored submission
     return Outcome(
-        submission.id,  # type: ignore[arg-type]
+        submission.id,
         SubmissionStatus.APPLIED,
         rows=rows,
         applied=stats,
@@ -443,8 +448,9 @@ def _apply_projects(
     result = apply_project_file(session, _rows(store, submission), submission, organisation, today)
     submission.applied_at = utcnow()
     _set_status(session, submission, SubmissionStatus.APPLIED)
+    assert submission.id is not None  # a stored submission
     return Outcome(
-        submission.id,  # type: ignore[arg-type]
+        submission.id,
         SubmissionStatus.APPLIED,
         rows=result.rows,
         affected_cells=result.cells,

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Observation
 from ingest.validation import ValidRow
@@ -35,20 +35,22 @@ def current_values(session: Session, source_id: int, keys: Sequence[str]) -> dic
         return {}
     rows = session.exec(
         select(Observation).where(
-            Observation.source_organisation_id == source_id,
-            _one_of(session, Observation.cell_key, keys),
-            Observation.superseded_at.is_(None),  # type: ignore[union-attr]
+            col(Observation.source_organisation_id) == source_id,
+            _one_of(session, col(Observation.cell_key), keys),
+            col(Observation.superseded_at).is_(None),
         )
     )
     return {row.cell_key: row for row in rows}
 
 
-def _one_of(session: Session, column: Any, values: Sequence[str]) -> sa.ColumnElement[bool]:
+def _one_of(
+    session: Session, column: sa.SQLColumnExpression[str], values: Sequence[str]
+) -> sa.ColumnElement[bool]:
     """``column IN (…)``; on PostgreSQL as ``= ANY(array)``: one parameter instead of a thousand,
     so the statement is not parsed and planned anew for every batch."""
     if session.get_bind().dialect.name == "postgresql":
         return column == sa.any_(sa.bindparam("values", list(values), type_=ARRAY(sa.String)))
-    return column.in_(values)  # type: ignore[no-any-return]
+    return column.in_(values)
 
 
 COPY_COLUMNS = (
@@ -79,6 +81,7 @@ def insert_observations(session: Session, rows: Sequence[dict[str, object]]) -> 
         connection.execute(sa.insert(Observation), list(rows))
         return
     statement = f"COPY observation ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+    # The DBAPI cursor protocol SQLAlchemy types does not know psycopg's COPY support.
     with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
         for row in rows:
             copy.write_row(tuple(row.get(column) for column in COPY_COLUMNS))
@@ -108,12 +111,12 @@ class ObservationWriter:
         current = current_values(self.session, self.source_id, [str(c["cell_key"]) for c in cells])
         fresh: list[dict[str, object]] = []
         for row, cell in zip(rows, cells, strict=True):
-            self.stats.cells.add((int(cell["indicator_id"]), int(cell["jurisdiction_id"])))  # type: ignore[call-overload]
+            self.stats.cells.add((cell["indicator_id"], cell["jurisdiction_id"]))
             previous = current.get(str(cell["cell_key"]))
             if previous is not None and Decimal(previous.value) == row.value:
                 self.stats.unchanged += 1
                 continue
-            values = {
+            values: dict[str, Any] = {
                 **cell,
                 "value": row.value,
                 "notes": row.note,
@@ -131,9 +134,9 @@ class ObservationWriter:
         if fresh:
             insert_observations(self.session, fresh)
 
-    def _supersede(self, previous: Observation, values: dict[str, object]) -> None:
+    def _supersede(self, previous: Observation, values: dict[str, Any]) -> None:
         successor = Observation(
-            **{**values, "version": previous.version + 1, "change_reason": self.reason}  # type: ignore[arg-type]
+            **{**values, "version": previous.version + 1, "change_reason": self.reason}
         )
         self.session.add(successor)
         self.session.flush()

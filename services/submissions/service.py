@@ -7,15 +7,15 @@ outbox), and every change of state is announced to subscribers once committed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
 from typing import BinaryIO
 
 from sqlmodel import Session
 
-from core.enums import SubmissionChannel, SubmissionStatus
+from core.enums import SubmissionStatus
 from core.principal import Actor
 from db.models import Submission
+from ingest.submitted_rows import SubmittedRow
 from services import events
 from services.jobs import enqueue_job, on_commit
 from services.progress.service import queue_recompute_for_cells
@@ -23,7 +23,6 @@ from services.submissions import lifecycle
 from services.submissions.intake import (
     Intake,
     IntakeRequest,
-    SubmittedRow,
     receive_file,
     receive_rows,
 )
@@ -52,12 +51,8 @@ def submit_file_and_validate(
     intake = receive_file(session, payload_store(), request, stream)
     if not intake.created:
         return intake, None
-    return intake, validate(session, intake.submission.id, today, progress)  # type: ignore[arg-type]
-
-
-def submit_projects_file(session: Session, request: IntakeRequest, stream: BinaryIO) -> Intake:
-    """A project file (CSV or XLSX): the same path as figures, on the ``project`` channel."""
-    return submit_file(session, replace(request, channel=SubmissionChannel.PROJECT), stream)
+    assert intake.submission.id is not None  # receive_file flushed it
+    return intake, validate(session, intake.submission.id, today, progress)
 
 
 def submit_rows(session: Session, request: IntakeRequest, rows: Iterable[SubmittedRow]) -> Intake:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from core.enums import ProgressStatus
+from core.settings import get_settings
 from db.models import ProgressSnapshot
+from services.progress.service import recompute
 from tests.factories import Factory
 from tests.schema.conftest import GraphQL, graphql_caller
 
@@ -127,3 +130,27 @@ def test_status_filter_cannot_be_combined_with_as_of(gql: GraphQL) -> None:
         errors=True,
     )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_time_travel_judges_with_the_configured_thresholds(
+    app_client: TestClient, make: Factory, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an installation that counts only 99 % of the expected path as on track
+    monkeypatch.setenv("WOONZORG_PROGRESS_ON_TRACK", "0.99")
+    get_settings.cache_clear()
+    ids = _corrected_figure(make, session)
+    moment = datetime(2027, 6, 30, tzinfo=UTC)  # 40 realised where about 41.7 was expected
+    # when progress is computed as known at that moment, and stored by a recompute that day
+    gql = graphql_caller(app_client)
+    query = """query($asOf: DateTime) { progress(asOf: $asOf, filter: {target: {jurisdiction: "GM9901"}}) {
+        nodes { status } } }"""
+    travelled = gql(query, {"asOf": moment.isoformat()})["data"]["progress"]["nodes"]
+    recompute(session, [ids["target"]], moment.date())
+    session.commit()
+    stored = session.exec(
+        select(ProgressSnapshot.status).where(ProgressSnapshot.target_id == ids["target"])
+    ).all()
+    get_settings.cache_clear()
+    # then both judge with the configured threshold: at risk, where the default 95 % says on track
+    assert [n["status"] for n in travelled] == ["AT_RISK"]
+    assert stored == [ProgressStatus.AT_RISK]

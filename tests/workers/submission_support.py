@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 from core.enums import Direction, IndicatorKind, OrganisationKind, Role, SubmissionChannel
 from core.principal import Actor
 from db.models import Observation, OrganisationScope, Submission, SubmissionError
-from services.submissions.intake import IntakeRequest, SubmittedRow
+from ingest.submitted_rows import SubmittedRow
+from services.submissions.intake import IntakeRequest
 from tests.factories import Factory
 
 ADMIN = Actor(user_id=None, organisation_id=None, role=Role.ADMIN, label="test admin")

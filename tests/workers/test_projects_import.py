@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -34,12 +35,18 @@ HOFJE_STEP_FREE = "P-1;Hofje Zuid;GM0546;WK054601;Zuidsingel;bouw;2027-06-30;nul
 WERF = "P-2;De Werf;546;;;vergunning;31-12-2029;;;40\n"
 
 
+def as_project_file(request: IntakeRequest) -> IntakeRequest:
+    return replace(request, channel=SubmissionChannel.PROJECT)
+
+
 def send(session: Session, organisation_id: int, content: str, **kw: object):  # type: ignore[no-untyped-def]
     organisation = session.get(Organisation, organisation_id)
     request = IntakeRequest(
         organisation=organisation, channel=SubmissionChannel.CSV, filename="projecten.csv", **kw
     )  # type: ignore[arg-type]
-    sent = intake.submit_projects_file(session, request, io.BytesIO(content.encode("utf-8")))
+    sent = intake.submit_file(
+        session, as_project_file(request), io.BytesIO(content.encode("utf-8"))
+    )
     session.commit()
     return sent
 
@@ -215,9 +222,11 @@ def test_an_xlsx_project_file_goes_the_same_way(
     buffer = io.BytesIO()
     book.save(buffer)
     organisation = session.get(Organisation, world.owner_id)
-    sent = intake.submit_projects_file(
+    sent = intake.submit_file(
         session,
-        IntakeRequest(organisation=organisation, channel=SubmissionChannel.XLSX, filename="p.xlsx"),  # type: ignore[arg-type]
+        IntakeRequest(
+            organisation=organisation, channel=SubmissionChannel.PROJECT, filename="p.xlsx"
+        ),  # type: ignore[arg-type]
         io.BytesIO(buffer.getvalue()),
     )
     session.commit()

@@ -20,7 +20,7 @@ from db.models import (
     RegionMembership,
     TargetGroup,
 )
-from services.projects.details import ProjectDetails, UnitsLine
+from ingest.projects.details import ProjectDetails, UnitsLine
 from tests.factories import Factory
 
 TODAY = date(2030, 6, 30)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from core.enums import ProjectPhase as P
-from services.projects.details import UnitsLine
+from ingest.projects.details import UnitsLine
 from services.projects.pipeline import (
     PhaseHousingUnits,
     PhaseTotal,

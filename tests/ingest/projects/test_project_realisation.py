@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core.clock import utcnow
 from core.enums import ProjectPhase
 from db.models import Observation
-from services.projects.details import UnitsLine
+from ingest.projects.details import UnitsLine
 from services.projects.service import PhaseMove, create_project, move_phase, update_project
 from tests.factories import Factory
 from tests.ingest.projects.project_support import TODAY, hofje, project_world, realisation

@@ -12,8 +12,9 @@ from core.enums import ProjectPhase, Role
 from core.principal import Actor
 from db.models import AuditEvent, Project, ProjectUnits
 from ingest.errors import ErrorCode
+from ingest.projects.details import UnitsLine
 from ingest.projects.errors import ProjectError
-from services.projects.details import UnitsLine, details_of
+from services.projects.details import details_of
 from services.projects.service import PhaseMove, create_project, move_phase, update_project
 from tests.factories import Factory
 from tests.ingest.projects.project_support import (
