@@ -20,7 +20,7 @@ def trend_forecast(measurement: Measurement, deadline: date, months: int) -> Dec
     Stocks: latest value + slope between the first and last value in the window × days left.
     None when a series has too little data to show a rate.
     """
-    if not measurement.has_data:
+    if not measurement.has_data or measurement.unweighted:
         return None
     if measurement.kind is IndicatorKind.STOCK:
         return _stock_trend(measurement.series, deadline, months)

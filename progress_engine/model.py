@@ -20,6 +20,9 @@ Phase = ProjectPhase
 
 YEARLY = "yearly"
 
+# Target kinds that do not say which way is better: the indicator's direction decides.
+_KINDS_WITHOUT_A_WAY = frozenset({TargetKind.TARGET, TargetKind.AMBITION, TargetKind.COMMITMENT})
+
 
 @dataclass(frozen=True)
 class TargetSpec:
@@ -55,20 +58,31 @@ class TargetSpec:
             raise ValueError(f"recurrence must be None or 'yearly', not {self.recurrence!r}")
         if self.carry_over and self.recurrence != YEARLY:
             raise ValueError("carry_over only applies to yearly targets")
-        if self.carry_over and (self.is_cap or self.direction is not Direction.HIGHER_IS_BETTER):
+        if self.carry_over and (self.is_cap or self.measures_fall):
             raise ValueError("carry_over carries a shortfall: only for higher-is-better targets")
         if self.start is None and self.baseline_period is None:
             raise ValueError("a target needs a start period or a baseline period")
-        if (
-            self.direction is Direction.LOWER_IS_BETTER
-            and not self.is_cap
-            and self.baseline_value is None
-        ):
+        if self.measures_fall and self.baseline_value is None:
             raise ValueError("a lower-is-better target measures the fall from a baseline value")
 
     @property
     def is_cap(self) -> bool:
-        return self.kind is TargetKind.MAXIMUM or self.direction is Direction.WITHIN
+        """Judged ``within`` / ``exceeded``: a maximum on any indicator, or a plain target,
+        ambition or commitment on a "stay within" indicator (the kind does not say which way is
+        better, so the direction does). A minimum is a floor and a need estimate a level to reach,
+        whatever the indicator's direction."""
+        if self.kind is TargetKind.MAXIMUM:
+            return True
+        return self.direction is Direction.WITHIN and self.kind in _KINDS_WITHOUT_A_WAY
+
+    @property
+    def measures_fall(self) -> bool:
+        """Lower is better and the kind does not say otherwise: progress is the fall from the
+        baseline (a minimum is a floor and a maximum a cap on any indicator)."""
+        return self.direction is Direction.LOWER_IS_BETTER and self.kind not in (
+            TargetKind.MINIMUM,
+            TargetKind.MAXIMUM,
+        )
 
     @property
     def window_start(self) -> date:

@@ -1,8 +1,11 @@
 """Roll-up of members' figures to a region: sums for counts, ratio of sums for ratios.
 
-A member counts for a period only while its membership is valid: a figure whose period is not
-wholly inside a membership is left out (and flagged), so a municipality that leaves a region
-mid-year contributes its quarters before leaving but not its year figure.
+A member's flow or ratio figure counts only while its membership is valid: a figure whose period
+is not wholly inside a membership is left out (and flagged), so a municipality that leaves a
+region mid-year contributes its quarters before leaving but not its year figure. A stock is a
+level at a moment: the region's level at the end of the window (or today, if earlier) is the sum
+of the latest levels of the members that belong to it at that moment; one that left before it
+(or joins after it) is left out and flagged, whatever the date of its own figures.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from progress_engine.engine import cell_query, compute_progress, evaluate
 from progress_engine.measurement import Measurement, Series
 from progress_engine.model import (
     EngineConfig,
+    IndicatorKind,
     ObservationPoint,
     PipelineItem,
     ProgressResult,
@@ -37,6 +41,11 @@ class Membership:
     def covers(self, period: Period) -> bool:
         return (self.valid_from is None or self.valid_from <= period.start) and (
             self.valid_to is None or period.end <= self.valid_to
+        )
+
+    def holds_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
         )
 
     def clip(self, start: date, end: date) -> tuple[date, date] | None:
@@ -79,6 +88,18 @@ def compute_region_progress(
                 flags.append(f"not_a_member: {member} has figures but no membership; not counted")
                 continue
             if not spans:
+                continue
+            if target.indicator_kind is IndicatorKind.STOCK:
+                moment = min(end, today)
+                if not any(m.holds_on(moment) for m in own):
+                    if any(start <= o.period.end <= end for o in versions[member]):
+                        flags.append(
+                            f"not_a_member_on: {member} is not a member on {moment.isoformat()}; "
+                            "its level is not counted"
+                        )
+                    continue
+                query = cell_query(target, config, start, end, today, member, spans)
+                series.append(select_series(versions[member], query))
                 continue
             counted: list[ObservationPoint] = []
             for observation in versions[member]:

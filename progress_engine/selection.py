@@ -137,6 +137,12 @@ def _sum_breakdowns(
         return CountedFigure(
             first.period, total, first.source, from_breakdowns=True, jurisdiction=label
         )
+    if any(p.numerator is None or p.denominator is None for p in parts):
+        # shares of one whole by group add up; without their parts no ratio of sums is known
+        total = sum((p.value for p in parts), Decimal(0))
+        return CountedFigure(
+            first.period, total, first.source, from_breakdowns=True, jurisdiction=label
+        )
     numerator = sum((p.numerator or Decimal(0) for p in parts), Decimal(0))
     denominators = {p.denominator for p in parts}
     # Breakdowns by target group usually share the denominator (all lettings); otherwise it is split too.

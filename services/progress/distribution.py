@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.enums import DistributionMethod, DocumentStatus
 from db.models import (
@@ -97,11 +97,15 @@ class _Inputs:
 
 def _members(session: Session, region_id: int, today: date) -> dict[str, int]:
     rows = session.exec(
-        select(Jurisdiction.code, Jurisdiction.id, RegionMembership.valid_to)
-        .join(RegionMembership, RegionMembership.member_id == Jurisdiction.id)
+        select(col(Jurisdiction.code), col(Jurisdiction.id), col(RegionMembership.valid_to))
+        .join(RegionMembership, col(RegionMembership.member_id) == col(Jurisdiction.id))
         .where(RegionMembership.region_id == region_id)
     )
-    return {code: id_ for code, id_, valid_to in rows if valid_to is None or valid_to >= today}
+    return {
+        code: id_
+        for code, id_, valid_to in rows
+        if id_ is not None and (valid_to is None or valid_to >= today)
+    }
 
 
 def compute(
@@ -169,11 +173,15 @@ def derive_rule(session: Session, rule_id: int, today: date) -> Derivation:
         t.jurisdiction_id: t
         for t in session.exec(select(Target).where(Target.distribution_rule_id == rule.id))
     }
-    codes = dict(session.exec(select(Jurisdiction.code, Jurisdiction.id)).all())
+    codes = {
+        code: id_
+        for code, id_ in session.exec(select(col(Jurisdiction.code), col(Jurisdiction.id)))
+        if id_ is not None
+    }
     commitments = []
     for member, derived in sorted(result.members.items()):
         jurisdiction_id = codes[member]
-        derivation = {
+        derivation: dict[str, object] = {
             "rule": rule.code,
             "method": rule.method.value,
             "computed": _text(derived.value),
@@ -254,17 +262,17 @@ def capacity_use(session: Session, rule_id: int, period: str) -> list[Capacity]:
     found = []
     for target in session.exec(select(Target).where(Target.distribution_rule_id == rule_id)):
         realised = session.exec(
-            select(Observation.value).where(
+            select(col(Observation.value)).where(
                 Observation.indicator_id == rule.indicator_id,
                 Observation.jurisdiction_id == target.jurisdiction_id,
-                Observation.target_group_id == rule.target_group_id
+                col(Observation.target_group_id) == rule.target_group_id
                 if rule.target_group_id
-                else Observation.target_group_id.is_(None),  # type: ignore[union-attr]
-                Observation.price_segment == rule.price_segment
+                else col(Observation.target_group_id).is_(None),
+                col(Observation.price_segment) == rule.price_segment
                 if rule.price_segment
-                else Observation.price_segment.is_(None),  # type: ignore[union-attr]
+                else col(Observation.price_segment).is_(None),
                 Observation.period == period,
-                Observation.superseded_at.is_(None),  # type: ignore[union-attr]
+                col(Observation.superseded_at).is_(None),
             )
         ).first()
         if realised is not None and target.value:

@@ -13,9 +13,14 @@ Conversions (the engine speaks fractions, totals and codes; the tables speak as 
 * a target without a start or baseline period starts in the year its document was published; one
   without a deadline ends in the document's horizon year; with neither known, or otherwise not
   judgeable, :class:`UnjudgeableTarget` says why;
-* the pipeline is only for flows of dwellings, places or pitches: projects in the jurisdiction (a
-  region: its members) that are neither completed nor cancelled, with their units in the target's
-  housing type and target group (or any, when the target has none).
+* a ratio figure reported only as a share is weighted by the denominator indicator's total for
+  the same jurisdiction and period (the same source's if it has one, else the first source by the
+  denominator's precedence): numerator = share × that figure, so a region's share stays a ratio
+  of sums; without such a figure it has no numerator and denominator, and the engine says so
+  rather than average it;
+* the pipeline is for flows and stocks of dwellings, places or pitches: projects in the
+  jurisdiction (a region: its members) that are neither completed nor cancelled, with their units
+  in the target's housing type and target group (or any, when the target has none).
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from core.enums import IndicatorKind, ProjectPhase, Recurrence
 from db.models import (
@@ -177,7 +184,13 @@ def cell_observations(
     names = _names(session, own)
     if indicator.kind is not IndicatorKind.RATIO:
         return [_point(row, names, indicator) for row in own]
-    points = [_ratio_point(row, names, _scale(indicator)) for row in own]
+    weights: list[Row] = []
+    if indicator.denominator_id and own:
+        weights = _total_rows(session, indicator.denominator_id, jurisdiction_id)
+        names = _names(session, [*own, *weights])
+    denominator = session.get(Indicator, indicator.denominator_id) if weights else None
+    precedence = tuple(denominator.source_precedence) if denominator is not None else ()
+    points = _weighted_shares(own, weights, names, _scale(indicator), precedence)
     if indicator.numerator_id and indicator.denominator_id:
         numerators = _cell_rows(
             session, target, indicator.numerator_id, jurisdiction_id, exact=True
@@ -191,7 +204,8 @@ def cell_observations(
 def pipeline(
     session: Session, target: Target, indicator: Indicator, jurisdiction_id: int
 ) -> list[PipelineItem]:
-    if indicator.kind is not IndicatorKind.FLOW or indicator.unit not in PIPELINE_UNITS:
+    counted = indicator.kind in (IndicatorKind.FLOW, IndicatorKind.STOCK)
+    if not counted or indicator.unit not in PIPELINE_UNITS:
         return []
     units = prefetched_units(
         session, jurisdiction_id, target.housing_type_id, target.target_group_id
@@ -201,24 +215,24 @@ def pipeline(
     place = session.get(Jurisdiction, jurisdiction_id)
     code = None if place is None else place.code
     statement = (
-        sa.select(Project, sa.func.sum(ProjectUnits.units))
-        .join(ProjectUnits, ProjectUnits.project_id == Project.id)
+        sa.select(Project, sa.func.sum(col(ProjectUnits.units)))
+        .join(ProjectUnits, col(ProjectUnits.project_id) == col(Project.id))
         .where(
-            in_area(Project.municipality_id, [code], True),  # type: ignore[list-item]
-            Project.phase.not_in([ProjectPhase.COMPLETED, ProjectPhase.CANCELLED]),
+            in_area(col(Project.municipality_id), [code], True),  # type: ignore[list-item]
+            col(Project.phase).not_in([ProjectPhase.COMPLETED, ProjectPhase.CANCELLED]),
         )
-        .group_by(Project.id)
-        .order_by(Project.id)
+        .group_by(col(Project.id))
+        .order_by(col(Project.id))
     )
     if target.housing_type_id is not None:
         housing_code = _code(session, HousingType, target.housing_type_id)
         statement = statement.where(
-            ProjectUnits.housing_type_id.in_(with_descendants(HousingType, [housing_code]))  # type: ignore[list-item]
+            col(ProjectUnits.housing_type_id).in_(with_descendants(HousingType, [housing_code]))  # type: ignore[list-item]
         )
     if target.target_group_id is not None:
         group_code = _code(session, TargetGroup, target.target_group_id)
         statement = statement.where(
-            ProjectUnits.target_group_id.in_(with_descendants(TargetGroup, [group_code]))  # type: ignore[list-item]
+            col(ProjectUnits.target_group_id).in_(with_descendants(TargetGroup, [group_code]))  # type: ignore[list-item]
         )
     return [
         PipelineItem(
@@ -259,15 +273,16 @@ def _cell_rows(
     statement = sa.select(*OBSERVATION_COLUMNS).where(  # type: ignore[call-overload]
         Observation.indicator_id == indicator_id,
         Observation.jurisdiction_id == jurisdiction_id,
-        _same(Observation.price_segment, target.price_segment),
+        _same(col(Observation.price_segment), target.price_segment),
     )
-    for column, wanted in (
-        (Observation.target_group_id, target.target_group_id),
-        (Observation.housing_type_id, target.housing_type_id),
-    ):
-        if wanted is not None or exact:
-            statement = statement.where(_same(column, wanted))
-    return list(session.execute(statement.order_by(Observation.id)))
+    dimensions: tuple[tuple[Mapped[int | None], int | None], ...] = (
+        (col(Observation.target_group_id), target.target_group_id),
+        (col(Observation.housing_type_id), target.housing_type_id),
+    )
+    for column, value in dimensions:
+        if value is not None or exact:
+            statement = statement.where(_same(column, value))
+    return list(session.execute(statement.order_by(col(Observation.id))))
 
 
 def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> list[Row]:
@@ -281,14 +296,14 @@ def _total_rows(session: Session, indicator_id: int, jurisdiction_id: int) -> li
     statement = sa.select(*OBSERVATION_COLUMNS).where(  # type: ignore[call-overload]
         Observation.indicator_id == indicator_id,
         Observation.jurisdiction_id == jurisdiction_id,
-        Observation.target_group_id.is_(None),
-        Observation.housing_type_id.is_(None),
-        Observation.price_segment.is_(None),
+        col(Observation.target_group_id).is_(None),
+        col(Observation.housing_type_id).is_(None),
+        col(Observation.price_segment).is_(None),
     )
-    return list(session.execute(statement.order_by(Observation.id)))
+    return list(session.execute(statement.order_by(col(Observation.id))))
 
 
-def _same(column: sa.ColumnElement[object], value: object) -> sa.ColumnElement[bool]:
+def _same(column: Mapped[Any], value: object) -> sa.ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
@@ -321,8 +336,8 @@ def _names(session: Session, rows: Iterable[Row]) -> _Names:
         wanted = {i for i in ids if i is not None}
         missing = wanted - cache.keys()
         if missing:
-            statement = sa.select(model.id, model.code).where(model.id.in_(missing))  # type: ignore[arg-type, union-attr]
-            cache.update(session.execute(statement).all())  # type: ignore[arg-type]
+            statement = sa.select(col(model.id), col(model.code)).where(col(model.id).in_(missing))
+            cache.update({row_id: code for row_id, code in session.execute(statement) if row_id})
         return {i: cache[i] for i in wanted if i in cache}
 
     return _Names(
@@ -346,27 +361,83 @@ def _point(row: Row, names: _Names, indicator: Indicator) -> ObservationPoint:
         period=Period.parse(row.period),
         value=_total_value(row, indicator.kind),
         source=names.sources[row.source_organisation_id],
-        target_group=names.target_groups.get(row.target_group_id),  # type: ignore[arg-type]
-        housing_type=names.housing_types.get(row.housing_type_id),  # type: ignore[arg-type]
+        target_group=names.target_groups.get(row.target_group_id),
+        housing_type=names.housing_types.get(row.housing_type_id),
         version=row.version,
         recorded_at=row.recorded_at,
         superseded_at=row.superseded_at,
     )
 
 
-def _ratio_point(row: Row, names: _Names, scale: Decimal) -> ObservationPoint:
-    fraction = row.value * scale
-    return ObservationPoint.of_ratio(
-        Period.parse(row.period),
-        fraction,
-        Decimal(1),
-        names.sources[row.source_organisation_id],
-        target_group=names.target_groups.get(row.target_group_id),  # type: ignore[arg-type]
-        housing_type=names.housing_types.get(row.housing_type_id),  # type: ignore[arg-type]
-        version=row.version,
-        recorded_at=row.recorded_at,
-        superseded_at=row.superseded_at,
-    )
+def _weighted_shares(
+    shares: list[Row],
+    weights: list[Row],
+    names: _Names,
+    scale: Decimal,
+    precedence: tuple[str, ...],
+) -> list[ObservationPoint]:
+    """The ratio's own figures (shares), each weighted by a denominator figure of its period.
+
+    A share and a weight are paired while both versions were in force, like numerator and
+    denominator pairs, and the pairs of one cell numbered in the order they came into force; a
+    share without a weight keeps no numerator and denominator."""
+    by_period: dict[str, list[Row]] = defaultdict(list)
+    for row in weights:
+        by_period[row.period].append(row)
+    Version = tuple[datetime, datetime | None, Decimal, Decimal | None]
+    cells: dict[tuple[str, str, int | None, int | None], list[Version]] = defaultdict(list)
+    for row in shares:
+        source = names.sources[row.source_organisation_id]
+        key = (row.period, source, row.target_group_id, row.housing_type_id)
+        fraction = row.value * scale
+        weighted = False
+        for weight in _weight_rows(by_period.get(row.period, []), source, names, precedence):
+            start = max(row.recorded_at, weight.recorded_at)
+            ends = [t for t in (row.superseded_at, weight.superseded_at) if t is not None]
+            end = min(ends) if ends else None
+            if end is not None and end <= start:
+                continue  # never in force together
+            cells[key].append((start, end, fraction, _total_value(weight, IndicatorKind.FLOW)))
+            weighted = True
+        if not weighted:
+            cells[key].append((row.recorded_at, row.superseded_at, fraction, None))
+    points: list[ObservationPoint] = []
+    for (period, source, group_id, housing_id), versions in cells.items():
+        ordered = sorted(versions, key=lambda v: v[0])
+        for number, (start, end, fraction, total) in enumerate(ordered, 1):
+            points.append(
+                ObservationPoint(
+                    Period.parse(period),
+                    fraction,
+                    source,
+                    target_group=names.target_groups.get(group_id),  # type: ignore[arg-type]
+                    housing_type=names.housing_types.get(housing_id),  # type: ignore[arg-type]
+                    numerator=None if total is None else fraction * total,
+                    denominator=total,
+                    version=number,
+                    recorded_at=start,
+                    superseded_at=end,
+                )
+            )
+    return points
+
+
+def _weight_rows(
+    rows: list[Row], source: str, names: _Names, precedence: tuple[str, ...]
+) -> list[Row]:
+    """The versions of the weight for one share: its own source's, else the best other source's."""
+    if not rows:
+        return []
+    by_source: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_source[names.sources[row.source_organisation_id]].append(row)
+    if source in by_source:
+        return by_source[source]
+
+    def rank(code: str) -> tuple[int, str]:
+        return (precedence.index(code) if code in precedence else len(precedence), code)
+
+    return by_source[min(by_source, key=rank)]
 
 
 def _paired(
@@ -435,7 +506,7 @@ def _code(
     if row_id is None:
         return None
     row = session.get(model, row_id)  # from the identity map when the row is already loaded
-    return None if row is None else row.code
+    return row.code if isinstance(row, TargetGroup | HousingType) else None
 
 
 def in_indicator_unit(indicator: Indicator, value: Decimal | None) -> Decimal | None:

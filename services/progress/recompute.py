@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.enums import JurisdictionKind, ProgressBasis, ProgressStatus
@@ -84,7 +84,10 @@ def _locked(session: Session, target_ids: list[int]) -> list[Target]:
     """The targets that still exist, locked in id order (as before, one by one: two recomputes
     of overlapping targets wait for each other instead of deadlocking)."""
     statement = (
-        select(Target).where(Target.id.in_(target_ids)).order_by(Target.id).with_for_update()  # type: ignore[union-attr, attr-defined, arg-type]
+        select(Target)
+        .where(col(Target.id).in_(target_ids))
+        .order_by(col(Target.id))
+        .with_for_update()
     )
     return list(session.exec(statement))
 
@@ -230,7 +233,7 @@ def _unjudgeable(reason: str) -> dict[str, Any]:
 
 
 def all_target_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Target.id).order_by(Target.id)))  # type: ignore[arg-type]
+    return [i for i in session.exec(select(col(Target.id)).order_by(col(Target.id))) if i]
 
 
 def containing_regions(session: Session, jurisdiction_ids: set[int]) -> set[int]:
@@ -241,10 +244,10 @@ def containing_regions(session: Session, jurisdiction_ids: set[int]) -> set[int]
         parents = (
             set(
                 session.exec(
-                    select(RegionMembership.region_id).where(
-                        RegionMembership.member_id.in_(frontier)
+                    select(col(RegionMembership.region_id)).where(
+                        col(RegionMembership.member_id).in_(frontier)
                     )
-                )  # type: ignore[attr-defined]
+                )
             )
             - found
         )
@@ -261,19 +264,18 @@ def targets_affected_by(session: Session, cells: Iterable[tuple[int, int]]) -> l
         return []
     indicator_ids = {indicator for indicator, _ in cells}
     ratios = session.exec(
-        select(Indicator.id).where(
+        select(col(Indicator.id)).where(
             sa.or_(
-                Indicator.numerator_id.in_(indicator_ids),
-                Indicator.denominator_id.in_(indicator_ids),
-            )  # type: ignore[union-attr]
+                col(Indicator.numerator_id).in_(indicator_ids),
+                col(Indicator.denominator_id).in_(indicator_ids),
+            )
         )
     )
-    indicator_ids |= set(ratios)
+    indicator_ids |= {i for i in ratios if i is not None}
     places = containing_regions(session, {jurisdiction for _, jurisdiction in cells})
-    return list(
-        session.exec(
-            select(Target.id).where(
-                Target.indicator_id.in_(indicator_ids), Target.jurisdiction_id.in_(places)
-            )  # type: ignore[attr-defined,union-attr]
+    found = session.exec(
+        select(col(Target.id)).where(
+            col(Target.indicator_id).in_(indicator_ids), col(Target.jurisdiction_id).in_(places)
         )
     )
+    return [i for i in found if i is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from sqlmodel import Session, col, select
 
@@ -80,10 +81,7 @@ def announce(session: Session, report: RecomputeReport) -> None:
     """Tell subscribers which targets' progress changed, per jurisdiction, once it is committed."""
     for code, target_ids in sorted(report.changed.items()):
         payload = {"jurisdictionCode": code, "targetIds": sorted(target_ids)}
-        on_commit(
-            session,
-            lambda code=code, payload=payload: events.publish(events.progress_topic(code), payload),
-        )
+        on_commit(session, partial(events.publish, events.progress_topic(code), payload))
 
 
 def queue_recompute_for_cells(session: Session, cells: Iterable[tuple[int, int]]) -> None:
