@@ -45,15 +45,6 @@ def normalise_header(text: str) -> str:
     return _IGNORED_IN_HEADERS.sub("", text).casefold()
 
 
-_FIELD_BY_KEY: dict[str, Field] = {
-    normalise_header(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases
-}
-
-
-def field_for_header(text: str) -> Field | None:
-    return _FIELD_BY_KEY.get(normalise_header(text))
-
-
 @dataclass(frozen=True)
 class HeaderSet:
     """The columns of one kind of file: per canonical field its accepted headers (the first is

@@ -127,10 +127,6 @@ class Period:
         return self.start > today
 
 
-def parse_period(text: str | int | date) -> Period:
-    return Period.parse(text)
-
-
 @lru_cache(maxsize=4096)
 def _parse_text(text: str) -> Period:
     """Period texts repeat across the rows of a file: each is parsed once (a Period is immutable)."""

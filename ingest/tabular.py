@@ -3,7 +3,7 @@
 The public ingestion API lives in these modules:
 
 * ``read_table`` / ``read_csv`` / ``read_xlsx`` → ``Iterator[RawRow]`` (raise ``FileError``)
-* ``validate_row`` / ``validate_rows`` / ``validate_file`` with a ``ValidationContext``
+* ``validate_row`` / ``validate_rows`` with a ``ValidationContext``
 * ``template_csv`` / ``template_xlsx`` from ``TemplateCell`` s
 """
 

@@ -3,7 +3,7 @@
 ``validate_row`` checks one row and returns a ``ValidRow`` or every ``RowError`` of that row.
 ``validate_rows`` does the same for a stream of rows and also reports a row that repeats an
 earlier one (same indicator, jurisdiction, period, target group, housing type and price segment):
-the later row gets ``duplicate_row`` naming the first. ``validate_file`` collects the lot.
+the later row gets ``duplicate_row`` naming the first.
 
 Codes are matched without regard to case and surrounding blanks and returned as the context
 spells them. A jurisdiction may be written as the bare CBS number (``518`` or ``0518`` for
@@ -167,35 +167,6 @@ def validate_rows(rows: Iterable[RawRow], context: ValidationContext) -> Iterato
                 if first_row != raw.row_number:
                     result = [_duplicate_error(raw.row_number, first_row)]
             yield result
-
-
-@dataclass
-class ValidationReport:
-    """The outcome of a whole file. ``errors`` keeps at most ``max_errors``; ``error_count``
-    counts them all."""
-
-    valid_rows: list[ValidRow]
-    errors: list[RowError]
-    rows_read: int
-    error_count: int
-
-    @property
-    def is_valid(self) -> bool:
-        return self.error_count == 0
-
-
-def validate_file(
-    rows: Iterable[RawRow], context: ValidationContext, max_errors: int = 1000
-) -> ValidationReport:
-    report = ValidationReport(valid_rows=[], errors=[], rows_read=0, error_count=0)
-    for result in validate_rows(rows, context):
-        report.rows_read += 1
-        if isinstance(result, ValidRow):
-            report.valid_rows.append(result)
-            continue
-        report.error_count += len(result)
-        report.errors.extend(result[: max(0, max_errors - len(report.errors))])
-    return report
 
 
 def _duplicate_error(row: int, first_row: int) -> RowError:

@@ -6,12 +6,14 @@ results are percent (``104.5`` for 104.5%) and are never capped at 100.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from core.enums import Direction, IndicatorKind, ProgressStatus, ProjectPhase, TargetKind
+from core.settings import Settings
 from ingest.periods import Period
 
 # The engine speaks the domain's own vocabularies (plain enums, no database behind them).
@@ -138,24 +140,31 @@ class PipelineItem:
     expected_completion: date | None
 
 
+# The engine's defaults are the settings' defaults (never the environment's values): one place.
+_DEFAULT_SETTINGS = Settings.model_construct()
+
+
+def phase_probabilities(configured: Mapping[str, float]) -> dict[Phase, Decimal]:
+    """Per phase the chance that its units are delivered: as configured for the open phases, 1 for
+    completed, 0 for cancelled and for any phase the configuration leaves out."""
+    chances = {phase: Decimal(0) for phase in Phase}
+    chances[Phase.COMPLETED] = Decimal(1)
+    for phase, chance in configured.items():
+        chances[Phase(phase)] = Decimal(str(chance))
+    return chances
+
+
 def _default_phase_probability() -> dict[Phase, Decimal]:
-    return {
-        Phase.INITIATIVE: Decimal("0.1"),
-        Phase.PLAN: Decimal("0.3"),
-        Phase.PERMIT: Decimal("0.6"),
-        Phase.CONSTRUCTION: Decimal("0.9"),
-        Phase.COMPLETED: Decimal("1.0"),
-        Phase.CANCELLED: Decimal("0"),
-    }
+    return phase_probabilities(_DEFAULT_SETTINGS.phase_probabilities)
 
 
 @dataclass(frozen=True)
 class EngineConfig:
-    on_track_threshold: Decimal = Decimal("0.95")  # share of expected progress
-    at_risk_threshold: Decimal = Decimal("0.80")
+    on_track_threshold: Decimal = Decimal(str(_DEFAULT_SETTINGS.progress_on_track))
+    at_risk_threshold: Decimal = Decimal(str(_DEFAULT_SETTINGS.progress_at_risk))
     phase_probability: dict[Phase, Decimal] = field(default_factory=_default_phase_probability)
     source_precedence: tuple[str, ...] = ()  # unlisted sources rank after, alphabetically
-    trend_window_months: int = 12
+    trend_window_months: int = _DEFAULT_SETTINGS.trend_window_months
     decimals: int = 2  # rounding of derived counts and percentages in results
     ratio_decimals: int = 4  # rounding of derived ratio values (fractions)
 

@@ -17,9 +17,9 @@ from core.enums import JurisdictionKind
 from db.models import Jurisdiction, Observation, Organisation
 from ingest.csv_reader import read_csv
 from ingest.reference.dataset import read_dataset
-from ingest.validation import validate_file
 from services.policy.reference_load import load_dataset
 from services.submissions.context import validation_context
+from tests.ingest.ingest_support import validate_file
 
 TINY = Plan(seed=7, scale=0.002)  # about 2,000 observations and partner rows
 

@@ -3,12 +3,14 @@ and raw rows as a reader would yield them."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from ingest.errors import RowError
 from ingest.raw_rows import RawRow
-from ingest.validation import IndicatorRule, ValidationContext
+from ingest.validation import IndicatorRule, ValidationContext, ValidRow, validate_rows
 
 FILES = Path(__file__).parent / "files"
 TODAY = date(2025, 9, 1)
@@ -52,3 +54,33 @@ def make_raw_row(row_number: int = 2, **values: str | None) -> RawRow:
         "value": "10",
     }
     return RawRow(row_number=row_number, values={**defaults, **values})
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating a whole file in memory, for the tests. ``errors`` keeps at most
+    ``max_errors``; ``error_count`` counts them all. (The services validate row by row, storing as
+    they go.)"""
+
+    valid_rows: list[ValidRow]
+    errors: list[RowError]
+    rows_read: int
+    error_count: int
+
+    @property
+    def is_valid(self) -> bool:
+        return self.error_count == 0
+
+
+def validate_file(
+    rows: Iterable[RawRow], context: ValidationContext, max_errors: int = 1000
+) -> ValidationReport:
+    report = ValidationReport(valid_rows=[], errors=[], rows_read=0, error_count=0)
+    for result in validate_rows(rows, context):
+        report.rows_read += 1
+        if isinstance(result, ValidRow):
+            report.valid_rows.append(result)
+            continue
+        report.error_count += len(result)
+        report.errors.extend(result[: max(0, max_errors - len(report.errors))])
+    return report

@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from ingest_support import FILES, make_context
+from ingest_support import FILES, make_context, validate_file
 
 from ingest.errors import ErrorCode, FileError
 from ingest.limits import ReadLimits
 from ingest.tabular import read_table
-from ingest.validation import ValidRow, validate_file
+from ingest.validation import ValidRow
 
 
 def validated(name: str, **context_overrides: object):

@@ -6,7 +6,9 @@ import pytest
 
 from ingest.errors import ErrorCode, FileError
 from ingest.fields import Field
-from ingest.headers import HEADER_ALIASES, build_layout, field_for_header
+from ingest.headers import HEADER_ALIASES, OBSERVATION_HEADERS, build_layout
+
+field_for_header = OBSERVATION_HEADERS.field_for  # how a figures file's header is read
 
 REQUIRED = ["indicator", "gemeente", "periode", "waarde"]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from ingest_support import make_context
+from ingest_support import make_context, validate_file
 from openpyxl import load_workbook
 
 from ingest.csv_reader import read_csv
 from ingest.periods import Period
 from ingest.templates import TemplateCell, template_csv, template_xlsx
-from ingest.validation import ValidRow, validate_file
+from ingest.validation import ValidRow
 from ingest.xlsx_reader import read_xlsx
 
 CELLS = [

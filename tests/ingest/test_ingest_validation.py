@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ingest_support import make_context, make_raw_row
+from ingest_support import make_context, make_raw_row, validate_file
 
 from ingest.errors import ErrorCode, RowError
 from ingest.periods import Period
 from ingest.raw_rows import Overflow
-from ingest.validation import ValidRow, validate_file, validate_row, validate_rows
+from ingest.validation import ValidRow, validate_row, validate_rows
 
 
 def errors_of(result: ValidRow | list[RowError]) -> list[tuple[str | None, str]]:

@@ -99,19 +99,20 @@ def test_every_root_field_has_a_permission() -> None:
 
 
 def test_without_a_token_nothing_is_readable_unless_the_public_mode_is_on(
-    app_client: TestClient, monkeypatch
+    app_client: TestClient, monkeypatch, make: Factory, session: Session
 ) -> None:  # type: ignore[no-untyped-def]
+    make.jurisdiction(code="GM0546", name="Leiden")
+    make.jurisdiction(code="GM0547", name="Leiderdorp")
+    session.commit()
     closed = call(app_client, "{ jurisdictions { totalCount } }", None)
     assert closed["data"] is None and closed["errors"][0]["message"].startswith("Sign in")
     from core.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "public_read", True)
-    assert (
-        call(app_client, "{ jurisdictions { totalCount } }", None)["data"]["jurisdictions"][
-            "totalCount"
-        ]
-        >= 0
-    )
+    public = call(app_client, "{ jurisdictions(first: 100) { totalCount nodes { code } } }", None)
+    listed = public["data"]["jurisdictions"]
+    assert {"GM0546", "GM0547"} <= {node["code"] for node in listed["nodes"]}
+    assert listed["totalCount"] == len(listed["nodes"])
     assert call(app_client, LIST, None)["errors"][0]["message"].startswith("Sign in")
     assert call(app_client, "{ auditEvents { totalCount } }", None)["data"] is None
 

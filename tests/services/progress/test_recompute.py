@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from core.enums import (
@@ -25,6 +26,7 @@ from db.models import (
     DistributionRule,
     Indicator,
     Jurisdiction,
+    Observation,
     OrganisationScope,
     OutboxJob,
     ProgressSnapshot,
@@ -42,7 +44,7 @@ from services import events
 from services.jobs import COMPUTE, INGEST
 from services.policy.reference_load import load_dataset
 from services.progress.config import engine_config
-from services.progress.distribution import capacity_use, derive_rule
+from services.progress.distribution import derive_rule
 from services.progress.inputs import (
     UnjudgeableTarget,
     in_indicator_unit,
@@ -57,6 +59,49 @@ from tests.factories import Factory
 from tests.workers.submission_support import ADMIN, request, rows
 
 TODAY = date(2026, 11, 22)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    member: str
+    realised: Decimal
+    cap: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        return (self.realised / self.cap * 100).quantize(Decimal("0.01"))
+
+    @property
+    def above(self) -> bool:
+        return self.realised > self.cap
+
+
+def capacity_use(session: Session, rule_id: int, period: str) -> list[Capacity]:
+    """Per member: what was realised in ``period`` on the rule's indicator against its commitment
+    (the published table's columns B and C)."""
+    rule = session.get(DistributionRule, rule_id)
+    if rule is None:
+        raise LookupError(f"no distribution rule with id {rule_id}")
+    found = []
+    for target in session.exec(select(Target).where(Target.distribution_rule_id == rule_id)):
+        realised = session.exec(
+            select(col(Observation.value)).where(
+                Observation.indicator_id == rule.indicator_id,
+                Observation.jurisdiction_id == target.jurisdiction_id,
+                col(Observation.target_group_id) == rule.target_group_id
+                if rule.target_group_id
+                else col(Observation.target_group_id).is_(None),
+                col(Observation.price_segment) == rule.price_segment
+                if rule.price_segment
+                else col(Observation.price_segment).is_(None),
+                Observation.period == period,
+                col(Observation.superseded_at).is_(None),
+            )
+        ).first()
+        if realised is not None and target.value:
+            member = session.get(Jurisdiction, target.jurisdiction_id)
+            found.append(Capacity(member.code, Decimal(realised), Decimal(target.value)))  # type: ignore[union-attr]
+    return sorted(found, key=lambda c: c.member)
 
 
 def region_world(session: Session, make: Factory) -> dict[str, int]:
@@ -188,7 +233,7 @@ def test_approving_figures_moves_the_target_the_municipality_and_the_region(
 
 def test_haaglanden_keys_reproduce_the_published_scenarios(clean_db: sa.Engine) -> None:
     with Session(clean_db) as session:
-        load_dataset(session, read_dataset(Path(__file__).parents[2] / "data" / "reference"))
+        load_dataset(session, read_dataset(Path(__file__).parents[3] / "data" / "reference"))
         session.commit()
         rules = dict(session.exec(select(DistributionRule.code, DistributionRule.id)).all())
         cap = derive_rule(
@@ -468,7 +513,7 @@ def test_stored_snapshots_of_the_reference_data_are_the_pure_engines_output(
     unless its kind is maximum."""
     config = engine_config()
     with Session(clean_db) as session:
-        load_dataset(session, read_dataset(Path(__file__).parents[2] / "data" / "reference"))
+        load_dataset(session, read_dataset(Path(__file__).parents[3] / "data" / "reference"))
         session.commit()
         ids = all_target_ids(session)
         recompute_targets(session, ids, config, TODAY)
