@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-NPM    := $(shell command -v npm 2>/dev/null)
+NPM    := $(if $(wildcard web/package.json),$(shell command -v npm 2>/dev/null))
 WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune \
                  -o -path web/test-results -prune -o -path web/e2e/screenshots -prune \
                  -o -type f -print 2>/dev/null) schema/schema.graphql
@@ -54,7 +54,7 @@ ifneq ($(NPM),)
 	cd web && npm test
 	cd web && npm run e2e
 else
-	@echo "Node.js/npm not found: the web app's tests were not run." && exit 1
+	@echo "Node.js/npm not found (or no web/): the web app's tests were not run." && exit 1
 endif
 
 lint: install  ## ruff, mypy (a gate: 0 errors) and the import contracts of DESIGN.md §2
