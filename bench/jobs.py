@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.enums import SubmissionChannel, SubmissionStatus
 from db.engine import session_scope
 from db.models import Organisation, OutboxJob, Submission
 from services.submissions.intake import IntakeRequest
 from services.submissions.service import submit_file
-from workers.actors.progress import recompute_progress
-from workers.actors.submissions import process_submission
+from workers.broker import get_broker
+
+
+def run_job(name: str, job_id: int) -> None:
+    """The body of the actor for job ``name``, in this thread, as a worker would run it."""
+    get_broker().get_actor(name).fn(job_id)
 
 
 def latest_job(actor_name: str) -> OutboxJob | None:
@@ -20,7 +24,7 @@ def latest_job(actor_name: str) -> OutboxJob | None:
         return session.exec(
             select(OutboxJob)
             .where(OutboxJob.actor_name == actor_name)
-            .order_by(OutboxJob.id.desc())  # type: ignore[union-attr]
+            .order_by(col(OutboxJob.id).desc())
         ).first()
 
 
@@ -33,9 +37,9 @@ def submit_and_process(organisation_code: str, path: Path) -> int:
         with path.open("rb") as stream:
             request = IntakeRequest(organisation, SubmissionChannel.CSV, filename=path.name)
             submission_id = submit_file(session, request, stream).submission.id
-    job = latest_job(process_submission.actor_name)
-    assert job is not None and job.args.get("submission_id") == submission_id
-    process_submission.fn(job.id)
+    job = latest_job("process_submission")
+    assert job is not None and job.id is not None and job.args.get("submission_id") == submission_id
+    run_job("process_submission", job.id)
     with session_scope() as session:
         submission = session.get(Submission, submission_id)
         assert submission is not None
@@ -49,7 +53,7 @@ def submit_and_process(organisation_code: str, path: Path) -> int:
 
 def run_recompute_job() -> tuple[int, list[int]]:
     """Run the newest ``recompute_progress`` job; returns its id and target ids."""
-    job = latest_job(recompute_progress.actor_name)
+    job = latest_job("recompute_progress")
     assert job is not None and job.id is not None, "no recompute job was queued"
-    recompute_progress.fn(job.id)
+    run_job("recompute_progress", job.id)
     return job.id, list(job.args["target_ids"])

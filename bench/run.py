@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> None:
 
     env = from_environment(args.out)
     env.apply()  # before any project module reads its settings
-    from bench.scale_run import ScaleOptions, run_scale  # after env.apply()
-    from core.settings import get_settings
+    from core.settings import get_settings  # after env.apply()
     from workers import boot
 
     boot.start(get_settings())
+    from bench.scale_run import ScaleOptions, run_scale  # after the broker: it runs actors
 
     report = Report()
     report.put("database", "postgresql" if env.postgres else "sqlite")
