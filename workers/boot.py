@@ -1,7 +1,7 @@
 """Process start for everything that sends or runs jobs: the API, the worker, the CLI and tests.
 
-``start(settings)`` builds the broker, declares every actor on it and makes committed jobs go out
-through it. ``workers.worker_process`` is the module the dramatiq CLI loads.
+``start(settings)`` builds the broker, declares every actor on it, makes committed jobs go out
+through it and committed changes become webhook events. ``workers.worker_process`` is the module the dramatiq CLI loads.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import importlib
 import dramatiq
 
 from core.settings import Settings
+from services.periodic import webhook_triggers
 from workers.broker import configure_broker
 from workers.outbox import install_sender
 
@@ -20,4 +21,5 @@ def start(settings: Settings) -> dramatiq.Broker:
     broker = configure_broker(settings)
     importlib.import_module("workers.actors")  # the actors need the broker built just above
     install_sender()
+    webhook_triggers.install()
     return broker

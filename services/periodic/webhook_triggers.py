@@ -20,12 +20,24 @@ from sqlmodel import Session
 
 from core.enums import WebhookEvent
 from db.models import AuditEvent, Jurisdiction, ProgressSnapshot, Submission, Target
+from services.periodic.webhooks import emit
 
 _PENDING = "webhook_events_pending"
 _EMITTING = "webhook_events_emitting"
 
 
-@event.listens_for(Session, "before_flush")
+def install() -> None:
+    """Turn committed changes into webhook events in every session of this process (idempotent;
+    called at process start by ``workers.boot``)."""
+    for name, listener in (
+        ("before_flush", _collect),
+        ("before_commit", _emit_collected),
+        ("after_rollback", _forget),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _collect(session: Session, _context: Any, _instances: Any) -> None:
     found = session.info.setdefault(_PENDING, [])
     for row in session.new:
@@ -39,7 +51,6 @@ def _collect(session: Session, _context: Any, _instances: Any) -> None:
                 found.append(("snapshot", row, getattr(previous, "value", previous)))
 
 
-@event.listens_for(Session, "before_commit")
 def _emit_collected(session: Session) -> None:
     if session.info.get(_EMITTING):
         return
@@ -57,14 +68,11 @@ def _emit_collected(session: Session) -> None:
         session.info.pop(_EMITTING, None)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
 def _submission_changed(session: Session, submission_id: int, previous: str | None) -> None:
-    from services.periodic.webhooks import emit
-
     submission = session.get(Submission, submission_id)
     if submission is None:
         return
@@ -83,8 +91,6 @@ def _submission_changed(session: Session, submission_id: int, previous: str | No
 
 
 def _progress_changed(session: Session, snapshot: ProgressSnapshot, previous: str | None) -> None:
-    from services.periodic.webhooks import emit
-
     target = session.get(Target, snapshot.target_id)
     jurisdiction = session.get(Jurisdiction, snapshot.jurisdiction_id)
     payload = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from services.periodic import webhook_triggers  # noqa: F401  (turns changes into webhook events)
 from services.periodic.webhook_delivery import attempt_delivery
 from workers.attempts import current_attempt
 from workers.outbox import job_actor
