@@ -1,7 +1,8 @@
 """Process start for everything that sends or runs jobs: the API, the worker, the CLI and tests.
 
 ``start(settings)`` builds the broker, declares every actor on it, makes committed jobs go out
-through it and committed changes become webhook events. ``workers.worker_process`` is the module the dramatiq CLI loads.
+through it and committed changes become webhook events. ``workers.worker_process`` is the module
+the dramatiq CLI loads.
 """
 
 from __future__ import annotations
