@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from api.cli_people import admin_app, scope_app, user_app
 from api.cli_tokens import app as tokens
 from core.settings import get_settings
 from workers import boot
@@ -23,6 +24,9 @@ console = Console(stderr=True)
 
 
 app.add_typer(tokens, name="token")
+app.add_typer(admin_app, name="admin")
+app.add_typer(user_app, name="user")
+app.add_typer(scope_app, name="scope")
 
 
 @app.callback()
@@ -269,7 +273,7 @@ def serve(
 
     _configure_logging()
     settings = get_settings()
-    _hint_first_admin_token()
+    _print_first_admin_link()
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -278,24 +282,22 @@ def serve(
     )
 
 
-def _hint_first_admin_token() -> None:
-    """Tell the operator how to get in, as long as nobody holds an admin token."""
-    from sqlmodel import select
-
-    from core.enums import OrganisationKind, Role
+def _print_first_admin_link() -> None:
+    """As long as no administrator can sign in, print a one-time link to set the first one's
+    password (as Jupyter prints its token URL). Each start replaces the previous link."""
     from db.engine import session_scope
-    from db.models import ApiToken, Organisation
+    from services.access.people import first_admin_link
 
     with session_scope() as session:
-        if session.exec(select(ApiToken.id).where(ApiToken.role == Role.ADMIN)).first() is not None:
-            return
-        example = session.exec(
-            select(Organisation.code).where(Organisation.kind == OrganisationKind.REGIONAL_BODY)
-        ).first()
-    console.print(
-        "[yellow]No admin token yet. Create one (it is shown once):[/yellow]\n"
-        f"  woonzorg token create --organisation {example or '<organisation code>'} --role admin"
-    )
+        link = first_admin_link(session)
+        url = link.url if link else None
+    if url is not None:
+        console.print(
+            "[yellow]No administrator yet. Open this one-time link to set the first "
+            "administrator's password (valid "
+            f"{get_settings().first_admin_hours} h; `woonzorg admin link` makes a new one):[/yellow]"
+        )
+        print(f"    {url}", flush=True)
 
 
 @app.command()

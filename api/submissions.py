@@ -70,7 +70,7 @@ async def upload_submission(request: Request) -> Response:
 
     principal = _principal(request)
     if principal is not None:
-        decision = rate_limiter().hit(f"token:{principal.token_prefix}")
+        decision = rate_limiter().hit(principal.rate_key)
         if not decision.allowed:
             return JSONResponse(
                 {

@@ -9,12 +9,14 @@ from strawberry.schema.config import StrawberryConfig
 from schema.audit import AuditQuery
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
+from schema.mutations.access import AccessMutation, AccessQuery
 from schema.mutations.measures import MeasureMutation
 from schema.mutations.projects import ProjectMutation
 from schema.mutations.submissions import SubmissionMutation
 from schema.mutations.webhooks import WebhookMutation
 from schema.observations import ObservationQuery
 from schema.organisations import OrganisationQuery
+from schema.people import MeQuery
 from schema.periodic import PeriodicQuery, SourceMutation
 from schema.permissions import guard_root_fields
 from schema.policy import PolicyQuery
@@ -36,6 +38,7 @@ class NodeQuery:
 @strawberry.type(description="Everything that can be read: start from a list or `node(id:)`.")
 class Query(
     NodeQuery,
+    MeQuery,
     GeographyQuery,
     OrganisationQuery,
     PolicyQuery,
@@ -47,13 +50,19 @@ class Query(
     SubmissionQuery,
     AuditQuery,
     PeriodicQuery,
+    AccessQuery,
 ):
     pass
 
 
 @strawberry.type(description="Everything that can be changed; each result says what happened.")
 class Mutation(
-    SubmissionMutation, ProjectMutation, MeasureMutation, WebhookMutation, SourceMutation
+    SubmissionMutation,
+    ProjectMutation,
+    MeasureMutation,
+    WebhookMutation,
+    SourceMutation,
+    AccessMutation,
 ):
     pass
 

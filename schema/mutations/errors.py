@@ -72,7 +72,7 @@ def rate_limited(info: Info) -> RateLimited | None:
     principal = info.context.principal
     if principal is None:
         return None
-    decision = rate_limiter().hit(f"token:{principal.token_prefix}")
+    decision = rate_limiter().hit(principal.rate_key)
     if decision.allowed:
         return None
     return RateLimited(
