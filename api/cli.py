@@ -129,13 +129,26 @@ def _seed_source_registry(path: Path) -> None:
         )
 
 
+def _global_id(submission_id: int | None) -> str:
+    """The submission's GraphQL global id (for ``submission(id:)`` and ``node(id:)``)."""
+    from strawberry import relay
+
+    return relay.to_base64("Submission", submission_id or 0)
+
+
 @app.command()
 def ingest(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .csv or .xlsx file."),
     organisation: str = typer.Option(
         ..., "--organisation", "-o", help="Code of the reporting organisation."
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; store nothing."),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Validate and report; no figure is stored or applied. What it keeps: the submission "
+        "record (marked dry run, never applied or approved), its row errors and the received file, "
+        "so the check can be looked up later.",
+    ),
     reason: str | None = typer.Option(
         None, "--reason", help="Why figures already reported change."
     ),
@@ -187,7 +200,8 @@ def ingest(
         submission = intake.submission
         if outcome is None:
             console.print(
-                f"already received as submission {submission.id} ({submission.status.value}): nothing new"
+                f"already received as submission {_global_id(submission.id)} "
+                f"(number {submission.id}, {submission.status.value}): nothing new"
             )
             return
         errors = session.exec(
@@ -197,7 +211,8 @@ def ingest(
         ).all()
     colour = "red" if outcome.errors else "green"
     console.print(
-        f"[{colour}]submission {outcome.submission_id}: {outcome.status.value}[/{colour}], {outcome.rows} rows, {outcome.errors} errors"
+        f"[{colour}]submission {_global_id(outcome.submission_id)} (number {outcome.submission_id}): "
+        f"{outcome.status.value}[/{colour}], {outcome.rows} rows, {outcome.errors} errors"
     )
     for error in errors[:50]:
         where = f"row {error.row_number}" if error.row_number else "file"
