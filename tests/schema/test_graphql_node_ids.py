@@ -3,8 +3,8 @@ for text that is not a global id."""
 
 from __future__ import annotations
 
-from strawberry import relay
 from starlette.testclient import TestClient
+from strawberry import relay
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 
