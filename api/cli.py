@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from api.cli_people import admin_app, scope_app, user_app
+from api.cli_people import admin_app, obligation_app, organisation_app, scope_app, user_app
 from api.cli_tokens import app as tokens
 from core.settings import get_settings
 from workers import boot
@@ -27,6 +27,8 @@ app.add_typer(tokens, name="token")
 app.add_typer(admin_app, name="admin")
 app.add_typer(user_app, name="user")
 app.add_typer(scope_app, name="scope")
+app.add_typer(organisation_app, name="organisation")
+app.add_typer(obligation_app, name="obligation")
 
 
 @app.callback()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from core.enums import Role
+from core.enums import OrganisationKind, ReportingFrequency, Role
 from core.principal import Actor
 
 admin_app = typer.Typer(
@@ -197,3 +197,103 @@ def show(
         pairs = scope_of(session, row.id)
     for jurisdiction, indicator in pairs:
         print(f"{organisation}\t{jurisdiction}\t{indicator or '*'}")
+
+
+organisation_app = typer.Typer(
+    help="Organisations: create, update, deactivate.", no_args_is_help=True
+)
+obligation_app = typer.Typer(
+    help="Reporting obligations: set (create or change).", no_args_is_help=True
+)
+
+
+@organisation_app.command("create")
+def create_organisation(
+    code: str = typer.Option(..., "--code", "-c", help="A slug, e.g. woonstichting-x."),
+    name: str = typer.Option(..., "--name", "-n", help="Its name."),
+    kind: OrganisationKind = typer.Option(..., "--kind", "-k", help="municipality, corporation, …"),
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction", "-j", help="Home code."),
+    trusted: bool = typer.Option(False, "--trusted", help="Apply its figures without approval."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+) -> None:
+    """Add an organisation."""
+    from db.engine import session_scope
+    from services.access.errors import AccessError
+    from services.access.organisations import create_organisation as create
+
+    try:
+        with session_scope() as session:
+            create(
+                session,
+                CLI_ACTOR,
+                code=code,
+                name=name,
+                kind=kind,
+                jurisdiction=jurisdiction,
+                trusted_source=trusted,
+                reason=reason,
+            )
+    except AccessError as error:
+        raise _fail(error) from None
+    console.print(f"organisation {code} created")
+
+
+@organisation_app.command("update")
+def update_organisation(
+    code: str = typer.Option(..., "--code", "-c", help="The organisation's code."),
+    name: str | None = typer.Option(None, "--name", "-n", help="A new name."),
+    active: bool | None = typer.Option(
+        None, "--active/--inactive", help="Reactivate, or deactivate (its users and tokens stop)."
+    ),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+) -> None:
+    """Rename, deactivate or reactivate an organisation."""
+    from db.engine import session_scope
+    from services.access.errors import AccessError
+    from services.access.organisations import update_organisation as update
+
+    try:
+        with session_scope() as session:
+            update(session, CLI_ACTOR, code, name=name, active=active, reason=reason)
+    except AccessError as error:
+        raise _fail(error) from None
+    console.print(f"organisation {code} updated")
+
+
+@obligation_app.command("set")
+def set_obligation(
+    organisation: str = typer.Option(..., "--organisation", "-o", help="Organisation code."),
+    indicator: str = typer.Option(..., "--indicator", "-i", help="Indicator code."),
+    jurisdiction: list[str] = typer.Option(..., "--jurisdiction", "-j", help="E.g. GM0546."),
+    frequency: ReportingFrequency = typer.Option(..., "--frequency", "-f", help="How often."),
+    due_days: int = typer.Option(..., "--due-days", help="Days after a period's end."),
+    first_period: str = typer.Option(..., "--first-period", help="E.g. 2026-Q1."),
+    last_period: str | None = typer.Option(None, "--last-period", help="The last period owed."),
+    contact_email: str | None = typer.Option(None, "--contact-email", help="Reminder address."),
+    active: bool = typer.Option(True, "--active/--inactive", help="Inactive: no longer owed."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+) -> None:
+    """Create or change the obligation organisation × indicator × frequency."""
+    from db.engine import session_scope
+    from services.access.errors import AccessError
+    from services.periodic.obligations import set_obligation as set_one
+
+    try:
+        with session_scope() as session:
+            set_one(
+                session,
+                CLI_ACTOR,
+                organisation=organisation,
+                indicator=indicator,
+                jurisdictions=jurisdiction,
+                frequency=frequency,
+                due_days=due_days,
+                first_period=first_period,
+                last_period=last_period,
+                contact_email=contact_email,
+                active=active,
+                reason=reason,
+            )
+    except AccessError as error:
+        raise _fail(error) from None
+    console.print(f"obligation {organisation}/{indicator}/{frequency.value} set")

@@ -69,3 +69,5 @@ strawberry.enum(
     description="What a user or token may do: ADMIN everything; TASKFORCE its regions; PARTNER "
     "its organisation's scope; VIEWER read only.",
 )
+ReportingFrequency = enums.ReportingFrequency
+strawberry.enum(ReportingFrequency, description="How often a reporting obligation is owed.")

@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from core.clock import utcnow
 from db.engine import session_scope
 from db.models import ApiToken, Organisation, User
+from db.models import Organisation as OrganisationRow
 from schema.context import Info
-from schema.enums import Role
+from schema.enums import OrganisationKind, ReportingFrequency, Role
 from schema.mutations.errors import (
     InvalidInput,
     InvalidState,
@@ -24,10 +25,12 @@ from schema.mutations.errors import (
     rate_limited,
 )
 from schema.mutations.projects import actor_of
+from schema.organisations import Organisation as OrganisationNode
 from schema.people import ApiTokenInfo, UserAccount
-from services.access import people, scopes
+from services.access import organisations, people, scopes
 from services.access.errors import AccessError, NotAllowedError
 from services.access.tokens import TokenError, issue_token, revoke_token
+from services.periodic.obligations import obligation_view, set_obligation
 
 T = TypeVar("T")
 Refusal = NotAllowed | NotFound | InvalidInput | InvalidState
@@ -132,8 +135,193 @@ def token_info(row: ApiToken, code: str) -> ApiTokenInfo:
     )
 
 
+@strawberry.type(description="The organisation as it is now.")
+class OrganisationChanged:
+    organisation: OrganisationNode = strawberry.field(description="The organisation.")
+
+
+@strawberry.type(description="A reporting obligation as it is now.")
+class ObligationSet:
+    organisation: str = strawberry.field(description="The organisation's code.")
+    indicator: str = strawberry.field(description="The indicator's code.")
+    frequency: ReportingFrequency = strawberry.field(description="How often it is owed.")
+    due_days: int = strawberry.field(description="Days after a period's end it is due.")
+    first_period: str = strawberry.field(description="The first period owed.")
+    last_period: str | None = strawberry.field(description="The last period owed, if any.")
+    jurisdictions: list[str] = strawberry.field(description="The jurisdictions it covers.")
+    active: bool = strawberry.field(description="False: no longer owed.")
+
+
+OrganisationResult = Annotated[
+    OrganisationChanged | NotAllowed | NotFound | InvalidInput | InvalidState | RateLimited,
+    strawberry.union("OrganisationResult", description="The organisation, or why not."),
+]
+ObligationResult = Annotated[
+    ObligationSet | NotAllowed | NotFound | InvalidInput | InvalidState | RateLimited,
+    strawberry.union("ObligationResult", description="The obligation, or why not."),
+]
+
+
 @strawberry.type
 class AccessMutation:
+    @strawberry.mutation(description="Administrators: add an organisation.")
+    async def create_organisation(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="A slug, e.g. woonstichting-x.")],
+        name: Annotated[str, strawberry.argument(description="Its name.")],
+        kind: Annotated[OrganisationKind, strawberry.argument(description="What it is.")],
+        jurisdiction: Annotated[
+            str | None, strawberry.argument(description="Its home jurisdiction code.")
+        ] = None,
+        trusted_source: Annotated[
+            bool, strawberry.argument(description="Its submissions apply without approval.")
+        ] = False,
+        notes: Annotated[str | None, strawberry.argument(description="Remarks.")] = None,
+        reason: Reason = None,
+    ) -> OrganisationResult:
+        if (limited := rate_limited(info)) is not None:
+            return limited
+        actor = actor_of(info)
+
+        def work(session: Any) -> int:
+            row = organisations.create_organisation(
+                session,
+                actor,
+                code=code,
+                name=name,
+                kind=kind,
+                jurisdiction=jurisdiction,
+                trusted_source=trusted_source,
+                notes=notes,
+                reason=reason,
+            )
+            assert row.id is not None
+            return row.id
+
+        try:
+            row_id = await _run(info, work)
+        except AccessError as error:
+            return refusal(error)
+        row = info.context.session.get(OrganisationRow, row_id)
+        return OrganisationChanged(organisation=OrganisationNode.from_row(row))
+
+    @strawberry.mutation(
+        description="Administrators: change an organisation, or deactivate it (`active: false`: "
+        "its users and tokens no longer sign in; its history stays)."
+    )
+    async def update_organisation(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="The organisation's code.")],
+        name: Annotated[str | None, strawberry.argument(description="A new name.")] = None,
+        kind: Annotated[
+            OrganisationKind | None, strawberry.argument(description="A new kind.")
+        ] = None,
+        jurisdiction: Annotated[
+            str | None, strawberry.argument(description="A new home jurisdiction code.")
+        ] = None,
+        trusted_source: Annotated[
+            bool | None, strawberry.argument(description="Apply without approval.")
+        ] = None,
+        notes: Annotated[str | None, strawberry.argument(description="New remarks.")] = None,
+        active: Annotated[
+            bool | None, strawberry.argument(description="False deactivates, true reactivates.")
+        ] = None,
+        reason: Reason = None,
+    ) -> OrganisationResult:
+        if (limited := rate_limited(info)) is not None:
+            return limited
+        actor = actor_of(info)
+
+        def work(session: Any) -> int:
+            row = organisations.update_organisation(
+                session,
+                actor,
+                code,
+                name=name,
+                kind=kind,
+                jurisdiction=jurisdiction,
+                trusted_source=trusted_source,
+                notes=notes,
+                active=active,
+                reason=reason,
+            )
+            assert row.id is not None
+            return row.id
+
+        try:
+            row_id = await _run(info, work)
+        except AccessError as error:
+            return refusal(error)
+        row = info.context.session.get(OrganisationRow, row_id)
+        return OrganisationChanged(organisation=OrganisationNode.from_row(row))
+
+    @strawberry.mutation(
+        description="Set who owes which indicator, for which jurisdictions, how often and by "
+        "when (organisation × indicator × frequency; setting it again changes it, "
+        "`active: false` ends it). Administrators; a task force within its area."
+    )
+    async def set_reporting_obligation(
+        self,
+        info: Info,
+        organisation: Annotated[str, strawberry.argument(description="Organisation code.")],
+        indicator: Annotated[str, strawberry.argument(description="Indicator code.")],
+        jurisdictions: Annotated[
+            list[str], strawberry.argument(description="Jurisdiction codes it covers.")
+        ],
+        frequency: Annotated[ReportingFrequency, strawberry.argument(description="How often.")],
+        due_days: Annotated[
+            int, strawberry.argument(description="Days after a period's end it is due.")
+        ],
+        first_period: Annotated[
+            str, strawberry.argument(description="The first period owed, e.g. 2026-Q1.")
+        ],
+        last_period: Annotated[
+            str | None, strawberry.argument(description="The last period owed.")
+        ] = None,
+        contact_email: Annotated[
+            str | None, strawberry.argument(description="Where reminders go.")
+        ] = None,
+        active: Annotated[bool, strawberry.argument(description="False: no longer owed.")] = True,
+        reason: Reason = None,
+    ) -> ObligationResult:
+        if (limited := rate_limited(info)) is not None:
+            return limited
+        actor = actor_of(info)
+
+        def work(session: Any) -> dict[str, Any]:
+            row = set_obligation(
+                session,
+                actor,
+                organisation=organisation,
+                indicator=indicator,
+                jurisdictions=jurisdictions,
+                frequency=frequency,
+                due_days=due_days,
+                first_period=first_period,
+                last_period=last_period,
+                contact_email=contact_email,
+                active=active,
+                reason=reason,
+            )
+            return obligation_view(session, row)
+
+        try:
+            view = await _run(info, work)
+        except AccessError as error:
+            return refusal(error)
+        return ObligationSet(
+            organisation=organisation,
+            indicator=indicator,
+            frequency=frequency,
+            due_days=view["due_days"],
+            first_period=view["first_period"],
+            last_period=view["last_period"],
+            jurisdictions=view["jurisdictions"],
+            active=view["active"],
+        )
+
     @strawberry.mutation(
         description="Invite a person: a user without a password and a one-time link (e-mailed "
         "when SMTP is configured) to choose one. Administrators invite anyone; others only into "

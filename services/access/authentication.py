@@ -74,6 +74,8 @@ def principal_for(session: Session, authorization: str | None) -> Principal | No
         raise AuthenticationError("the token is not valid, has expired or was revoked")
     organisation = session.get(Organisation, row.organisation_id)
     assert organisation is not None and organisation.id is not None and row.id is not None
+    if not organisation.active:
+        raise AuthenticationError("the token's organisation has been deactivated")
     return Principal(row.id, row.prefix, organisation.id, organisation.code, row.role, row.user_id)
 
 
@@ -84,6 +86,8 @@ def session_principal(session: Session, cookie: str) -> Principal | None:
     row, user = found
     organisation = session.get(Organisation, user.organisation_id)
     assert organisation is not None and organisation.id is not None
+    if not organisation.active:
+        return None
     return Principal(
         None,
         None,
