@@ -25,6 +25,7 @@ def test_an_administrator_creates_updates_and_deactivates_an_organisation(
     app_client: TestClient, session: Session, make: Factory
 ) -> None:
     make.jurisdiction(code="GM0546", name="Leiden")
+    session.commit()
     made = gql(
         app_client,
         """mutation { createOrganisation(code: "woonstichting-x", name: "Woonstichting X",
@@ -100,6 +101,7 @@ def test_scopes_and_tokens_through_graphql(
 ) -> None:
     make.jurisdiction(code="GM0546", name="Leiden")
     make.organisation(code="portaal")
+    session.commit()
     granted = gql(
         app_client,
         """mutation { grantScope(organisation: "portaal", jurisdictions: ["GM0546"]) {
