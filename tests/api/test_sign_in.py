@@ -280,3 +280,27 @@ def test_a_deactivated_user_can_no_longer_sign_in_and_their_sessions_end(
     session.commit()
     assert graphql(client, ME).json()["data"]["me"] is None
     assert sign_in(client, "data@portaal.nl").status_code == 401
+
+
+def test_a_password_reset_answers_the_same_for_any_address_and_its_link_works_once(
+    session: Session,
+    make: Factory,
+    client: TestClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    make.organisation(code="portaal")
+    make.user("portaal", "partner", PASSWORD, email="data@portaal.nl")
+    with caplog.at_level("WARNING", logger="api.auth"):
+        known = client.post("/auth/password-reset", json={"email": "data@portaal.nl"})
+        unknown = client.post("/auth/password-reset", json={"email": "niemand@portaal.nl"})
+    assert known.status_code == unknown.status_code == 202 and known.json() == unknown.json()
+    # without SMTP the link goes to the server log (for the operator), never to the requester
+    logged = [r.getMessage() for r in caplog.records if "password reset" in r.getMessage()]
+    assert len(logged) == 1 and "data@portaal.nl" in logged[0]
+    token = logged[0].split("token=", 1)[1]
+    assert "token=" not in known.text
+    done = client.post("/auth/set-password", json={"token": token, "password": PASSWORD + "?"})
+    assert done.status_code == 200
+    assert sign_in(client, "data@portaal.nl", PASSWORD + "?").status_code == 200
+    again = client.post("/auth/set-password", json={"token": token, "password": PASSWORD})
+    assert again.json()["error"]["code"] == "invalid_link"
