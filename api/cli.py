@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from api.cli_people import admin_app, obligation_app, organisation_app, scope_app, user_app
 from api.cli_tokens import app as tokens
 from core.settings import get_settings
 from workers import boot
@@ -23,6 +24,11 @@ console = Console(stderr=True)
 
 
 app.add_typer(tokens, name="token")
+app.add_typer(admin_app, name="admin")
+app.add_typer(user_app, name="user")
+app.add_typer(scope_app, name="scope")
+app.add_typer(organisation_app, name="organisation")
+app.add_typer(obligation_app, name="obligation")
 
 
 @app.callback()
@@ -125,13 +131,26 @@ def _seed_source_registry(path: Path) -> None:
         )
 
 
+def _global_id(submission_id: int | None) -> str:
+    """The submission's GraphQL global id (for ``submission(id:)`` and ``node(id:)``)."""
+    from strawberry import relay
+
+    return relay.to_base64("Submission", submission_id or 0)
+
+
 @app.command()
 def ingest(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A .csv or .xlsx file."),
     organisation: str = typer.Option(
         ..., "--organisation", "-o", help="Code of the reporting organisation."
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; store nothing."),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Validate and report; no figure is stored or applied. What it keeps: the submission "
+        "record (marked dry run, never applied or approved), its row errors and the received file, "
+        "so the check can be looked up later.",
+    ),
     reason: str | None = typer.Option(
         None, "--reason", help="Why figures already reported change."
     ),
@@ -183,7 +202,8 @@ def ingest(
         submission = intake.submission
         if outcome is None:
             console.print(
-                f"already received as submission {submission.id} ({submission.status.value}): nothing new"
+                f"already received as submission {_global_id(submission.id)} "
+                f"(number {submission.id}, {submission.status.value}): nothing new"
             )
             return
         errors = session.exec(
@@ -193,7 +213,8 @@ def ingest(
         ).all()
     colour = "red" if outcome.errors else "green"
     console.print(
-        f"[{colour}]submission {outcome.submission_id}: {outcome.status.value}[/{colour}], {outcome.rows} rows, {outcome.errors} errors"
+        f"[{colour}]submission {_global_id(outcome.submission_id)} (number {outcome.submission_id}): "
+        f"{outcome.status.value}[/{colour}], {outcome.rows} rows, {outcome.errors} errors"
     )
     for error in errors[:50]:
         where = f"row {error.row_number}" if error.row_number else "file"
@@ -269,7 +290,7 @@ def serve(
 
     _configure_logging()
     settings = get_settings()
-    _hint_first_admin_token()
+    _print_first_admin_link()
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
@@ -278,24 +299,22 @@ def serve(
     )
 
 
-def _hint_first_admin_token() -> None:
-    """Tell the operator how to get in, as long as nobody holds an admin token."""
-    from sqlmodel import select
-
-    from core.enums import OrganisationKind, Role
+def _print_first_admin_link() -> None:
+    """As long as no administrator can sign in, print a one-time link to set the first one's
+    password (as Jupyter prints its token URL). Each start replaces the previous link."""
     from db.engine import session_scope
-    from db.models import ApiToken, Organisation
+    from services.access.people import first_admin_link
 
     with session_scope() as session:
-        if session.exec(select(ApiToken.id).where(ApiToken.role == Role.ADMIN)).first() is not None:
-            return
-        example = session.exec(
-            select(Organisation.code).where(Organisation.kind == OrganisationKind.REGIONAL_BODY)
-        ).first()
-    console.print(
-        "[yellow]No admin token yet. Create one (it is shown once):[/yellow]\n"
-        f"  woonzorg token create --organisation {example or '<organisation code>'} --role admin"
-    )
+        link = first_admin_link(session)
+        url = link.url if link else None
+    if url is not None:
+        console.print(
+            "[yellow]No administrator yet. Open this one-time link to set the first "
+            "administrator's password (valid "
+            f"{get_settings().first_admin_hours} h; `woonzorg admin link` makes a new one):[/yellow]"
+        )
+        print(f"    {url}", flush=True)
 
 
 @app.command()

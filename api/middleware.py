@@ -1,6 +1,19 @@
-"""ASGI middleware: resolve the bearer token of every HTTP request into ``request.state``."""
+"""ASGI middleware: resolve the bearer token or the session cookie of every HTTP request into
+``request.state``, and refuse cookie-authenticated writes without the CSRF header.
+
+CSRF rule: a request authenticated by the session cookie whose method is not GET, HEAD or
+OPTIONS must send the header ``X-CSRF-Token`` with the session's CSRF token (given by sign-in,
+by ``GET /auth/session`` and in the readable cookie ``woonzorg_csrf``); otherwise it is refused
+with 403 ``csrf_failed``. A cross-site page can make a browser send the cookie but cannot read the
+token, so it cannot forge the header. Requests with a bearer token do not need it (a browser
+never adds that header on its own). GraphQL over GET runs only queries, never mutations.
+Sign-in, password reset and set-password are exempt: they authenticate by what they are sent.
+"""
 
 from __future__ import annotations
+
+import hmac
+from http.cookies import SimpleCookie
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -9,6 +22,26 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.access.authentication import AuthenticationError, authenticate
 
+SESSION_COOKIE = "woonzorg_session"
+CSRF_COOKIE = "woonzorg_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Routes that authenticate by what they are sent (a password, a one-time link), not the cookie.
+CREDENTIAL_ROUTES = frozenset({"/auth/sign-in", "/auth/password-reset", "/auth/set-password"})
+
+
+def session_cookie(headers: Headers) -> str | None:
+    raw = headers.get("cookie")
+    if not raw:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:  # a malformed Cookie header is no session
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel is not None and morsel.value else None
+
 
 class AuthenticationMiddleware:
     def __init__(self, app: ASGIApp) -> None:
@@ -16,12 +49,14 @@ class AuthenticationMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            authorization = Headers(scope=scope).get("authorization")
+            headers = Headers(scope=scope)
+            authorization = headers.get("authorization")
+            cookie = None if authorization else session_cookie(headers)
             engine = getattr(scope["app"].state, "engine", None)  # the app's own database
             try:
                 principal = (
-                    await run_in_threadpool(authenticate, authorization, engine)
-                    if authorization
+                    await run_in_threadpool(authenticate, authorization, engine, cookie)
+                    if authorization or cookie
                     else None
                 )
             except AuthenticationError as error:
@@ -29,6 +64,31 @@ class AuthenticationMiddleware:
                     {"error": {"code": "unauthenticated", "message": str(error)}},
                     status_code=401,
                     headers={"WWW-Authenticate": 'Bearer realm="woonzorgmonitor"'},
+                )
+                await response(scope, receive, send)
+                return
+            if (
+                principal is not None
+                and principal.session_id is not None
+                and scope["method"] not in SAFE_METHODS
+                and scope["path"] not in CREDENTIAL_ROUTES
+                and not hmac.compare_digest(
+                    (headers.get(CSRF_HEADER) or "").encode(),
+                    (principal.csrf_token or "").encode(),
+                )
+            ):
+                response = JSONResponse(
+                    {
+                        "error": {
+                            "code": "csrf_failed",
+                            "message": "Send the header X-CSRF-Token with this session's token "
+                            "(from sign-in, GET /auth/session or the cookie woonzorg_csrf).",
+                            "messageNl": "Stuur de header X-CSRF-Token mee met het token van "
+                            "deze sessie (van het inloggen, GET /auth/session of de cookie "
+                            "woonzorg_csrf).",
+                        }
+                    },
+                    status_code=403,
                 )
                 await response(scope, receive, send)
                 return

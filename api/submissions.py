@@ -13,6 +13,7 @@ from sqlmodel import select
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from strawberry import relay
 
 from core.enums import Role, SubmissionChannel
 from db.engine import session_scope
@@ -70,7 +71,7 @@ async def upload_submission(request: Request) -> Response:
 
     principal = _principal(request)
     if principal is not None:
-        decision = rate_limiter().hit(f"token:{principal.token_prefix}")
+        decision = rate_limiter().hit(principal.rate_key)
         if not decision.allowed:
             return JSONResponse(
                 {
@@ -113,8 +114,10 @@ async def upload_submission(request: Request) -> Response:
             intake = submit_file(session, intake_request, upload.file)
         except IdempotencyConflict as conflict:
             return problem(409, "idempotency_conflict", str(conflict))
+        assert intake.submission.id is not None  # stored
         body = {
-            "id": intake.submission.id,
+            "id": relay.to_base64("Submission", intake.submission.id),  # for node / submission(id:)
+            "number": intake.submission.id,
             "status": intake.submission.status.value,
             "created": intake.created,
         }

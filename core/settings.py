@@ -109,10 +109,48 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, description="Timeout of one webhook delivery attempt"
     )
+    # People: sign-in sessions, one-time links, throttling
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where users reach this installation; one-time links (invitations, password "
+        "resets, the first administrator's) start with it",
+    )
+    session_cookie_secure: bool | None = Field(
+        default=None,
+        description="Send the session cookie only over HTTPS; unset: yes, unless WOONZORG_PUBLIC_URL "
+        "is http://localhost or http://127.0.0.1 (local development)",
+    )
+    session_hours: int = Field(default=12, description="A sign-in session ends after this long")
+    session_idle_minutes: int = Field(
+        default=120, description="A sign-in session ends after this long without a request"
+    )
+    invitation_days: int = Field(default=7, description="How long an invitation link is valid")
+    password_reset_minutes: int = Field(
+        default=60, description="How long a password-reset link is valid"
+    )
+    first_admin_hours: int = Field(
+        default=24, description="How long the first administrator's sign-in link is valid"
+    )
+    sign_in_failures_per_account: int = Field(
+        default=5, description="Failed sign-ins to one account before it is throttled for a window"
+    )
+    sign_in_failures_per_address: int = Field(
+        default=20, description="Failed sign-ins from one address before it is throttled"
+    )
+    sign_in_window_minutes: int = Field(
+        default=15, description="The throttling window of failed sign-ins"
+    )
 
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url.startswith("memory://")
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        local = ("http://localhost", "http://127.0.0.1", "http://[::1]")
+        return not self.public_url.lower().startswith(local)
 
 
 @lru_cache

@@ -63,3 +63,11 @@ strawberry.enum(
     ProgressBasis,
     description="OWN: the jurisdiction's own figures; MEMBERS_SUM: the sum of a region's members.",
 )
+Role = enums.Role
+strawberry.enum(
+    Role,
+    description="What a user or token may do: ADMIN everything; TASKFORCE its regions; PARTNER "
+    "its organisation's scope; VIEWER read only.",
+)
+ReportingFrequency = enums.ReportingFrequency
+strawberry.enum(ReportingFrequency, description="How often a reporting obligation is owed.")

@@ -565,9 +565,21 @@ class SourceMutation:
             source_id = await run_in_threadpool(run)
         except PullRequestRefused as refusal:
             if refusal.code == "not_allowed":
-                return NotAllowed(message=str(refusal), code=refusal.code)
+                return NotAllowed(
+                    message=str(refusal),
+                    code=refusal.code,
+                    message_nl="Alleen beheerders halen bronnen op.",
+                )
             if refusal.code == "not_found":
-                return NotFound(message=str(refusal), code=refusal.code)
-            return InvalidState(message=str(refusal), code=refusal.code)
+                return NotFound(
+                    message=str(refusal),
+                    code=refusal.code,
+                    message_nl=f"Er is geen bron met code '{code}'.",
+                )
+            return InvalidState(
+                message=str(refusal),
+                code=refusal.code,
+                message_nl=f"Bron '{code}' staat stil (inactief): activeer hem eerst.",
+            )
         source = info.context.session.get(SourceRow, source_id)
         return SourcePullQueued(source=Source.from_row(source))

@@ -9,7 +9,19 @@ from strawberry.types.base import StrawberryObjectDefinition, get_object_definit
 
 from core.enums import Role
 
-SIGN_IN = "Sign in: send 'Authorization: Bearer <token>'."
+SIGN_IN = (
+    "Sign in: send 'Authorization: Bearer <token>', or sign in at POST /auth/sign-in "
+    "(a browser then sends the session cookie)."
+)
+
+
+class Anyone(BasePermission):
+    """Open to every request (``me`` answers null when nobody is signed in)."""
+
+    message = ""
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return True
 
 
 class ReadsPublished(BasePermission):
@@ -48,6 +60,9 @@ class AdminOnly(BasePermission):
 # Mutation: signed in, then checked per organisation and role; Subscription: published data).
 SPECIAL_ROOT_FIELDS: dict[str, dict[str, type[BasePermission]]] = {
     "Query": {
+        "me": Anyone,
+        "apiTokens": SignedIn,
+        "users": SignedIn,
         "submissions": SignedIn,
         "submission": SignedIn,
         "auditEvents": ReadsAudit,

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import StrawberryObjectDefinition
 
 from schema.audit import AuditQuery
+from schema.context import Info
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
+from schema.mutations.access import AccessMutation, AccessQuery
 from schema.mutations.measures import MeasureMutation
 from schema.mutations.projects import ProjectMutation
 from schema.mutations.submissions import SubmissionMutation
 from schema.mutations.webhooks import WebhookMutation
 from schema.observations import ObservationQuery
 from schema.organisations import OrganisationQuery
+from schema.people import MeQuery
 from schema.periodic import PeriodicQuery, SourceMutation
 from schema.permissions import guard_root_fields
 from schema.policy import PolicyQuery
@@ -30,12 +36,26 @@ from schema.vocabulary import VocabularyQuery
 
 @strawberry.type
 class NodeQuery:
-    node: relay.Node | None = relay.node(description="Any object by its global id, or null.")
+    @strawberry.field(description="Any object by its global id, or null.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The ID of the object.")],
+    ) -> relay.Node | None:
+        """Null for every well-formed id that names no visible object, whatever its type name
+        (text that is not a global id at all is a validation error of the ID scalar)."""
+        definition = info.schema.get_type_by_name(id.type_name)
+        if not isinstance(definition, StrawberryObjectDefinition) or not (
+            isinstance(definition.origin, type) and issubclass(definition.origin, relay.Node)
+        ):
+            return None
+        return await id.resolve_node(info, required=False)
 
 
 @strawberry.type(description="Everything that can be read: start from a list or `node(id:)`.")
 class Query(
     NodeQuery,
+    MeQuery,
     GeographyQuery,
     OrganisationQuery,
     PolicyQuery,
@@ -47,13 +67,19 @@ class Query(
     SubmissionQuery,
     AuditQuery,
     PeriodicQuery,
+    AccessQuery,
 ):
     pass
 
 
 @strawberry.type(description="Everything that can be changed; each result says what happened.")
 class Mutation(
-    SubmissionMutation, ProjectMutation, MeasureMutation, WebhookMutation, SourceMutation
+    SubmissionMutation,
+    ProjectMutation,
+    MeasureMutation,
+    WebhookMutation,
+    SourceMutation,
+    AccessMutation,
 ):
     pass
 

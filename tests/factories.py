@@ -162,6 +162,34 @@ class Factory:
         self.session.commit()
         return issued.token
 
+    def user(
+        self, organisation_code: str, role: str = "partner", password: str | None = None, **kw: Any
+    ) -> Any:
+        """A user of the organisation (committed); with ``password`` it can sign in at once."""
+        from sqlmodel import select
+
+        from core.enums import Role
+        from db.models import User
+        from services.access.passwords import hash_password
+
+        n = next(_serial)
+        organisation = self.session.exec(
+            select(Organisation).where(Organisation.code == organisation_code)
+        ).one()
+        kw.setdefault("email", f"user{n}@example.nl")
+        kw.setdefault("name", f"Gebruiker {n}")
+        row = _save(
+            self.session,
+            User(
+                organisation_id=organisation.id,
+                role=Role(role),
+                password_hash=hash_password(password) if password else None,
+                **kw,
+            ),
+        )
+        self.session.commit()
+        return row
+
     def submission(self, **kw: Any) -> Submission:
         n = next(_serial)
         kw.setdefault("channel", SubmissionChannel.API)

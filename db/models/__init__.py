@@ -1,6 +1,6 @@
 """Every table of the domain model; importing this package registers them all on the metadata."""
 
-from db.models.access import ApiToken, User
+from db.models.access import ApiToken, User, UserLink, UserSession
 from db.models.audit import AuditEvent
 from db.models.geography import Jurisdiction, RegionMembership
 from db.models.jobs import OutboxJob
@@ -61,6 +61,8 @@ __all__ = [
     "Target",
     "TargetGroup",
     "User",
+    "UserLink",
+    "UserSession",
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkerHeartbeat",

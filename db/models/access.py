@@ -1,4 +1,5 @@
-"""Users and API tokens; both belong to an organisation and carry a role."""
+"""Users, their sign-in sessions and one-time links, and API tokens; users and tokens belong to an
+organisation and carry a role."""
 
 from __future__ import annotations
 
@@ -18,6 +19,40 @@ class User(SQLModel, table=True):
     role: Role = enum_field(Role)
     active: bool = Field(default=True)
     created_at: datetime = timestamp_field(default_now=True)
+    password_hash: str | None = Field(
+        default=None, max_length=256, description="argon2id hash; NULL until a link sets it"
+    )
+    password_changed_at: datetime | None = timestamp_field(nullable=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random secret, only its keyed hash is stored."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(max_length=128, unique=True, index=True)
+    csrf_token: str = Field(max_length=128)
+    user_id: int = fk("app_user.id", ondelete="CASCADE")
+    created_at: datetime = timestamp_field(default_now=True)
+    last_seen_at: datetime = timestamp_field(default_now=True)
+    expires_at: datetime = timestamp_field()
+    ended_at: datetime | None = timestamp_field(nullable=True)
+    address: str | None = Field(default=None, max_length=64)
+
+
+class UserLink(SQLModel, table=True):
+    """A one-time link (invitation, password reset, first administrator) that expires."""
+
+    __tablename__ = "user_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(max_length=128, unique=True, index=True)
+    purpose: str = Field(max_length=32, description="invitation, password_reset or first_admin")
+    user_id: int = fk("app_user.id", ondelete="CASCADE")
+    created_at: datetime = timestamp_field(default_now=True)
+    expires_at: datetime = timestamp_field()
+    used_at: datetime | None = timestamp_field(nullable=True)
 
 
 class ApiToken(SQLModel, table=True):

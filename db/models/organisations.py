@@ -23,6 +23,9 @@ class Organisation(SQLModel, table=True):
     )
     notes: str | None = Field(default=None, sa_type=sa.Text)
     updated_at: datetime = timestamp_field(default_now=True)
+    active: bool = Field(
+        default=True, description="False: deactivated; its users and tokens no longer sign in"
+    )
 
 
 class OrganisationScope(SQLModel, table=True):

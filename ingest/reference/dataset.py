@@ -243,6 +243,8 @@ def check_references(dataset: Dataset) -> Iterator[Problem]:
             yield from missing(loc, "members", member.code, "jurisdiction", places)
     for loc in dataset.of("organisations"):
         yield from missing(loc, "jurisdiction", loc.entry.jurisdiction, "jurisdiction", places)
+        for code in loc.entry.reports or []:
+            yield from missing(loc, "reports", code, "jurisdiction", places)
     for kind, pool in (
         ("target_groups", known["target_groups"]),
         ("housing_types", known["housing_types"]),

@@ -140,6 +140,11 @@ class OrganisationEntry(Entry):
     kind: OrganisationKind
     jurisdiction: Code | None = None
     source: Citation | None = None
+    reports: list[Code] | None = Field(
+        default=None,
+        description="Jurisdictions or regions it reports for (its reporting scope; for a task "
+        "force, the area it covers). A municipality reports for its own jurisdiction by default.",
+    )
 
 
 class VocabularyEntry(Entry):

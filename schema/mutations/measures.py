@@ -92,12 +92,20 @@ class MeasureMutation:
             update_id = await run_in_threadpool(run)
         except MeasureStatusError as error:
             if error.code == "not_found":
-                return NotFound(message=str(error), code=error.code)
+                return NotFound(
+                    message=str(error), code=error.code, message_nl="Die maatregel bestaat niet."
+                )
             if error.code in ("not_allowed", "outside_area"):
-                return NotAllowed(message=str(error), code=error.code)
+                return NotAllowed(
+                    message=str(error),
+                    code=error.code,
+                    message_nl="Alleen de eigenaar van de maatregel of de taskforce van het gebied "
+                    "meldt de stand ervan.",
+                )
             return InvalidInput(
                 message=str(error),
                 code=error.code,
+                message_nl="Het percentage gereed ligt tussen 0 en 100.",
                 field="percentComplete" if error.field == "percent_complete" else error.field,
             )
         session = info.context.session

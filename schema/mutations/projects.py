@@ -211,7 +211,10 @@ class ProjectMutation:
             ).first()
             if owner_id is None:
                 return InvalidInput(
-                    message=f"No organisation with code '{input.owner}'.", field="owner"
+                    message=f"No organisation with code '{input.owner}'.",
+                    field="owner",
+                    code="unknown_organisation",
+                    message_nl=f"Er is geen organisatie met code '{input.owner}'.",
                 )
         start = PhaseMove(
             ProjectPhase(input.phase),

@@ -101,15 +101,28 @@ def _organisation_for(info: Info, named: str | None) -> Organisation | NotAllowe
     principal = info.context.principal
     assert principal is not None  # the SignedIn permission guards every mutation
     if principal.role not in (Role.PARTNER, Role.ADMIN):
-        return NotAllowed(message=f"A {principal.role.value} token cannot submit figures.")
+        return NotAllowed(
+            message=f"A {principal.role.value} token cannot submit figures.",
+            code="role_cannot_submit",
+            message_nl=f"Met de rol {principal.role.value} levert u geen cijfers aan.",
+        )
     code = named or principal.organisation_code
     if principal.role is Role.PARTNER and code != principal.organisation_code:
-        return NotAllowed(message=f"This token submits for '{principal.organisation_code}' only.")
+        return NotAllowed(
+            message=f"This token submits for '{principal.organisation_code}' only.",
+            code="other_organisation",
+            message_nl=f"U levert alleen aan voor '{principal.organisation_code}'.",
+        )
     organisation = info.context.session.exec(
         select(Organisation).where(Organisation.code == code)
     ).first()
     if organisation is None:
-        return InvalidInput(message=f"No organisation with code '{code}'.", field="organisation")
+        return InvalidInput(
+            message=f"No organisation with code '{code}'.",
+            field="organisation",
+            code="unknown_organisation",
+            message_nl=f"Er is geen organisatie met code '{code}'.",
+        )
     return organisation
 
 
@@ -132,7 +145,12 @@ def _receive(
     try:
         return run()
     except IdempotencyConflict as conflict:
-        return InvalidInput(message=str(conflict), field="idempotencyKey")
+        return InvalidInput(
+            message=str(conflict),
+            field="idempotencyKey",
+            code="idempotency_conflict",
+            message_nl="Deze idempotency-sleutel is al gebruikt voor een andere inhoud.",
+        )
 
 
 @strawberry.type
@@ -142,7 +160,12 @@ class SubmissionMutation:
         if (limited := rate_limited(info)) is not None:
             return limited
         if not input.rows or len(input.rows) > MAX_ROWS:
-            return InvalidInput(message=f"Send between 1 and {MAX_ROWS} rows.", field="rows")
+            return InvalidInput(
+                message=f"Send between 1 and {MAX_ROWS} rows.",
+                field="rows",
+                code="row_count",
+                message_nl=f"Stuur tussen 1 en {MAX_ROWS} rijen.",
+            )
         organisation = _organisation_for(info, input.organisation)
         if not isinstance(organisation, Organisation):
             return organisation
@@ -194,7 +217,12 @@ class SubmissionMutation:
         name = getattr(file, "filename", None) or ""
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if suffix not in FILE_CHANNELS:
-            return InvalidInput(message=f"'{name}': send a .csv or .xlsx file.", field="file")
+            return InvalidInput(
+                message=f"'{name}': send a .csv or .xlsx file.",
+                field="file",
+                code="unsupported_format",
+                message_nl=f"'{name}': stuur een .csv- of .xlsx-bestand.",
+            )
         found = _organisation_for(info, organisation)
         if not isinstance(found, Organisation):
             return found
@@ -262,7 +290,11 @@ async def _decide(info: Info, global_id: relay.GlobalID, step: Decision) -> Deci
     row = info.context.session.get(SubmissionRow, row_id)
     access = info.context.access
     if row is None or not access.sees_submission_of(row.organisation_id):
-        return NotFound(message=f"No submission {global_id}.")
+        return NotFound(
+            message=f"No submission {global_id}.",
+            code="unknown_submission",
+            message_nl=f"Geen aanlevering {global_id}.",
+        )
     principal = info.context.principal
     assert principal is not None
 
@@ -274,10 +306,17 @@ async def _decide(info: Info, global_id: relay.GlobalID, step: Decision) -> Deci
         await run_in_threadpool(run)
     except DecisionNotAllowed:
         return NotAllowed(
-            message="Only administrators and the task force of its area approve or return submissions."
+            message="Only administrators and the task force of its area approve or return submissions.",
+            code="not_taskforce_of_area",
+            message_nl="Alleen beheerders en de taskforce van het gebied keuren aanleveringen goed "
+            "of sturen ze terug.",
         )
     except SubmissionStateError as error:
-        return InvalidState(message=str(error))
+        return InvalidState(
+            message=str(error),
+            code="submission_state",
+            message_nl="De aanlevering is niet in een stand die deze stap toelaat.",
+        )
     info.context.session.expire_all()
     return SubmissionDecided(
         submission=Submission.from_row(info.context.session.get(SubmissionRow, row_id))

@@ -64,7 +64,11 @@ def _read_only(info: Info) -> NotAllowed | None:
     principal = info.context.principal
     assert principal is not None  # the SignedIn permission guards every mutation
     if principal.role is Role.VIEWER:
-        return NotAllowed(message="A viewer token cannot manage webhooks.", code="read_only_role")
+        return NotAllowed(
+            message="A viewer token cannot manage webhooks.",
+            code="read_only_role",
+            message_nl="Met een kijkersrol beheert u geen webhooks.",
+        )
     return None
 
 
@@ -99,12 +103,16 @@ class WebhookMutation:
         if owner is False or owner is None:
             if organisation is not None and info.context.access.role is Role.ADMIN:
                 return InvalidInput(
-                    message=f"No organisation with code '{organisation}'.", field="organisation"
+                    message=f"No organisation with code '{organisation}'.",
+                    field="organisation",
+                    code="unknown_organisation",
+                    message_nl=f"Er is geen organisatie met code '{organisation}'.",
                 )
             if organisation is not None:
                 return NotAllowed(
                     message="This token manages its own organisation's webhooks only.",
                     code="not_allowed",
+                    message_nl="U beheert alleen de webhooks van uw eigen organisatie.",
                 )
             principal = info.context.principal
             assert principal is not None  # the SignedIn permission guards every mutation
@@ -121,7 +129,12 @@ class WebhookMutation:
         try:
             row_id, created, secret = await run_in_threadpool(run)
         except WebhookSubscriptionError as error:
-            return InvalidInput(message=str(error), field=error.field, code="invalid")
+            return InvalidInput(
+                message=str(error),
+                field=error.field,
+                code="invalid",
+                message_nl="Geef een http(s)-URL en minstens één bekende gebeurtenis.",
+            )
         info.context.session.expire_all()
         row = info.context.session.get(WebhookSubscriptionRow, row_id)
         return WebhookSubscribed(
@@ -145,7 +158,11 @@ class WebhookMutation:
         row_id = subscription_row_id(id)
         row = info.context.session.get(WebhookSubscriptionRow, row_id)
         if row is None or not sees_webhooks_of(info, row.organisation_id):
-            return NotFound(message=f"No webhook subscription {id}.", code="not_found")
+            return NotFound(
+                message=f"No webhook subscription {id}.",
+                code="not_found",
+                message_nl=f"Geen webhook-abonnement {id}.",
+            )
         actor = actor_of(info)
 
         def run() -> None:

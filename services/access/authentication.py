@@ -1,7 +1,10 @@
-"""Who is asking: the bearer token of a request, resolved once, as a Principal.
+"""Who is asking: the bearer token or the session cookie of a request, resolved once, as a
+Principal.
 
 A missing token is an anonymous request (it gets what the public mode allows). A token that is
 malformed, unknown, expired or revoked is refused with 401 at once, never treated as anonymous.
+A bearer token wins over a cookie; a session cookie that is no longer valid makes the request
+anonymous (the browser app then shows its sign-in page).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from core.enums import Role
 from core.principal import Actor
 from db.engine import session_scope
 from db.models import Organisation
+from services.access.people import active_session
 from services.access.tokens import verify_token
 
 
@@ -24,16 +28,26 @@ class AuthenticationError(Exception):
 
 @dataclass(frozen=True)
 class Principal:
-    token_id: int
-    token_prefix: str
+    token_id: int | None
+    token_prefix: str | None
     organisation_id: int
     organisation_code: str
     role: Role
     user_id: int | None
+    session_id: int | None = None  # signed in with a session cookie
+    user_email: str | None = None
+    csrf_token: str | None = None  # what a cookie-authenticated write must send back
 
     @property
     def label(self) -> str:
+        if self.token_prefix is None:
+            return f"{self.user_email} ({self.organisation_code}, {self.role.value})"
         return f"token {self.token_prefix} ({self.organisation_code}, {self.role.value})"
+
+    @property
+    def rate_key(self) -> str:
+        """Whose budget of writes a request spends: its token's, or its user's."""
+        return f"token:{self.token_prefix}" if self.token_prefix else f"user:{self.user_id}"
 
     @property
     def actor(self) -> Actor:
@@ -60,10 +74,39 @@ def principal_for(session: Session, authorization: str | None) -> Principal | No
         raise AuthenticationError("the token is not valid, has expired or was revoked")
     organisation = session.get(Organisation, row.organisation_id)
     assert organisation is not None and organisation.id is not None and row.id is not None
+    if not organisation.active:
+        raise AuthenticationError("the token's organisation has been deactivated")
     return Principal(row.id, row.prefix, organisation.id, organisation.code, row.role, row.user_id)
 
 
-def authenticate(authorization: str | None, engine: sa.Engine | None = None) -> Principal | None:
-    """Resolve a header in a short transaction of its own (it records the token's last use)."""
+def session_principal(session: Session, cookie: str) -> Principal | None:
+    found = active_session(session, cookie)
+    if found is None:
+        return None
+    row, user = found
+    organisation = session.get(Organisation, user.organisation_id)
+    assert organisation is not None and organisation.id is not None
+    if not organisation.active:
+        return None
+    return Principal(
+        None,
+        None,
+        organisation.id,
+        organisation.code,
+        user.role,
+        user.id,
+        session_id=row.id,
+        user_email=user.email,
+        csrf_token=row.csrf_token,
+    )
+
+
+def authenticate(
+    authorization: str | None, engine: sa.Engine | None = None, cookie: str | None = None
+) -> Principal | None:
+    """Resolve a header (or else a session cookie) in a short transaction of its own (it records
+    the token's or session's last use)."""
     with session_scope(engine) as session:
-        return principal_for(session, authorization)
+        if authorization or not cookie:
+            return principal_for(session, authorization)
+        return session_principal(session, cookie)

@@ -32,6 +32,7 @@ from db.models import (
     MeasurePartner,
     Observation,
     Organisation,
+    OrganisationScope,
     PolicyDocument,
     Project,
     ProjectPhaseChange,
@@ -165,6 +166,7 @@ class _Loader:
         self.jurisdictions()
         self.regions()
         self.organisations()
+        self.reporting_scopes()
         self.vocabulary(TargetGroup, "target_groups", statutory=True)
         self.vocabulary(HousingType, "housing_types", statutory=False)
         self.indicators()
@@ -296,6 +298,32 @@ class _Loader:
                 label=code,
             )
             self.ids[Organisation][code] = _flushed_id(row)
+
+    def reporting_scopes(self) -> None:
+        """Each organisation reports for what its ``reports:`` lists (a task force: the area it
+        covers); a municipality with a home jurisdiction reports for it when nothing is listed.
+        Only adds: scopes granted through the API or the CLI are kept (revoking is theirs)."""
+        existing = {
+            (r.organisation_id, r.jurisdiction_id, r.indicator_id)
+            for r in self.session.exec(select(OrganisationScope))
+        }
+        for loc in self.dataset.of("organisations"):
+            e = loc.entry
+            codes = e.reports
+            if codes is None and e.kind is OrganisationKind.MUNICIPALITY and e.jurisdiction:
+                codes = [e.jurisdiction]
+            organisation_id = self.ids[Organisation][e.code]
+            for code in codes or []:
+                key = (organisation_id, self.ids[Jurisdiction][code], None)
+                if key in existing:
+                    continue
+                row = OrganisationScope(
+                    organisation_id=organisation_id, jurisdiction_id=key[1], indicator_id=None
+                )
+                self.session.add(row)
+                self.session.flush()
+                existing.add(key)
+                self._audit("create", row, f"{e.code}/scope {code}", None, {"jurisdiction": code})
 
     def vocabulary(
         self, model: type[TargetGroup] | type[HousingType], kind: str, *, statutory: bool

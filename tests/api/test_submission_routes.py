@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
+from strawberry import relay
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -37,13 +38,14 @@ def test_a_file_upload_answers_at_once_and_is_processed_by_the_worker(
         "/submissions", files={"file": ("telling.csv", CSV.encode(), "text/csv")}
     )
     assert response.status_code == 202
-    submission_id = response.json()["id"]
+    submission_id = response.json()["number"]
+    assert response.json()["id"] == relay.to_base64("Submission", submission_id)  # a global id
     drain(broker, worker, INGEST)
     assert status(session, submission_id) == "applied"
     assert observations(session) == [("2024", "41", 1, True)]
     # the same file again: the same submission, 200 instead of 202
     again = client.post("/submissions", files={"file": ("telling.csv", CSV.encode(), "text/csv")})
-    assert (again.status_code, again.json()["id"], again.json()["created"]) == (
+    assert (again.status_code, again.json()["number"], again.json()["created"]) == (
         200,
         submission_id,
         False,

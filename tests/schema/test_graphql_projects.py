@@ -148,8 +148,8 @@ def test_bad_input_is_data_with_the_field_and_both_messages(
     assert owner == {
         "__typename": "InvalidInput",
         "message": "No organisation with code 'nobody'.",
-        "messageNl": None,
-        "code": None,
+        "messageNl": "Er is geen organisatie met code 'nobody'.",
+        "code": "unknown_organisation",
         "field": "owner",
     }
     units = create(app_client, tokens.owner, units=[{"units": 0}])

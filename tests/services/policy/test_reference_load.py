@@ -15,6 +15,8 @@ from db.models import (
     Measure,
     MeasurePartner,
     Observation,
+    Organisation,
+    OrganisationScope,
     Project,
     ProjectPhaseChange,
     ProjectUnits,
@@ -222,6 +224,29 @@ def test_the_committed_dataset_loads_completely_and_only_once(clean_db: sa.Engin
     first = load(clean_db, root)
     assert first.total("created") == entries and first.total("updated") == 0
     assert count(clean_db, Target) == len(dataset.of("targets"))
+    # each municipality reports for itself; each task force covers the region it names
+    assert count(clean_db, OrganisationScope) == 32 + 3
     assert count(clean_db, Observation) == len(dataset.of("observations"))
     second = load(clean_db, root)
     assert (second.total("created"), second.total("updated")) == (0, 0)
+
+
+def test_a_municipality_reports_for_itself_once(clean_db: sa.Engine, tmp_path: Path) -> None:
+    # given the minimal dataset, whose municipality organisation has a home jurisdiction
+    root = write_dataset(tmp_path, minimal_dataset())
+    load(clean_db, root)
+    with Session(clean_db) as session:
+        scopes = session.exec(
+            select(
+                Organisation.code,
+                Organisation.kind,
+                Jurisdiction.code,
+                OrganisationScope.indicator_id,
+            )
+            .join(OrganisationScope, OrganisationScope.organisation_id == Organisation.id)
+            .join(Jurisdiction, Jurisdiction.id == OrganisationScope.jurisdiction_id)
+        ).all()
+    # then it reports every indicator for its own jurisdiction, and loading again adds nothing
+    assert [(kind, indicator) for _, kind, _, indicator in scopes] == [("municipality", None)]
+    load(clean_db, root)
+    assert count(clean_db, OrganisationScope) == 1
