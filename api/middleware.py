@@ -1,10 +1,12 @@
-"""ASGI middleware: resolve the bearer token of every HTTP request into ``request.state``."""
+"""ASGI middleware: resolve the bearer token of every HTTP request into ``request.state``; CORS
+for the listed origins only."""
 
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.access.authentication import AuthenticationError, authenticate
@@ -34,3 +36,16 @@ class AuthenticationMiddleware:
                 return
             scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+
+class ListedOriginsCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS middleware, except that a preflight from an origin that is not listed gets
+    no ``Access-Control-*`` header at all (Starlette still sends the allowed methods and headers
+    there, which tells another site what the API accepts)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if not self.is_allowed_origin(request_headers["origin"]):
+            for name in [n for n in response.headers if n.lower().startswith("access-control-")]:
+                del response.headers[name]
+        return response
