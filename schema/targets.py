@@ -21,6 +21,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
@@ -228,10 +229,11 @@ class DistributionRule(RowNode):
         return [DistributionShare(row=r, value=r.value, flag=r.flag) for r in rows]
 
     @strawberry.field(description="The targets derived by the rule.")
-    async def targets(self, info: Info) -> list[Target]:
-        return Target.from_rows(
-            await info.context.loaders.grouped(targets.targets_of_rules).load(self.id)
-        )
+    async def targets(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Target]:
+        rows = await info.context.loaders.grouped(targets.targets_of_rules).load(self.id)
+        return page_of(Target.from_rows(rows), first, after)
 
 
 @strawberry.type(

@@ -16,8 +16,8 @@ T0 = datetime(2025, 1, 10, tzinfo=UTC)
 T1 = datetime(2025, 6, 10, tzinfo=UTC)
 
 LATEST = """query($indicators: [String!], $asOf: DateTime) { jurisdiction(code: "GM9902") {
-    latestObservations(indicators: $indicators, asOf: $asOf) {
-        period value indicator { code } targetGroup { code } sourceOrganisation { code } } } }"""
+    latestObservations(indicators: $indicators, asOf: $asOf) { nodes {
+        period value indicator { code } targetGroup { code } sourceOrganisation { code } } } } }"""
 
 
 def _series(make: Factory, session: Session) -> None:
@@ -53,7 +53,7 @@ def _series(make: Factory, session: Session) -> None:
 
 
 def _rows(result: dict) -> list[tuple[str, str, str | None, str, str]]:
-    latest = result["data"]["jurisdiction"]["latestObservations"]
+    latest = result["data"]["jurisdiction"]["latestObservations"]["nodes"]
     return sorted(
         (
             n["indicator"]["code"],

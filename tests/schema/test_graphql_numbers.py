@@ -45,3 +45,36 @@ def test_figures_and_dates_on_the_reference_data(gql: GraphQL) -> None:
     assert figures and all(isinstance(f, int | float) for f in figures)
     assert all(isinstance(n["target"]["value"], int | float | type(None)) for n in data)
     assert all("T" in n["computedAt"] for n in data)  # ISO 8601 date-times
+
+
+def test_nested_targets_are_a_connection_with_numbers(gql: GraphQL) -> None:
+    # the issue's own example: a page of a municipality's targets, the percentages as numbers
+    query = """query($after: String) { jurisdiction(code: "GM0546") { targets(first: 5, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { code progress { percentOfTarget } } } } } }"""
+    first = gql(query)["data"]["jurisdiction"]["targets"]
+    assert len(first["edges"]) == min(5, first["totalCount"])
+    percents = [p["percentOfTarget"] for e in first["edges"] for p in e["node"]["progress"]]
+    assert all(p is None or isinstance(p, int | float) for p in percents)
+    if first["pageInfo"]["hasNextPage"]:
+        second = gql(query, {"after": first["pageInfo"]["endCursor"]})["data"]["jurisdiction"]
+        codes = [e["node"]["code"] for e in second["targets"]["edges"]]
+        assert codes and not set(codes) & {e["node"]["code"] for e in first["edges"]}
+
+
+def test_nested_connections_filter_and_refuse_a_foreign_cursor(gql: GraphQL) -> None:
+    data = gql(
+        """{ jurisdiction(code: "GM0546") {
+             all: targets(first: 100) { totalCount nodes { indicator { code } } }
+             dwellings: targets(first: 100, indicators: ["dwellings-added"]) { totalCount
+               nodes { indicator { code } } } } }"""
+    )["data"]["jurisdiction"]
+    assert {n["indicator"]["code"] for n in data["dwellings"]["nodes"]} <= {"dwellings-added"}
+    assert data["dwellings"]["totalCount"] == sum(
+        n["indicator"]["code"] == "dwellings-added" for n in data["all"]["nodes"]
+    )
+    body = gql(
+        '{ jurisdiction(code: "GM0546") { targets(after: "bm9wZQ==") { totalCount } } }',
+        errors=True,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

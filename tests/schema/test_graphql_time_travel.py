@@ -117,9 +117,9 @@ def test_progress_as_of_is_computed_from_the_figures_known_then(
 
 def test_target_progress_as_of_on_the_reference_data(gql: GraphQL) -> None:
     data = gql(
-        """{ jurisdiction(code: "GM0503") { targets { code progress(asOf: "2025-06-30T00:00:00Z") {
-             status dataAsOf } } } }"""
-    )["data"]["jurisdiction"]["targets"]
+        """{ jurisdiction(code: "GM0503") { targets(first: 100) { nodes { code
+             progress(asOf: "2025-06-30T00:00:00Z") { status dataAsOf } } } } }"""
+    )["data"]["jurisdiction"]["targets"]["nodes"]
     assert all(len(t["progress"]) == 1 for t in data)
     assert {t["progress"][0]["dataAsOf"][:10] for t in data} == {date(2025, 6, 30).isoformat()}
 
