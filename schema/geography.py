@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +24,14 @@ from schema.connections import (
     paginate,
 )
 from schema.context import Info
-from schema.enums import JurisdictionKind, MeasureStatus, ProgressStatus, ProjectPhase, RegionType
+from schema.enums import (
+    JurisdictionKind,
+    MeasureStatus,
+    ProgressBasis,
+    ProgressStatus,
+    ProjectPhase,
+    RegionType,
+)
 from schema.nodes import RowNode, load_one
 
 if TYPE_CHECKING:
@@ -233,15 +241,36 @@ class Jurisdiction(RowNode):
         statuses: Annotated[
             list[ProgressStatus] | None, strawberry.argument(description="Only these judgements.")
         ] = None,
+        bases: Annotated[
+            list[ProgressBasis] | None, strawberry.argument(description="Only these bases.")
+        ] = None,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="As the workers stored it at this moment: recomputed from the "
+                "figures known then (time travel); filters apply to those judgements."
+            ),
+        ] = None,
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
     ) -> Connection[Annotated[ProgressSnapshot, strawberry.lazy("schema.progress")]]:
-        from schema.progress import ProgressSnapshot
+        from schema.progress import ProgressSnapshot, progress_as_of
 
-        rows = await info.context.loaders.grouped(progress.snapshots_of_jurisdictions).load(self.id)
-        if statuses is not None:
-            rows = [row for row in rows if row.status in statuses]
-        return page_of(ProgressSnapshot.from_rows(rows), first, after)
+        if as_of is not None:
+            own = await info.context.loaders.grouped(targets.targets_of_jurisdictions).load(self.id)
+            groups = await asyncio.gather(*(progress_as_of(info, t.id, as_of) for t in own))
+            nodes = [snapshot for group in groups for snapshot in group]
+        else:
+            rows = await info.context.loaders.grouped(progress.snapshots_of_jurisdictions).load(
+                self.id
+            )
+            nodes = ProgressSnapshot.from_rows(rows)
+        nodes = [
+            n
+            for n in nodes
+            if (statuses is None or n.status in statuses) and (bases is None or n.basis in bases)
+        ]
+        return page_of(nodes, first, after)
 
     @strawberry.field(description="Organisations based in this jurisdiction.")
     async def organisations(

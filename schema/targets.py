@@ -145,8 +145,10 @@ class Target(RowNode):
 
     @strawberry.field(
         description=(
-            "Its progress: the stored snapshots (the window, or each judged year), or with `asOf` "
-            "the headline progress recomputed from the figures known at that moment."
+            "Its progress: the stored snapshots (the window, each judged year and for a region "
+            "its members' sum), or with `asOf` the same snapshots as the workers stored them at "
+            "that moment (recomputed from the figures known then). A plain list: a target has "
+            "at most a few."
         )
     )
     async def progress(
@@ -159,7 +161,7 @@ class Target(RowNode):
         from schema.progress import ProgressSnapshot, progress_as_of
 
         if as_of is not None:
-            return [await progress_as_of(info, self.id, as_of)]
+            return await progress_as_of(info, self.id, as_of)
         rows = await info.context.loaders.grouped(progress.snapshots_of_targets).load(self.id)
         return ProgressSnapshot.from_rows(rows)
 
