@@ -21,6 +21,7 @@ from core.settings import Settings, get_settings
 from db.engine import get_engine
 from db.migrate import at_head
 from schema.http import GraphQLView
+from schema.persisted import PersistedQueries
 from schema.root import schema
 from workers import boot
 from workers.broker import broker_reachable, set_consumer_in_process
@@ -104,7 +105,11 @@ def create_app(
             set_consumer_in_process(False)
             worker.stop()
 
-    graphql = GraphQLView(schema, ide_page=graphiql_page(settings))
+    graphql = GraphQLView(
+        schema,
+        ide_page=graphiql_page(settings),
+        persisted=PersistedQueries.from_settings(settings),
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -9,6 +9,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schema.errors import HTTP_ERRORS
 from services.access.authentication import AuthenticationError, authenticate
 
 
@@ -28,7 +29,13 @@ class AuthenticationMiddleware:
                 )
             except AuthenticationError as error:
                 response = JSONResponse(
-                    {"error": {"code": "unauthenticated", "message": str(error)}},
+                    {
+                        "error": {
+                            "code": "unauthenticated",
+                            "message": str(error),
+                            "messageNl": HTTP_ERRORS["unauthenticated"].nl,
+                        }
+                    },
                     status_code=401,
                     headers={"WWW-Authenticate": 'Bearer realm="woonzorgmonitor"'},
                 )

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
         "JSON manifests ({sha256 hash: query}); relative paths from the project root, missing "
         "ones skipped",
     )
+    persisted_get_max_age_seconds: int = Field(
+        default=60,
+        description="How long a browser or CDN may cache a query sent by its hash over GET",
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     secret_key: str | None = Field(
         default=None,

@@ -170,12 +170,14 @@ class Measure(RowNode):
 
         return await load_one(info, Organisation, self.row.owner_id)
 
-    @strawberry.field(description="Organisations taking part.")
+    @strawberry.field(description="Organisations taking part (a plain list: a small closed set).")
     async def partners(self, info: Info) -> list[MeasurePartner]:
         rows = await info.context.loaders.grouped(policy.partners_of_measures).load(self.id)
         return [MeasurePartner(row=r, role=r.role) for r in rows]
 
-    @strawberry.field(description="Dated status reports, oldest first.")
+    @strawberry.field(
+        description="Dated status reports, oldest first (a plain list: a few per measure)."
+    )
     async def status_updates(self, info: Info) -> list[MeasureStatusUpdate]:
         rows = await info.context.loaders.grouped(policy.status_updates_of_measures).load(self.id)
         return [MeasureStatusUpdate.from_row(r) for r in rows]

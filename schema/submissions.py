@@ -58,7 +58,10 @@ class Submission(RowNode):
 
         return await load_one(info, Organisation, self.row.organisation_id)
 
-    @strawberry.field(description="What is wrong with its rows, in row order.")
+    @strawberry.field(
+        description="What is wrong with its rows, in row order (a plain list: at most 1000 are "
+        "kept)."
+    )
     async def errors(self, info: Info) -> list[SubmissionError]:
         rows = await info.context.loaders.grouped(submissions.errors_of_submissions).load(self.id)
         return [

@@ -225,7 +225,9 @@ class DistributionRule(RowNode):
 
         return await load_one(info, PolicyDocument, self.row.document_id)
 
-    @strawberry.field(description="A fixed table's value per member.")
+    @strawberry.field(
+        description="A fixed table's value per member (a plain list: one per region member)."
+    )
     async def shares(self, info: Info) -> list[DistributionShare]:
         rows = await info.context.loaders.grouped(targets.shares_of_rules).load(self.id)
         return [DistributionShare(row=r, value=r.value, flag=r.flag) for r in rows]

@@ -61,7 +61,11 @@ def test_a_page_larger_than_the_maximum_is_refused_with_a_clear_error(gql: Graph
     body = gql("{ targets(first: 101) { nodes { id } } }", errors=True)
     error = body["errors"][0]
     assert error["message"] == "first must be between 0 and 100, not 101"
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "first"}
+    assert error["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "messageNl": "Een argument is niet bruikbaar.",
+        "argument": "first",
+    }
 
 
 def test_a_foreign_cursor_is_refused(gql: GraphQL) -> None:
