@@ -15,13 +15,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from api.auth import auth_routes
-from api.middleware import AuthenticationMiddleware
+from api.middleware import AuthenticationMiddleware, ListedOriginsCORSMiddleware
 from api.submissions import download_template, upload_submission
 from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
 from db.engine import get_engine
 from db.migrate import at_head
 from schema.http import GraphQLView
+from schema.persisted import PersistedQueries
 from schema.root import schema
 from workers import boot
 from workers.broker import broker_reachable, set_consumer_in_process
@@ -49,6 +50,28 @@ async def readyz(request: Request) -> JSONResponse:
     checks["broker"] = broker_reachable()
     ready = all(checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+CORS_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_HEADERS = ["Authorization", "Content-Type", "Accept", "Apollo-Require-Preflight"]
+
+
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """CORS for the origins of WOONZORG_CORS_ORIGINS only (outermost, so a preflight never needs a
+    token and an error answer still carries the headers); none listed: no middleware at all."""
+    origins = settings.cors_origin_list
+    if not origins:
+        return []
+    return [
+        Middleware(
+            ListedOriginsCORSMiddleware,
+            allow_origins=origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_HEADERS,
+            allow_credentials=True,  # sent back only to a listed origin, never to "*"
+            max_age=settings.cors_max_age_seconds,
+        )
+    ]
 
 
 def create_app(
@@ -83,7 +106,11 @@ def create_app(
             set_consumer_in_process(False)
             worker.stop()
 
-    graphql = GraphQLView(schema, ide_page=graphiql_page(settings))
+    graphql = GraphQLView(
+        schema,
+        ide_page=graphiql_page(settings),
+        persisted=PersistedQueries.from_settings(settings),
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -95,7 +122,7 @@ def create_app(
             Route("/readyz", readyz),
             *web_app_routes(settings),  # last: the app's pages take every other path
         ],
-        middleware=[Middleware(AuthenticationMiddleware)],
+        middleware=[*cors_middleware(settings), Middleware(AuthenticationMiddleware)],
         lifespan=lifespan,
     )
     app.state.engine = engine or get_engine()

@@ -1,5 +1,6 @@
 """ASGI middleware: resolve the bearer token or the session cookie of every HTTP request into
-``request.state``, and refuse cookie-authenticated writes without the CSRF header.
+``request.state``, and refuse cookie-authenticated writes without the CSRF header; CORS for the
+listed origins only.
 
 CSRF rule: a request authenticated by the session cookie whose method is not GET, HEAD or
 OPTIONS must send the header ``X-CSRF-Token`` with the session's CSRF token (given by sign-in,
@@ -17,9 +18,11 @@ from http.cookies import SimpleCookie
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schema.errors import HTTP_ERRORS
 from services.access.authentication import AuthenticationError, authenticate
 
 SESSION_COOKIE = "woonzorg_session"
@@ -61,7 +64,13 @@ class AuthenticationMiddleware:
                 )
             except AuthenticationError as error:
                 response = JSONResponse(
-                    {"error": {"code": "unauthenticated", "message": str(error)}},
+                    {
+                        "error": {
+                            "code": "unauthenticated",
+                            "message": str(error),
+                            "messageNl": HTTP_ERRORS["unauthenticated"].nl,
+                        }
+                    },
                     status_code=401,
                     headers={"WWW-Authenticate": 'Bearer realm="woonzorgmonitor"'},
                 )
@@ -94,3 +103,16 @@ class AuthenticationMiddleware:
                 return
             scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+
+class ListedOriginsCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS middleware, except that a preflight from an origin that is not listed gets
+    no ``Access-Control-*`` header at all (Starlette still sends the allowed methods and headers
+    there, which tells another site what the API accepts)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if not self.is_allowed_origin(request_headers["origin"]):
+            for name in [n for n in response.headers if n.lower().startswith("access-control-")]:
+                del response.headers[name]
+        return response

@@ -20,6 +20,7 @@ from db.engine import session_scope
 from db.models import Organisation
 from ingest.periods import Period, PeriodError
 from ingest.templates import template_csv, template_xlsx
+from schema.errors import HTTP_ERRORS
 from services.access.authentication import Principal
 from services.access.rate_limit import rate_limiter
 from services.submissions.expected_cells import expected_cells
@@ -35,7 +36,10 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def problem(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    error = {"code": code, "message": message}
+    if code in HTTP_ERRORS:
+        error["messageNl"] = HTTP_ERRORS[code].nl
+    return JSONResponse({"error": error}, status_code=status)
 
 
 def _acting_organisation(
@@ -77,6 +81,7 @@ async def upload_submission(request: Request) -> Response:
                 {
                     "error": {
                         "code": "rate_limited",
+                        "messageNl": HTTP_ERRORS["rate_limited"].nl,
                         "message": f"more than {decision.limit} writes a minute; "
                         f"try again in {decision.retry_after} s",
                     }

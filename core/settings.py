@@ -59,6 +59,28 @@ class Settings(BaseSettings):
         default=20000,
         description="Highest query cost: page sizes × nested cost summed over the lists queried",
     )
+    cors_origins: str = Field(
+        default="",
+        description="Origins (scheme://host[:port], comma-separated) whose browser apps may call "
+        "the API with credentials; empty: same origin only, no CORS headers are sent",
+    )
+    cors_max_age_seconds: int = Field(
+        default=600, description="How long a browser may cache a CORS preflight answer"
+    )
+    persisted_only: bool = Field(
+        default=False,
+        description="Allow-list mode: run only registered operations (WOONZORG_PERSISTED_QUERIES)",
+    )
+    persisted_queries: str = Field(
+        default="docs/queries,web/persisted-operations.json",
+        description="Registered operations, comma-separated: directories of *.graphql files and "
+        "JSON manifests ({sha256 hash: query}); relative paths from the project root, missing "
+        "ones skipped",
+    )
+    persisted_get_max_age_seconds: int = Field(
+        default=60,
+        description="How long a browser or CDN may cache a query sent by its hash over GET",
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     secret_key: str | None = Field(
         default=None,
@@ -140,6 +162,11 @@ class Settings(BaseSettings):
     sign_in_window_minutes: int = Field(
         default=15, description="The throttling window of failed sign-ins"
     )
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        origins = (origin.strip().rstrip("/") for origin in self.cors_origins.split(","))
+        return [origin for origin in origins if origin]
 
     @property
     def embedded_broker(self) -> bool:

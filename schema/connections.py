@@ -1,8 +1,13 @@
-"""Keyset cursor connections (Relay style) over the listings of db/queries."""
+"""Keyset cursor connections (Relay style) over the listings of db/queries, and over the lists a
+DataLoader has read for a parent (nested connections: one query per relation and level, paged in
+memory, so the statement count of a nested query does not grow with the rows)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -45,7 +50,8 @@ class Connection(Generic[Node]):
         description="The items of the page with their cursors."
     )
     page_info: PageInfo = strawberry.field(description="Where the page sits in the list.")
-    listing: strawberry.Private[Listing[Any]]
+    listing: strawberry.Private[Listing[Any] | None] = None
+    total: strawberry.Private[int | None] = None
 
     @strawberry.field(description="The items of the page, without cursors.")
     def nodes(self) -> list[Node]:
@@ -53,6 +59,8 @@ class Connection(Generic[Node]):
 
     @strawberry.field(description="How many items the whole filtered list has (one extra query).")
     def total_count(self, info: Info) -> int:
+        if self.listing is None:
+            return self.total or 0
         return self.listing.count(info.context.session)
 
 
@@ -84,3 +92,47 @@ def paginate(
 
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 After = Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)]
+
+
+def _list_cursor(key: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(["item", key]).encode()).decode()
+
+
+def _list_key(cursor: str) -> object:
+    try:
+        name, key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError, binascii.Error):
+        raise bad_input("not a cursor of this list", "after") from None
+    if name != "item":
+        raise bad_input("not a cursor of this list", "after")
+    return key
+
+
+def _item_key(item: Any, position: int) -> object:
+    key = getattr(item, "id", None)
+    return position if key is None else key if isinstance(key, int | str) else str(key)
+
+
+def page_of(items: Sequence[Node], first: int, after: str | None) -> Connection[Node]:
+    """A page of a list already read for its parent (in its stable order): the cursor is the
+    item's id (its position when it has none), so a page does not shift when items are added
+    before it; ``totalCount`` is the whole list's length, with no extra query."""
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise bad_input(f"first must be between 0 and {MAX_PAGE_SIZE}, not {first}", "first")
+    keys = [_item_key(item, position) for position, item in enumerate(items)]
+    start = 0
+    if after is not None:
+        wanted = _list_key(after)
+        try:
+            start = keys.index(wanted) + 1
+        except ValueError:
+            raise bad_input("not a cursor of this list (or its item is gone)", "after") from None
+    chosen = range(start, min(start + first, len(items)))
+    edges = [Edge(node=items[i], cursor=_list_cursor(keys[i])) for i in chosen]
+    page_info = PageInfo(
+        has_next_page=start + first < len(items),
+        has_previous_page=start > 0,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=page_info, total=len(items))

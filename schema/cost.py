@@ -29,6 +29,7 @@ from graphql import (
 )
 
 from schema.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.errors import ERRORS
 
 LIST_SIZE = 10
 """Assumed length of a plain list field (a region's members, a municipality's targets, …)."""
@@ -49,7 +50,12 @@ def cost_limit_rule(limit: int, variables: dict[str, Any]) -> type[ValidationRul
                         f"The query's cost {cost} exceeds the limit of {limit}: ask for smaller pages "
                         "(first), fewer nested lists, or split the query.",
                         node,
-                        extensions={"code": QUERY_TOO_COSTLY, "cost": cost, "limit": limit},
+                        extensions={
+                            "code": QUERY_TOO_COSTLY,
+                            "messageNl": ERRORS[QUERY_TOO_COSTLY].nl,
+                            "cost": cost,
+                            "limit": limit,
+                        },
                     )
                 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -9,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from core.enums import JurisdictionKind as KindValue
+from db.models import Indicator as IndicatorRow
 from db.models import Jurisdiction as JurisdictionRow
 from db.models import RegionMembership as RegionMembershipRow
 from db.queries import geography, observations, organisations, policy, progress, projects, targets
@@ -18,10 +20,18 @@ from schema.connections import (
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
-from schema.enums import JurisdictionKind, RegionType
+from schema.enums import (
+    JurisdictionKind,
+    MeasureStatus,
+    ProgressBasis,
+    ProgressStatus,
+    ProjectPhase,
+    RegionType,
+)
 from schema.nodes import RowNode, load_one
 
 if TYPE_CHECKING:
@@ -59,11 +69,15 @@ class Jurisdiction(RowNode):
         return await load_one(info, Jurisdiction, self.row.successor_id)
 
     @strawberry.field(description="Districts (stadsdelen, wijken) of a municipality.")
-    async def districts(self, info: Info) -> list[Jurisdiction]:
+    async def districts(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Jurisdiction]:
         rows = await info.context.loaders.grouped(geography.districts_of).load(self.id)
-        return Jurisdiction.from_rows(rows)
+        return page_of(Jurisdiction.from_rows(rows), first, after)
 
-    @strawberry.field(description="A region's members. " + VALID_ON)
+    @strawberry.field(
+        description="A region's members (a plain list: a small closed set). " + VALID_ON
+    )
     async def members(
         self,
         info: Info,
@@ -75,11 +89,17 @@ class Jurisdiction(RowNode):
         )
         return sorted(Jurisdiction.from_rows(r for r in rows if r), key=lambda j: j.code)
 
-    @strawberry.field(description="A region's memberships with their validity, past ones included.")
+    @strawberry.field(
+        description="A region's memberships with their validity, past ones included (a plain "
+        "list: a small closed set)."
+    )
     async def memberships(self, info: Info) -> list[RegionMembership]:
         return RegionMembership.from_rows(await self._memberships(info, None))
 
-    @strawberry.field(description="The regions this jurisdiction belongs to. " + VALID_ON)
+    @strawberry.field(
+        description="The regions this jurisdiction belongs to (a plain list: a small closed set). "
+        + VALID_ON
+    )
     async def regions(
         self,
         info: Info,
@@ -95,7 +115,8 @@ class Jurisdiction(RowNode):
         return sorted(Jurisdiction.from_rows(r for r in rows if r), key=lambda j: j.code)
 
     @strawberry.field(
-        description="Its memberships of regions with their validity, past ones included."
+        description="Its memberships of regions with their validity, past ones included (a plain "
+        "list: a small closed set)."
     )
     async def region_memberships(self, info: Info) -> list[RegionMembership]:
         loader = info.context.loaders.grouped(geography.memberships_of_members, None)
@@ -103,17 +124,23 @@ class Jurisdiction(RowNode):
 
     @strawberry.field(description="Policy documents that cover this jurisdiction.")
     async def documents(
-        self, info: Info
-    ) -> list[Annotated[PolicyDocument, strawberry.lazy("schema.policy")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[PolicyDocument, strawberry.lazy("schema.policy")]]:
         from schema.policy import PolicyDocument
 
         rows = await info.context.loaders.grouped(policy.documents_of_jurisdictions).load(self.id)
-        return PolicyDocument.from_rows(rows)
+        return page_of(PolicyDocument.from_rows(rows), first, after)
 
     @strawberry.field(description="Measures of the policy documents that cover this jurisdiction.")
     async def measures(
-        self, info: Info
-    ) -> list[Annotated[Measure, strawberry.lazy("schema.policy")]]:
+        self,
+        info: Info,
+        statuses: Annotated[
+            list[MeasureStatus] | None, strawberry.argument(description="Only these statuses.")
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Annotated[Measure, strawberry.lazy("schema.policy")]]:
         from schema.policy import Measure
 
         documents = await info.context.loaders.grouped(policy.documents_of_jurisdictions).load(
@@ -121,25 +148,43 @@ class Jurisdiction(RowNode):
         )
         loader = info.context.loaders.grouped(policy.measures_of_documents)
         groups = await loader.load_many([d.id for d in documents])
-        return [Measure.from_row(row) for group in groups for row in group]
+        rows = [row for group in groups for row in group]
+        if statuses is not None:
+            rows = [row for row in rows if row.status in statuses]
+        return page_of(Measure.from_rows(rows), first, after)
 
     @strawberry.field(description="Targets set for this jurisdiction itself (not its members').")
     async def targets(
-        self, info: Info
-    ) -> list[Annotated[Target, strawberry.lazy("schema.targets")]]:
+        self,
+        info: Info,
+        indicators: Annotated[
+            list[str] | None, strawberry.argument(description="Only these indicator codes.")
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Annotated[Target, strawberry.lazy("schema.targets")]]:
         from schema.targets import Target
 
         rows = await info.context.loaders.grouped(targets.targets_of_jurisdictions).load(self.id)
-        return Target.from_rows(rows)
+        rows = _with_indicators(info, rows, indicators)
+        return page_of(Target.from_rows(rows), first, after)
 
     @strawberry.field(description="Housing projects in this municipality.")
     async def projects(
-        self, info: Info
-    ) -> list[Annotated[Project, strawberry.lazy("schema.projects")]]:
+        self,
+        info: Info,
+        phases: Annotated[
+            list[ProjectPhase] | None, strawberry.argument(description="Only these phases.")
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Annotated[Project, strawberry.lazy("schema.projects")]]:
         from schema.projects import Project
 
         rows = await info.context.loaders.grouped(projects.projects_of_municipalities).load(self.id)
-        return Project.from_rows(rows)
+        if phases is not None:
+            rows = [row for row in rows if row.phase in phases]
+        return page_of(Project.from_rows(rows), first, after)
 
     @strawberry.field(
         description="Its realisation counts: the versions in force now, or known at `asOf`; oldest period first."
@@ -150,11 +195,17 @@ class Jurisdiction(RowNode):
         as_of: Annotated[
             datetime | None, strawberry.argument(description="A moment in the past.")
         ] = None,
-    ) -> list[Annotated[Observation, strawberry.lazy("schema.observations")]]:
+        indicators: Annotated[
+            list[str] | None, strawberry.argument(description="Only these indicator codes.")
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Annotated[Observation, strawberry.lazy("schema.observations")]]:
         from schema.observations import Observation
 
         loader = info.context.loaders.grouped(observations.observations_of_jurisdictions, as_of)
-        return Observation.from_rows(await loader.load(self.id))
+        rows = _with_indicators(info, await loader.load(self.id), indicators)
+        return page_of(Observation.from_rows(rows), first, after)
 
     @strawberry.field(
         description=(
@@ -172,36 +223,77 @@ class Jurisdiction(RowNode):
         as_of: Annotated[
             datetime | None, strawberry.argument(description="A moment in the past.")
         ] = None,
-    ) -> list[Annotated[Observation, strawberry.lazy("schema.observations")]]:
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Annotated[Observation, strawberry.lazy("schema.observations")]]:
         from schema.observations import Observation
 
         codes = None if indicators is None else tuple(sorted(set(indicators)))
         loader = info.context.loaders.grouped(
             observations.latest_observations_of_jurisdictions, as_of, codes
         )
-        return Observation.from_rows(await loader.load(self.id))
+        return page_of(Observation.from_rows(await loader.load(self.id)), first, after)
 
     @strawberry.field(description="Stored progress of the targets of this jurisdiction.")
     async def progress(
-        self, info: Info
-    ) -> list[Annotated[ProgressSnapshot, strawberry.lazy("schema.progress")]]:
-        from schema.progress import ProgressSnapshot
+        self,
+        info: Info,
+        statuses: Annotated[
+            list[ProgressStatus] | None, strawberry.argument(description="Only these judgements.")
+        ] = None,
+        bases: Annotated[
+            list[ProgressBasis] | None, strawberry.argument(description="Only these bases.")
+        ] = None,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="As the workers stored it at this moment: recomputed from the "
+                "figures known then (time travel); filters apply to those judgements."
+            ),
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Annotated[ProgressSnapshot, strawberry.lazy("schema.progress")]]:
+        from schema.progress import ProgressSnapshot, progress_as_of
 
-        rows = await info.context.loaders.grouped(progress.snapshots_of_jurisdictions).load(self.id)
-        return ProgressSnapshot.from_rows(rows)
+        if as_of is not None:
+            own = await info.context.loaders.grouped(targets.targets_of_jurisdictions).load(self.id)
+            groups = await asyncio.gather(*(progress_as_of(info, t.id, as_of) for t in own))
+            nodes = [snapshot for group in groups for snapshot in group]
+        else:
+            rows = await info.context.loaders.grouped(progress.snapshots_of_jurisdictions).load(
+                self.id
+            )
+            nodes = ProgressSnapshot.from_rows(rows)
+        nodes = [
+            n
+            for n in nodes
+            if (statuses is None or n.status in statuses) and (bases is None or n.basis in bases)
+        ]
+        return page_of(nodes, first, after)
 
     @strawberry.field(description="Organisations based in this jurisdiction.")
     async def organisations(
-        self, info: Info
-    ) -> list[Annotated[Organisation, strawberry.lazy("schema.organisations")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[Organisation, strawberry.lazy("schema.organisations")]]:
         from schema.organisations import Organisation
 
         loader = info.context.loaders.grouped(organisations.organisations_of_jurisdictions)
-        return Organisation.from_rows(await loader.load(self.id))
+        return page_of(Organisation.from_rows(await loader.load(self.id)), first, after)
 
     async def _memberships(self, info: Info, valid_on: date | None) -> list[RegionMembershipRow]:
         loader = info.context.loaders.grouped(geography.memberships_of_regions, valid_on)
         return await loader.load(self.id)
+
+
+def _with_indicators(info: Info, rows: list[Any], codes: list[str] | None) -> list[Any]:
+    """The rows of these indicators (codes): a lookup in the request's indicator table."""
+    if codes is None:
+        return rows
+    wanted = {
+        i.id for i in info.context.loaders.whole_table(IndicatorRow).values() if i.code in codes
+    }
+    return [row for row in rows if row.indicator_id in wanted]
 
 
 @strawberry.type(description="A jurisdiction's membership of a region, valid between two dates.")

@@ -5,6 +5,12 @@ error (the document does not parse or validate, variables do not coerce: no ``da
 With only ``application/json`` (or no preference) the legacy behaviour stays: 200 and
 ``application/json``. Subscriptions are served over graphql-transport-ws only; mutations never
 over GET (strawberry refuses them).
+
+Persisted queries (schema/persisted.py) are resolved before an operation runs: a query sent by
+its hash (APQ, GET or POST), and in allow-list mode only registered operations. A successful
+query by hash over GET may be cached (``Cache-Control``: ``public`` without a token, ``private``
+with one, ``WOONZORG_PERSISTED_GET_MAX_AGE_SECONDS``). An error without a code gets one:
+``GRAPHQL_PARSE_FAILED`` or ``GRAPHQL_VALIDATION_FAILED`` (docs/errors.md).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from strawberry.types.unset import UNSET, UnsetType
 from core.settings import get_settings
 from db.engine import get_engine
 from schema.context import Context
+from schema.errors import ERRORS
+from schema.persisted import PersistedQueries
 from services.access.authentication import AuthenticationError, authenticate
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -69,7 +77,11 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 class GraphQLView(GraphQL[Context, None]):
     def __init__(
-        self, schema: Any, engine: sa.Engine | None = None, ide_page: Path | None = None
+        self,
+        schema: Any,
+        engine: sa.Engine | None = None,
+        ide_page: Path | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -81,6 +93,20 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.engine = engine
         self.ide_page = ide_page
+        self._persisted = persisted
+
+    @property
+    def persisted(self) -> PersistedQueries:
+        """The registered operations and the APQ store, made on first use (settings then)."""
+        if self._persisted is None:
+            self._persisted = PersistedQueries.from_settings(get_settings())
+        return self._persisted
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL for a browser's plain GET, never for a query sent by its hash over GET."""
+        if request.query_params.get("extensions") is not None:
+            return False
+        return bool(super().should_render_graphql_ide(request))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from local assets (bundled with the web app), never from a CDN."""
@@ -116,6 +142,18 @@ class GraphQLView(GraphQL[Context, None]):
         """Run one operation on an event loop of its own in a worker thread: resolvers and
         DataLoaders query the database synchronously, and that must never hold up the server's
         loop, which serves every other request (and the subscriptions) meanwhile."""
+        request_data = kwargs["request_data"]
+        request: Request = kwargs["request"]
+        resolved = await run_in_threadpool(
+            self.persisted.resolve, request_data.query, request_data.extensions
+        )
+        if resolved.error is not None:
+            if (resolved.error.extensions or {}).get("code") == "PERSISTED_QUERY_NOT_FOUND":
+                request.state.graphql_keep_200 = True  # the client's cue, not a failure
+            return ExecutionResult(data=None, errors=[resolved.error])
+        if resolved.by_hash:
+            request.state.persisted_query = True
+            request_data.query = resolved.query
         operation = super().execute_single(*args, **kwargs)
         return await run_in_threadpool(asyncio.run, operation)
 
@@ -123,6 +161,11 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
+        for error in processed.get("errors") or []:
+            if isinstance(error, dict):
+                _with_code(error)
+        if result.errors:
+            request.state.graphql_had_errors = True
         if wants_graphql_response_json(request.headers.get("accept", "")):
             request.state.graphql_response_json = True
             if is_request_error(result):
@@ -141,6 +184,27 @@ class GraphQLView(GraphQL[Context, None]):
             request.state, "graphql_response_json", False
         ):
             response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
-            if getattr(request.state, "graphql_request_error", False):
+            if getattr(request.state, "graphql_request_error", False) and not getattr(
+                request.state, "graphql_keep_200", False
+            ):
                 response.status_code = 400
+        if isinstance(response, Response) and request.method == "GET":
+            response.headers["vary"] = "Accept, Authorization"
+            if getattr(request.state, "persisted_query", False) and not getattr(
+                request.state, "graphql_had_errors", False
+            ):
+                scope = "private" if request.headers.get("authorization") else "public"
+                max_age = get_settings().persisted_get_max_age_seconds
+                response.headers["cache-control"] = f"{scope}, max-age={max_age}"
         return response
+
+
+def _with_code(error: dict[str, Any]) -> None:
+    """Give an error without a code the one of its kind (parse or validation)."""
+    extensions = error.setdefault("extensions", {})
+    if "code" in extensions or error.get("path"):
+        return
+    syntax = str(error.get("message", "")).startswith("Syntax Error")
+    code = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+    extensions["code"] = code
+    extensions["messageNl"] = ERRORS[code].nl

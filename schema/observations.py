@@ -116,7 +116,10 @@ class Observation(RowNode):
     async def superseded_by(self, info: Info) -> Observation | None:
         return await load_one(info, Observation, self.row.superseded_by_id)
 
-    @strawberry.field(description="Every version of this cell from the same source, oldest first.")
+    @strawberry.field(
+        description="Every version of this cell from the same source, oldest first (a plain "
+        "list: a cell has a few versions)."
+    )
     async def versions(self, info: Info) -> list[Observation]:
         rows = await info.context.loaders.grouped(observations.versions_of_cells).load(
             self.row.cell_key

@@ -15,6 +15,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
@@ -53,34 +54,32 @@ class Organisation(RowNode):
 
     @strawberry.field(description="Measures it leads.")
     async def measures(
-        self, info: Info
-    ) -> list[Annotated[Measure, strawberry.lazy("schema.policy")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[Measure, strawberry.lazy("schema.policy")]]:
         from schema.policy import Measure
 
-        return Measure.from_rows(
-            await info.context.loaders.grouped(policy.measures_of_owners).load(self.id)
-        )
+        rows = await info.context.loaders.grouped(policy.measures_of_owners).load(self.id)
+        return page_of(Measure.from_rows(rows), first, after)
 
     @strawberry.field(description="Projects it owns.")
     async def projects(
-        self, info: Info
-    ) -> list[Annotated[Project, strawberry.lazy("schema.projects")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[Project, strawberry.lazy("schema.projects")]]:
         from schema.projects import Project
 
-        return Project.from_rows(
-            await info.context.loaders.grouped(projects.projects_of_owners).load(self.id)
-        )
+        rows = await info.context.loaders.grouped(projects.projects_of_owners).load(self.id)
+        return page_of(Project.from_rows(rows), first, after)
 
     @strawberry.field(description="Its submissions, newest first.")
     async def submissions(
-        self, info: Info
-    ) -> list[Annotated[Submission, strawberry.lazy("schema.submissions")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[Submission, strawberry.lazy("schema.submissions")]]:
         from schema.submissions import Submission
 
         if not info.context.access.sees_submission_of(self.id):
-            return []
+            return page_of([], first, after)
         loader = info.context.loaders.grouped(submissions.submissions_of_organisations)
-        return Submission.from_rows(await loader.load(self.id))
+        return page_of(Submission.from_rows(await loader.load(self.id)), first, after)
 
 
 @strawberry.input(description="Which organisations to list; all given conditions must hold.")

@@ -8,6 +8,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 
 from core.enums import Role
+from schema.errors import ERRORS
 
 SIGN_IN = (
     "Sign in: send 'Authorization: Bearer <token>', or sign in at POST /auth/sign-in "
@@ -24,10 +25,15 @@ class Anyone(BasePermission):
         return True
 
 
+UNAUTHENTICATED = {"code": "UNAUTHENTICATED", "messageNl": ERRORS["UNAUTHENTICATED"].nl}
+FORBIDDEN = {"code": "FORBIDDEN", "messageNl": ERRORS["FORBIDDEN"].nl}
+
+
 class ReadsPublished(BasePermission):
     """Published data: any token, or nobody at all in the public read-only mode."""
 
     message = SIGN_IN + " This installation has no public read access."
+    error_extensions = UNAUTHENTICATED
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         return bool(info.context.access.reads_published)
@@ -37,6 +43,7 @@ class SignedIn(BasePermission):
     """Any token; what it then sees or may do is narrowed by its role and scope."""
 
     message = SIGN_IN
+    error_extensions = UNAUTHENTICATED
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         return info.context.principal is not None
@@ -44,6 +51,7 @@ class SignedIn(BasePermission):
 
 class ReadsAudit(BasePermission):
     message = "Only administrators and the task force read the audit trail."
+    error_extensions = FORBIDDEN
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         return bool(info.context.access.reads_audit)
@@ -51,6 +59,7 @@ class ReadsAudit(BasePermission):
 
 class AdminOnly(BasePermission):
     message = "Only administrators read this."
+    error_extensions = FORBIDDEN
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         return info.context.access.role is Role.ADMIN

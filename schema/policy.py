@@ -21,6 +21,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
@@ -67,27 +68,28 @@ class PolicyDocument(RowNode):
         return await load_one(info, Jurisdiction, self.row.jurisdiction_id)
 
     @strawberry.field(
-        description="Its top-level action lines (pillars, themes), in document order."
+        description="Its top-level action lines (pillars, themes), in document order (a plain "
+        "list: a document's few pillars)."
     )
     async def action_lines(self, info: Info) -> list[ActionLine]:
         loader = info.context.loaders.grouped(policy.top_action_lines_of_documents)
         return ActionLine.from_rows(await loader.load(self.id))
 
     @strawberry.field(description="All its measures, in document order.")
-    async def measures(self, info: Info) -> list[Measure]:
-        return Measure.from_rows(
-            await info.context.loaders.grouped(policy.measures_of_documents).load(self.id)
-        )
+    async def measures(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Measure]:
+        rows = await info.context.loaders.grouped(policy.measures_of_documents).load(self.id)
+        return page_of(Measure.from_rows(rows), first, after)
 
     @strawberry.field(description="The targets it sets.")
     async def targets(
-        self, info: Info
-    ) -> list[Annotated[Target, strawberry.lazy("schema.targets")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[Target, strawberry.lazy("schema.targets")]]:
         from schema.targets import Target
 
-        return Target.from_rows(
-            await info.context.loaders.grouped(targets.targets_of_documents).load(self.id)
-        )
+        rows = await info.context.loaders.grouped(targets.targets_of_documents).load(self.id)
+        return page_of(Target.from_rows(rows), first, after)
 
 
 @strawberry.type(
@@ -114,16 +116,20 @@ class ActionLine(RowNode):
     async def parent(self, info: Info) -> ActionLine | None:
         return await load_one(info, ActionLine, self.row.parent_id)
 
-    @strawberry.field(description="The action lines directly under it, in order.")
+    @strawberry.field(
+        description="The action lines directly under it, in order (a plain list: a small set)."
+    )
     async def children(self, info: Info) -> list[ActionLine]:
         return ActionLine.from_rows(
             await info.context.loaders.grouped(policy.child_action_lines).load(self.id)
         )
 
     @strawberry.field(description="Measures filed directly under it.")
-    async def measures(self, info: Info) -> list[Measure]:
+    async def measures(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Measure]:
         loader = info.context.loaders.grouped(policy.measures_of_action_lines)
-        return Measure.from_rows(await loader.load(self.id))
+        return page_of(Measure.from_rows(await loader.load(self.id)), first, after)
 
 
 @strawberry.type(
@@ -164,12 +170,14 @@ class Measure(RowNode):
 
         return await load_one(info, Organisation, self.row.owner_id)
 
-    @strawberry.field(description="Organisations taking part.")
+    @strawberry.field(description="Organisations taking part (a plain list: a small closed set).")
     async def partners(self, info: Info) -> list[MeasurePartner]:
         rows = await info.context.loaders.grouped(policy.partners_of_measures).load(self.id)
         return [MeasurePartner(row=r, role=r.role) for r in rows]
 
-    @strawberry.field(description="Dated status reports, oldest first.")
+    @strawberry.field(
+        description="Dated status reports, oldest first (a plain list: a few per measure)."
+    )
     async def status_updates(self, info: Info) -> list[MeasureStatusUpdate]:
         rows = await info.context.loaders.grouped(policy.status_updates_of_measures).load(self.id)
         return [MeasureStatusUpdate.from_row(r) for r in rows]

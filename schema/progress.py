@@ -1,16 +1,17 @@
 """Progress against targets: stored snapshots, or with ``asOf`` recomputed as known at a moment.
 
 Resolvers read the snapshots the compute workers store. Only time travel (``asOf``) computes,
-with the same inputs and pure engine the workers use.
+with the same inputs, pure engine and bases the workers use (services/progress/recompute.py
+``known_at``), so it answers what a recompute at that moment stored.
 """
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from sqlmodel import Session
@@ -19,17 +20,16 @@ from strawberry.scalars import JSON
 
 from core.enums import ProgressBasis as BasisValue
 from core.enums import ProgressStatus as StatusValue
-from db.models import Indicator as IndicatorRow
 from db.models import ProgressSnapshot as SnapshotRow
 from db.models import Target as TargetRow
 from db.queries import lookups, progress
-from progress_engine import ProgressResult, compute_progress
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
     FILTER_DESCRIPTION,
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
@@ -39,15 +39,17 @@ from schema.nodes import load_one
 from schema.scalars import Period
 from schema.targets import TargetFilter
 from services.progress.config import engine_config
-from services.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
+from services.progress.recompute import known_at
 
 if TYPE_CHECKING:
     from schema.geography import Jurisdiction
     from schema.targets import Target
 
+TIME_TRAVEL_MAX_TARGETS = 1000
 AS_OF = (
-    "Recompute progress from the figures known at this moment (time travel) instead of reading "
-    "the stored snapshots."
+    "As the workers stored it at this moment (time travel): the same snapshots (headline, judged "
+    "years, a region's members' sum) recomputed by the same engine from the figures known then; "
+    "every filter applies to those. At most 1000 targets: narrow the filter for more."
 )
 
 
@@ -138,7 +140,14 @@ class ProgressSnapshot(relay.Node):
                 row = await info.context.loaders.row(SnapshotRow).load(int(node_id))
                 nodes.append(None if row is None else cls.from_row(row))
             elif (parsed := _parse_time_travel_id(node_id)) is not None:
-                nodes.append(await progress_as_of(info, *parsed))
+                target_id, basis, period, moment = parsed
+                found = await progress_as_of(info, target_id, moment)
+                nodes.append(
+                    next(
+                        (n for n in found if n.basis == basis and (n.period or "") == period),
+                        None,
+                    )
+                )
             else:
                 nodes.append(None)
         return nodes
@@ -158,100 +167,89 @@ class ProgressSnapshot(relay.Node):
         return await load_one(info, Jurisdiction, self.jurisdiction_id)
 
 
-def _time_travel_id(target_id: int, as_of: datetime) -> str:
-    return f"{target_id}@{as_of.isoformat()}"
+def _time_travel_id(target_id: int, basis: BasisValue, period: str, as_of: datetime) -> str:
+    return f"{target_id}:{basis.value}:{period}@{as_of.isoformat()}"
 
 
-def _parse_time_travel_id(node_id: str) -> tuple[int, datetime] | None:
-    target, _, moment = node_id.partition("@")
+def _parse_time_travel_id(node_id: str) -> tuple[int, BasisValue, str, datetime] | None:
+    """``target:basis:period@moment`` (or the older ``target@moment``: the headline)."""
+    key, _, moment = node_id.partition("@")
+    target, _, rest = key.partition(":")
+    basis, _, period = rest.partition(":")
     try:
-        return int(target), datetime.fromisoformat(moment)
+        return (
+            int(target),
+            BasisValue(basis) if basis else BasisValue.OWN,
+            period,
+            datetime.fromisoformat(moment),
+        )
     except ValueError:
         return None
 
 
-async def progress_as_of(info: Info, target_id: int, as_of: datetime) -> ProgressSnapshot:
-    if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=UTC)
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def progress_as_of(info: Info, target_id: int, as_of: datetime) -> list[ProgressSnapshot]:
+    """Every snapshot a recompute at ``as_of`` stored for the target (headline, judged years, a
+    region's members' sum), from the figures known then; batched per request."""
     session = info.context.session
 
-    def compute(keys: Sequence[tuple[int, datetime]]) -> list[ProgressSnapshot | None]:
+    def compute(keys: Sequence[tuple[int, datetime]]) -> list[list[ProgressSnapshot]]:
         return [recompute(session, key_target, moment) for key_target, moment in keys]
 
-    return await info.context.loaders.computed("progress-as-of", compute).load((target_id, as_of))
+    loader = info.context.loaders.computed("progress-as-of", compute)
+    return list(await loader.load((target_id, _aware(as_of))))
 
 
-def recompute(session: Session, target_id: int, as_of: datetime) -> ProgressSnapshot | None:
+def recompute(session: Session, target_id: int, as_of: datetime) -> list[ProgressSnapshot]:
+    """What the workers stored for the target when they recomputed at ``as_of`` (the same
+    engine, bases and judged years, on the figures known then), ordered by basis and period."""
     target = lookups.by_ids(session, TargetRow, [target_id]).get(target_id)
     if target is None:
-        return None
-    indicator = lookups.by_ids(session, IndicatorRow, [target.indicator_id])[target.indicator_id]
-    try:
-        spec, points, pipeline = target_inputs(session, target_id)
-    except UnjudgeableTarget as exc:
-        return _unjudged(target_id, target, as_of, str(exc))
-    result = compute_progress(spec, points, pipeline, engine_config(), as_of.date(), as_of=as_of)
-    digest = hashlib.sha256(repr((spec, sorted(points, key=repr), pipeline)).encode()).hexdigest()
-
-    def unit(value: Decimal | None) -> Decimal | None:
-        return in_indicator_unit(indicator, value)
-
-    return ProgressSnapshot(
-        id=_time_travel_id(target_id, as_of),
-        target_id=target_id,
-        jurisdiction_id=target.jurisdiction_id,
-        basis=BasisValue.OWN,
-        period=str(result.window_end.year) if result.years else None,
-        status=result.status,
-        realised=unit(result.realised),
-        percent_of_target=result.percent,
-        expected_by_now=unit(result.expected_by_now),
-        gap=unit(result.gap_to_target),
-        forecast_trend=unit(result.forecast_trend),
-        forecast_pipeline=unit(result.forecast_pipeline),
-        flags=list(result.flags),
-        details=JSON(_details(result)),
-        inputs_hash=digest,
-        computed_at=datetime.now(UTC),
-        data_as_of=as_of,
-    )
+        return []
+    as_of = _aware(as_of)
+    computed = known_at(session, target, engine_config(), as_of)
+    snapshots = [
+        ProgressSnapshot(
+            id=_time_travel_id(target_id, basis, period, as_of),
+            target_id=target_id,
+            jurisdiction_id=target.jurisdiction_id,
+            basis=basis,
+            period=period or None,
+            status=values["status"],
+            realised=values["realised"],
+            percent_of_target=values["percent_of_target"],
+            expected_by_now=values["expected_by_now"],
+            gap=values["gap"],
+            forecast_trend=values["forecast_trend"],
+            forecast_pipeline=values["forecast_pipeline"],
+            flags=list(values["flags"]),
+            details=None if values.get("details") is None else JSON(values["details"]),
+            inputs_hash=fingerprint,
+            computed_at=datetime.now(UTC),
+            data_as_of=as_of,
+        )
+        for (basis, period), (values, fingerprint, _) in computed.items()
+    ]
+    return sorted(snapshots, key=_order)
 
 
-def _unjudged(target_id: int, target: TargetRow, as_of: datetime, reason: str) -> ProgressSnapshot:
-    return ProgressSnapshot(
-        id=_time_travel_id(target_id, as_of),
-        target_id=target_id,
-        jurisdiction_id=target.jurisdiction_id,
-        basis=BasisValue.OWN,
-        period=None,
-        status=StatusValue.NO_DATA,
-        realised=None,
-        percent_of_target=None,
-        expected_by_now=None,
-        gap=None,
-        forecast_trend=None,
-        forecast_pipeline=None,
-        flags=[f"not_judgeable: {reason}"],
-        details=None,
-        inputs_hash="",
-        computed_at=datetime.now(UTC),
-        data_as_of=as_of,
-    )
+def _order(snapshot: ProgressSnapshot) -> tuple[int, int, str]:
+    return (snapshot.target_id, list(BasisValue).index(snapshot.basis), snapshot.period or "")
 
 
-def _details(result: ProgressResult) -> dict[str, Any]:
-    def text(value: Any) -> Any:
-        return str(value) if isinstance(value, Decimal | date) else value
-
-    return {
-        "method": result.method,
-        "window": [text(result.window_start), text(result.window_end)],
-        "elapsed_fraction": text(result.elapsed_fraction),
-        "counted": [
-            {"period": str(f.period), "value": text(f.value), "source": f.source}
-            for f in result.counted
-        ],
-    }
+def _matching(
+    snapshots: Iterable[ProgressSnapshot],
+    statuses: Sequence[StatusValue] | None,
+    bases: Sequence[BasisValue] | None,
+) -> list[ProgressSnapshot]:
+    return [
+        s
+        for s in snapshots
+        if (statuses is None or s.status in statuses) and (bases is None or s.basis in bases)
+    ]
 
 
 @strawberry.input(description="Which progress to list; all given conditions must hold.")
@@ -260,7 +258,7 @@ class ProgressFilter:
         default=None, description="Only progress of these targets."
     )
     statuses: list[ProgressStatus] | None = strawberry.field(
-        default=None, description="Only these judgements (not with `asOf`)."
+        default=None, description="Only these judgements (with `asOf`: the judgements then)."
     )
     bases: list[ProgressBasis] | None = strawberry.field(
         default=None, description="Only these bases."
@@ -270,7 +268,7 @@ class ProgressFilter:
 @strawberry.type
 class ProgressQuery:
     @strawberry.field(description="Progress per target, ordered by target.")
-    def progress(
+    async def progress(
         self,
         info: Info,
         filter: Annotated[
@@ -289,20 +287,17 @@ class ProgressQuery:
             return paginate(
                 info, progress.progress(criteria), first, after, ProgressSnapshot.from_row
             )
-        if f.statuses:
-            raise bad_input(
-                "statuses cannot be combined with asOf: judgements are computed", "filter"
-            )
         session = info.context.session
-        moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
-
-        def listed(target: TargetRow) -> ProgressSnapshot:
-            # A listed row has its id, and recompute finds it: the listing has just read it.
-            assert target.id is not None
-            snapshot = recompute(session, target.id, moment)
-            assert snapshot is not None
-            return snapshot
-
-        return paginate(
-            info, progress.targets_for_time_travel(target_criteria), first, after, listed
+        listing = progress.targets_for_time_travel(target_criteria)
+        targets = list(session.scalars(listing.statement.limit(TIME_TRAVEL_MAX_TARGETS + 1)))
+        if len(targets) > TIME_TRAVEL_MAX_TARGETS:
+            raise bad_input(
+                f"asOf recomputes at most {TIME_TRAVEL_MAX_TARGETS} targets: narrow the filter "
+                "(e.g. by jurisdiction or indicator)",
+                "filter",
+            )
+        groups = await asyncio.gather(
+            *(progress_as_of(info, t.id, as_of) for t in sorted(targets, key=lambda t: t.id or 0))
         )
+        found = [snapshot for group in groups for snapshot in group]
+        return page_of(_matching(found, f.statuses, f.bases), first, after)

@@ -73,7 +73,9 @@ class Project(RowNode):
 
         return await load_one(info, Organisation, self.row.owner_id)
 
-    @strawberry.field(description="Its units per housing type and target group.")
+    @strawberry.field(
+        description="Its units per housing type and target group (a plain list: a small set)."
+    )
     async def units(self, info: Info) -> list[ProjectUnits]:
         rows = await info.context.loaders.grouped(projects.units_of_projects).load(self.id)
         return [ProjectUnits(row=r, units=r.units) for r in rows]
@@ -83,7 +85,9 @@ class Project(RowNode):
         rows = await info.context.loaders.grouped(projects.units_of_projects).load(self.id)
         return sum(r.units for r in rows)
 
-    @strawberry.field(description="Its dated phase changes, oldest first.")
+    @strawberry.field(
+        description="Its dated phase changes, oldest first (a plain list: a few per project)."
+    )
     async def phase_history(self, info: Info) -> list[ProjectPhaseChange]:
         rows = await info.context.loaders.grouped(projects.phase_changes_of_projects).load(self.id)
         return [
@@ -221,13 +225,15 @@ class PipelineSummary:
     jurisdiction_code: strawberry.Private[str]
     until_year: int = strawberry.field(description="The last year the forecast counts.")
     by_phase_and_housing_type: list[PipelinePhaseHousingUnits] = strawberry.field(
-        description="Units per phase × housing type, in phase order."
+        description="Units per phase × housing type, in phase order (a plain list: a closed set)."
     )
     by_phase: list[PipelinePhaseTotal] = strawberry.field(
-        description="Projects, units and weighted units per phase, in phase order."
+        description="Projects, units and weighted units per phase, in phase order (a plain list: "
+        "one per phase)."
     )
     completions_by_year: list[PipelineYearCompletions] = strawberry.field(
-        description="Open projects' units per expected completion year, up to `untilYear`."
+        description="Open projects' units per expected completion year, up to `untilYear` (a "
+        "plain list: one per year)."
     )
     units_undated: int = strawberry.field(
         description="Units of open projects without an expected completion date."

@@ -23,6 +23,7 @@ from strawberry.extensions import (
 
 from core.settings import get_settings
 from schema.cost import cost_limit_rule
+from schema.errors import ERRORS
 
 log = logging.getLogger("woonzorg.graphql")
 
@@ -66,7 +67,11 @@ class MaskUnexpectedErrors(MaskErrors):
             source=error.source,
             positions=error.positions,
             path=error.path,
-            extensions={"code": INTERNAL_ERROR, "errorId": error_id},
+            extensions={
+                "code": INTERNAL_ERROR,
+                "messageNl": ERRORS[INTERNAL_ERROR].nl,
+                "errorId": error_id,
+            },
         )
 
 

@@ -16,6 +16,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
@@ -57,7 +58,10 @@ class Submission(RowNode):
 
         return await load_one(info, Organisation, self.row.organisation_id)
 
-    @strawberry.field(description="What is wrong with its rows, in row order.")
+    @strawberry.field(
+        description="What is wrong with its rows, in row order (a plain list: at most 1000 are "
+        "kept)."
+    )
     async def errors(self, info: Info) -> list[SubmissionError]:
         rows = await info.context.loaders.grouped(submissions.errors_of_submissions).load(self.id)
         return [
@@ -74,14 +78,14 @@ class Submission(RowNode):
 
     @strawberry.field(description="The observations it added (all versions).")
     async def observations(
-        self, info: Info
-    ) -> list[Annotated[Observation, strawberry.lazy("schema.observations")]]:
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[Observation, strawberry.lazy("schema.observations")]]:
         from schema.observations import Observation
 
         rows = await info.context.loaders.grouped(observations.observations_of_submissions).load(
             self.id
         )
-        return Observation.from_rows(rows)
+        return page_of(Observation.from_rows(rows), first, after)
 
 
 @strawberry.type(description="What is wrong with one row of a submission (or the whole file).")

@@ -21,6 +21,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    page_of,
     paginate,
 )
 from schema.context import Info
@@ -144,8 +145,10 @@ class Target(RowNode):
 
     @strawberry.field(
         description=(
-            "Its progress: the stored snapshots (the window, or each judged year), or with `asOf` "
-            "the headline progress recomputed from the figures known at that moment."
+            "Its progress: the stored snapshots (the window, each judged year and for a region "
+            "its members' sum), or with `asOf` the same snapshots as the workers stored them at "
+            "that moment (recomputed from the figures known then). A plain list: a target has "
+            "at most a few."
         )
     )
     async def progress(
@@ -158,7 +161,7 @@ class Target(RowNode):
         from schema.progress import ProgressSnapshot, progress_as_of
 
         if as_of is not None:
-            return [await progress_as_of(info, self.id, as_of)]
+            return await progress_as_of(info, self.id, as_of)
         rows = await info.context.loaders.grouped(progress.snapshots_of_targets).load(self.id)
         return ProgressSnapshot.from_rows(rows)
 
@@ -222,16 +225,19 @@ class DistributionRule(RowNode):
 
         return await load_one(info, PolicyDocument, self.row.document_id)
 
-    @strawberry.field(description="A fixed table's value per member.")
+    @strawberry.field(
+        description="A fixed table's value per member (a plain list: one per region member)."
+    )
     async def shares(self, info: Info) -> list[DistributionShare]:
         rows = await info.context.loaders.grouped(targets.shares_of_rules).load(self.id)
         return [DistributionShare(row=r, value=r.value, flag=r.flag) for r in rows]
 
     @strawberry.field(description="The targets derived by the rule.")
-    async def targets(self, info: Info) -> list[Target]:
-        return Target.from_rows(
-            await info.context.loaders.grouped(targets.targets_of_rules).load(self.id)
-        )
+    async def targets(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Target]:
+        rows = await info.context.loaders.grouped(targets.targets_of_rules).load(self.id)
+        return page_of(Target.from_rows(rows), first, after)
 
 
 @strawberry.type(

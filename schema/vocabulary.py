@@ -45,7 +45,9 @@ class TargetGroup(RowNode):
     async def parent(self, info: Info) -> TargetGroup | None:
         return await load_one(info, TargetGroup, self.row.parent_id)
 
-    @strawberry.field(description="The groups directly under it.")
+    @strawberry.field(
+        description="The groups directly under it (a plain list: a small closed set)."
+    )
     async def children(self, info: Info) -> list[TargetGroup]:
         rows = await info.context.loaders.grouped(vocabulary.children_of, TargetGroupRow).load(
             self.id
@@ -71,7 +73,7 @@ class HousingType(RowNode):
     async def parent(self, info: Info) -> HousingType | None:
         return await load_one(info, HousingType, self.row.parent_id)
 
-    @strawberry.field(description="The types directly under it.")
+    @strawberry.field(description="The types directly under it (a plain list: a small closed set).")
     async def children(self, info: Info) -> list[HousingType]:
         rows = await info.context.loaders.grouped(vocabulary.children_of, HousingTypeRow).load(
             self.id

@@ -147,7 +147,25 @@ def recompute_target(
 Computed = dict[tuple[ProgressBasis, str], tuple[dict[str, Any], str, datetime | None]]
 
 
-def _own(session: Session, target: Target, config: EngineConfig, today: date) -> Computed:
+def known_at(session: Session, target: Target, config: EngineConfig, as_of: datetime) -> Computed:
+    """What a recompute on ``as_of`` stored for ``target`` (time travel, read-only): the same
+    snapshots, bases and judged years, from the figures known at that moment and judged on its
+    day; nothing is written."""
+    jurisdiction = session.get(Jurisdiction, target.jurisdiction_id)
+    assert jurisdiction is not None
+    results = _own(session, target, config, as_of.date(), as_of)
+    if jurisdiction.kind is JurisdictionKind.REGION:
+        results.update(_members_sum(session, target, config, as_of.date(), as_of))
+    return results
+
+
+def _own(
+    session: Session,
+    target: Target,
+    config: EngineConfig,
+    today: date,
+    as_of: datetime | None = None,
+) -> Computed:
     try:
         spec, observations, pipeline = target_inputs(session, target.id)  # type: ignore[arg-type]
     except UnjudgeableTarget as reason:
@@ -158,20 +176,35 @@ def _own(session: Session, target: Target, config: EngineConfig, today: date) ->
                 None,
             )
         }
-    result = compute_progress(spec, observations, pipeline, config, today)
+    if as_of is not None:
+        observations = [o for o in observations if _known(o.recorded_at, as_of)]
+    result = compute_progress(spec, observations, pipeline, config, today, as_of=as_of)
     fingerprint = inputs_hash(spec, observations, pipeline, config, today)
     return _with_years(
         ProgressBasis.OWN, result, fingerprint, data_as_of(observations), _to_unit(session, target)
     )
 
 
-def _members_sum(session: Session, target: Target, config: EngineConfig, today: date) -> Computed:
+def _known(recorded_at: datetime | None, as_of: datetime) -> bool:
+    return recorded_at is None or recorded_at <= as_of
+
+
+def _members_sum(
+    session: Session,
+    target: Target,
+    config: EngineConfig,
+    today: date,
+    as_of: datetime | None = None,
+) -> Computed:
     try:
         inputs = region_inputs(session, target.id)  # type: ignore[arg-type]
     except UnjudgeableTarget:
         return {}
     if not inputs.memberships:
         return {}
+    if as_of is not None:
+        for member, points in inputs.member_observations.items():
+            inputs.member_observations[member] = [o for o in points if _known(o.recorded_at, as_of)]
     result = compute_region_progress(
         inputs.target,
         inputs.member_observations,
@@ -179,6 +212,7 @@ def _members_sum(session: Session, target: Target, config: EngineConfig, today: 
         inputs.pipeline,
         config,
         today,
+        as_of=as_of,
     )
     fingerprint = inputs_hash(
         inputs.target,

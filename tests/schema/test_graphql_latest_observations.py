@@ -16,8 +16,8 @@ T0 = datetime(2025, 1, 10, tzinfo=UTC)
 T1 = datetime(2025, 6, 10, tzinfo=UTC)
 
 LATEST = """query($indicators: [String!], $asOf: DateTime) { jurisdiction(code: "GM9902") {
-    latestObservations(indicators: $indicators, asOf: $asOf) {
-        period value indicator { code } targetGroup { code } sourceOrganisation { code } } } }"""
+    latestObservations(indicators: $indicators, asOf: $asOf) { nodes {
+        period value indicator { code } targetGroup { code } sourceOrganisation { code } } } } }"""
 
 
 def _series(make: Factory, session: Session) -> None:
@@ -53,7 +53,7 @@ def _series(make: Factory, session: Session) -> None:
 
 
 def _rows(result: dict) -> list[tuple[str, str, str | None, str, str]]:
-    latest = result["data"]["jurisdiction"]["latestObservations"]
+    latest = result["data"]["jurisdiction"]["latestObservations"]["nodes"]
     return sorted(
         (
             n["indicator"]["code"],
@@ -76,10 +76,10 @@ def test_each_series_gives_its_latest_period_in_force(
     rows = _rows(gql(LATEST))
     # then each series gives one value: the latest period's version in force
     assert rows == [
-        ("dwellings-added", "2023", None, "cbs", "48.0000"),
-        ("dwellings-added", "2024", "ouderen", "gem-9902", "20.0000"),
-        ("dwellings-added", "2025-Q2", None, "gem-9902", "9.0000"),
-        ("homeless-persons", "2025-06-30", None, "gem-9902", "280.0000"),
+        ("dwellings-added", "2023", None, "cbs", 48),
+        ("dwellings-added", "2024", "ouderen", "gem-9902", 20),
+        ("dwellings-added", "2025-Q2", None, "gem-9902", 9),
+        ("homeless-persons", "2025-06-30", None, "gem-9902", 280),
     ]
 
 
@@ -93,9 +93,9 @@ def test_latest_figures_can_be_limited_to_indicators_and_asked_as_of_a_moment(
     rows = _rows(gql(LATEST, {"indicators": ["dwellings-added"], "asOf": "2025-03-01T00:00:00Z"}))
     # then the homeless counts are left out and Q2 has its first version
     assert rows == [
-        ("dwellings-added", "2023", None, "cbs", "48.0000"),
-        ("dwellings-added", "2024", "ouderen", "gem-9902", "20.0000"),
-        ("dwellings-added", "2025-Q2", None, "gem-9902", "7.0000"),
+        ("dwellings-added", "2023", None, "cbs", 48),
+        ("dwellings-added", "2024", "ouderen", "gem-9902", 20),
+        ("dwellings-added", "2025-Q2", None, "gem-9902", 7),
     ]
     # and an unknown indicator gives nothing, not an error
     assert _rows(gql(LATEST, {"indicators": ["no-such-indicator"]})) == []

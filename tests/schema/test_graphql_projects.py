@@ -373,8 +373,8 @@ def test_the_pipeline_summary_and_the_project_filters(
         p["phase"]: (
             p["projects"],
             p["units"],
-            Decimal(p["probability"]),
-            Decimal(p["weightedUnits"]),
+            Decimal(str(p["probability"])),
+            Decimal(str(p["weightedUnits"])),
         )
         for p in summary["byPhase"]
     }
@@ -384,14 +384,15 @@ def test_the_pipeline_summary_and_the_project_filters(
     assert phases["CONSTRUCTION"] == (1, 10, Decimal("0.9"), Decimal("9"))
     assert phases["COMPLETED"][:2] == (1, 4)
     assert [
-        (y["year"], y["units"], Decimal(y["weightedUnits"])) for y in summary["completionsByYear"]
+        (y["year"], y["units"], Decimal(str(y["weightedUnits"])))
+        for y in summary["completionsByYear"]
     ] == [(2027, 10, Decimal(9)), (2028, 36, Decimal("21.6")), (2029, 0, 0), (2030, 0, 0)]
     assert (summary["unitsUndated"], summary["unitsAfterHorizon"], summary["realisedUnits"]) == (
         5,
         8,
         4,
     )
-    assert Decimal(summary["weightedForecast"]) == Decimal("30.6")
+    assert Decimal(str(summary["weightedForecast"])) == Decimal("30.6")
     assert summary["jurisdiction"] == {"code": "HR"} and summary["untilYear"] == 2030
     assert {"phase": "PERMIT", "housingType": {"code": "geclusterd"}, "units": 24} in summary[
         "byPhaseAndHousingType"
@@ -399,7 +400,7 @@ def test_the_pipeline_summary_and_the_project_filters(
     assert {"phase": "PLAN", "housingType": None, "units": 5} in summary["byPhaseAndHousingType"]
     # and Leiden alone has A, C and E; an unknown code gives null
     leiden = call(app_client, PIPELINE, tokens.viewer, {"code": "GM0546"})["data"]
-    assert leiden["pipelineSummary"]["weightedForecast"] in ("21.6", "21.60")
+    assert leiden["pipelineSummary"]["weightedForecast"] == 21.6  # a JSON number
     assert call(app_client, PIPELINE, tokens.viewer, {"code": "XX"})["data"] == {
         "pipelineSummary": None
     }

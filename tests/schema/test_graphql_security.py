@@ -50,8 +50,8 @@ def test_too_many_tokens_are_refused(gql: GraphQL) -> None:
 
 def test_a_too_costly_query_is_refused_with_its_cost_and_the_limit(gql: GraphQL) -> None:
     # given 100 jurisdictions × their targets × their progress × the progress' targets' documents' targets
-    query = """{ jurisdictions(first: 100) { nodes { targets { progress { target { document {
-        targets { code } } } } } } } }"""
+    query = """{ jurisdictions(first: 100) { nodes { targets { nodes { progress { target {
+        document { targets { nodes { code } } } } } } } } } }"""
     error = _first_error(gql, query)
     # then the query is refused before running, saying why
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
@@ -60,7 +60,10 @@ def test_a_too_costly_query_is_refused_with_its_cost_and_the_limit(gql: GraphQL)
 
 
 def test_page_size_variables_count_in_the_cost(gql: GraphQL) -> None:
-    query = "query($n: Int!) { jurisdictions(first: $n) { nodes { targets { progress { target { document { targets { code } } } } } } } }"
+    query = (
+        "query($n: Int!) { jurisdictions(first: $n) { nodes { targets { nodes { progress { target "
+        "{ document { targets { nodes { code } } } } } } } } } }"
+    )
     small = gql(query, {"n": 1}, errors=True)
     large = gql(query, {"n": 100}, errors=True)
     assert "errors" not in small

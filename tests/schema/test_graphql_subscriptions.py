@@ -135,7 +135,7 @@ def test_subscribing_to_an_unknown_jurisdiction_is_an_error(app_client: TestClie
     assert message["type"] == "next"
     error = message["payload"]["errors"][0]
     assert error["message"] == "no jurisdiction with code 'GM0000'"
-    assert error["extensions"] == {"code": "NOT_FOUND"}
+    assert error["extensions"] == {"code": "NOT_FOUND", "messageNl": "Dat object bestaat niet."}
 
 
 def test_the_legacy_graphql_ws_protocol_is_refused(app_client: TestClient) -> None:

@@ -1,0 +1,186 @@
+"""Persisted queries: Automatic Persisted Queries (APQ) as Apollo Client and urql send them, and
+the allow-list mode (``WOONZORG_PERSISTED_ONLY=true``) in which only registered operations run.
+
+A client sends ``extensions.persistedQuery = {"version": 1, "sha256Hash": <hex>}`` without the
+query (over GET, so that a browser or CDN can cache the answer, or POST). A hash the server does
+not know answers the error ``PersistedQueryNotFound`` (code ``PERSISTED_QUERY_NOT_FOUND``); the
+client then sends hash and query together, the server checks the hash and remembers the query.
+Remembered queries live in Redis when the broker is Redis (shared by every API process) and in
+memory when embedded.
+
+The registered operations (``WOONZORG_PERSISTED_QUERIES``, comma-separated paths relative to the
+project root, missing ones skipped) are read once: a directory gives each of its ``*.graphql``
+files, a JSON file is a manifest, either ``{"<sha256 hex>": "<document>", …}`` or Apollo's
+``{"format": "apollo-persisted-query-manifest", "version": 1, "operations": [{"id": "<sha256
+hex>", "body": "<document>", …}, …]}``. A manifest's hashes are checked against its documents.
+In allow-list mode a hash that is not registered is never remembered, and a full query runs only
+when it is a registered document (compared after parsing, so layout and comments do not count).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from graphql import GraphQLError, GraphQLSyntaxError, parse, print_ast
+
+from core.settings import Settings
+from schema.errors import expected_error
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+APQ_TTL_SECONDS = 30 * 24 * 3600  # a remembered query is kept a month after its last use
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalised(document: str) -> str | None:
+    """The document printed from its syntax tree (layout, comments and commas do not count)."""
+    try:
+        return print_ast(parse(document, no_location=True))
+    except GraphQLSyntaxError:
+        return None
+
+
+class QueryStore(Protocol):
+    def get(self, digest: str) -> str | None: ...
+
+    def put(self, digest: str, query: str) -> None: ...
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._queries: dict[str, str] = {}
+
+    def get(self, digest: str) -> str | None:
+        return self._queries.get(digest)
+
+    def put(self, digest: str, query: str) -> None:
+        self._queries[digest] = query
+
+
+class RedisStore:
+    def __init__(self, url: str, namespace: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._prefix = f"{namespace}:apq:"
+
+    def get(self, digest: str) -> str | None:
+        value = self._redis.getex(self._prefix + digest, ex=APQ_TTL_SECONDS)
+        return None if value is None else bytes(value).decode()  # type: ignore[arg-type]
+
+    def put(self, digest: str, query: str) -> None:
+        self._redis.set(self._prefix + digest, query, ex=APQ_TTL_SECONDS)
+
+
+class RegistryError(ValueError):
+    """A manifest that cannot be read, or whose hash does not match its document."""
+
+
+def read_registered(paths: Iterable[Path]) -> dict[str, str]:
+    """The registered operations by sha256 hash, from directories of ``*.graphql`` files and
+    JSON manifests (see the module's description)."""
+    registered: dict[str, str] = {}
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.glob("*.graphql")):
+                text = file.read_text(encoding="utf-8")
+                registered[sha256(text)] = text
+        elif path.is_file():
+            registered.update(_manifest(path))
+    return registered
+
+
+def _manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise RegistryError(f"{path}: not JSON ({error})") from None
+    if isinstance(data, dict) and isinstance(data.get("operations"), list):
+        pairs = [(op.get("id"), op.get("body")) for op in data["operations"]]
+    elif isinstance(data, dict):
+        pairs = list(data.items())
+    else:
+        raise RegistryError(f"{path}: a manifest is a JSON object")
+    found: dict[str, str] = {}
+    for digest, body in pairs:
+        if not isinstance(digest, str) or not isinstance(body, str):
+            raise RegistryError(f"{path}: every operation needs a hash and a document")
+        if sha256(body) != digest.lower():
+            raise RegistryError(f"{path}: hash {digest} is not the sha256 of its document")
+        found[digest.lower()] = body
+    return found
+
+
+@dataclass
+class Resolved:
+    """The query to run (None: answer ``error`` instead) and whether it came by its hash."""
+
+    query: str | None
+    error: GraphQLError | None = None
+    by_hash: bool = False
+
+
+@dataclass
+class PersistedQueries:
+    store: QueryStore
+    registered: dict[str, str]
+    persisted_only: bool = False
+    _allowed: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._allowed = {n for n in map(normalised, self.registered.values()) if n is not None}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PersistedQueries:
+        paths = [
+            path if path.is_absolute() else PROJECT_ROOT / path
+            for path in (Path(p.strip()) for p in settings.persisted_queries.split(","))
+            if str(path)
+        ]
+        store: QueryStore = (
+            MemoryStore()
+            if settings.embedded_broker
+            else RedisStore(settings.broker_url, settings.broker_namespace)
+        )
+        registered = read_registered(paths)
+        log.info("persisted queries: %d registered operations", len(registered))
+        return cls(store=store, registered=registered, persisted_only=settings.persisted_only)
+
+    def resolve(self, query: str | None, extensions: dict[str, Any] | None) -> Resolved:
+        persisted = (extensions or {}).get("persistedQuery")
+        if persisted is None:
+            if self.persisted_only and query is not None and normalised(query) not in self._allowed:
+                return Resolved(None, expected_error("PERSISTED_QUERY_NOT_ALLOWED"))
+            return Resolved(query)
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if (
+            not isinstance(persisted, dict)
+            or persisted.get("version") != 1
+            or not isinstance(digest, str)
+        ):
+            return Resolved(None, expected_error("PERSISTED_QUERY_INVALID"))
+        digest = digest.lower()
+        if query is None:
+            known = self.registered.get(digest)
+            if known is None and not self.persisted_only:
+                known = self.store.get(digest)
+            if known is None:
+                return Resolved(None, expected_error("PERSISTED_QUERY_NOT_FOUND"))
+            return Resolved(known, by_hash=True)
+        if sha256(query) != digest:
+            return Resolved(None, expected_error("PERSISTED_QUERY_HASH_MISMATCH"))
+        if digest not in self.registered:
+            if self.persisted_only:
+                return Resolved(None, expected_error("PERSISTED_QUERY_NOT_ALLOWED"))
+            self.store.put(digest, query)
+        return Resolved(query, by_hash=True)
