@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql, /submissions, /healthz, /readyz and the web app at /, with the
+"""The ASGI application: /graphql, /submissions, /exports, /healthz, /readyz and the web app at /, with the
 embedded worker when in-memory."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from api.exports.routes import export_list
 from api.middleware import AuthenticationMiddleware
 from api.submissions import download_template, upload_submission
 from api.web_app import graphiql_page, web_app_routes
@@ -89,6 +90,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route("/submissions", upload_submission, methods=["POST"]),
             Route("/submissions/template", download_template, methods=["GET"]),
+            Route("/exports/{name}.{format}", export_list, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *web_app_routes(settings),  # last: the app's pages take every other path
