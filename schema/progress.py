@@ -39,7 +39,7 @@ from schema.nodes import load_one
 from schema.scalars import Period
 from schema.targets import TargetFilter
 from services.progress.config import engine_config
-from services.progress.inputs import UnjudgeableTarget, in_indicator_unit, target_inputs
+from services.progress.inputs import UnjudgeableTarget, in_indicator_unit, inputs_of_target
 
 if TYPE_CHECKING:
     from schema.geography import Jurisdiction
@@ -187,10 +187,12 @@ def recompute(session: Session, target_id: int, as_of: datetime) -> ProgressSnap
         return None
     indicator = lookups.by_ids(session, IndicatorRow, [target.indicator_id])[target.indicator_id]
     try:
-        spec, points, pipeline = target_inputs(session, target_id)
+        inputs = inputs_of_target(session, target_id)
     except UnjudgeableTarget as exc:
         return _unjudged(target_id, target, as_of, str(exc))
-    result = compute_progress(spec, points, pipeline, engine_config(), as_of.date(), as_of=as_of)
+    spec, points, pipeline = inputs.spec, inputs.observations, inputs.pipeline
+    judged_on = as_of.date() if inputs.ended_on is None else min(as_of.date(), inputs.ended_on)
+    result = compute_progress(spec, points, pipeline, engine_config(), judged_on, as_of=as_of)
     digest = hashlib.sha256(repr((spec, sorted(points, key=repr), pipeline)).encode()).hexdigest()
 
     def unit(value: Decimal | None) -> Decimal | None:
@@ -209,7 +211,7 @@ def recompute(session: Session, target_id: int, as_of: datetime) -> ProgressSnap
         gap=unit(result.gap_to_target),
         forecast_trend=unit(result.forecast_trend),
         forecast_pipeline=unit(result.forecast_pipeline),
-        flags=list(result.flags),
+        flags=[*result.flags, *inputs.lineage_flags],
         details=JSON(_details(result)),
         inputs_hash=digest,
         computed_at=datetime.now(UTC),

@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.audit import AuditQuery
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
+from schema.mutations.geography import GeographyMutation
 from schema.mutations.measures import MeasureMutation
 from schema.mutations.projects import ProjectMutation
 from schema.mutations.submissions import SubmissionMutation
@@ -53,7 +54,12 @@ class Query(
 
 @strawberry.type(description="Everything that can be changed; each result says what happened.")
 class Mutation(
-    SubmissionMutation, ProjectMutation, MeasureMutation, WebhookMutation, SourceMutation
+    SubmissionMutation,
+    ProjectMutation,
+    MeasureMutation,
+    WebhookMutation,
+    SourceMutation,
+    GeographyMutation,
 ):
     pass
 
