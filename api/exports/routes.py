@@ -16,11 +16,12 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from api.exports.lists import LISTS, PUBLISHED, BadParameter, Params
 from core.settings import get_settings
 from ingest.exports import About, Dialect, csv_stream, xlsx_stream
+from schema.progress import recompute
 from services.access.authentication import Principal
 from services.access.visibility import Access
+from services.exports.lists import LISTS, PUBLISHED, BadParameter, Params
 
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -54,7 +55,7 @@ async def export_list(request: Request) -> Response:
     params = Params(values)
     try:
         dialect = Dialect(dialect_text)
-        export = LISTS[name](session, access, params)
+        export = LISTS[name](session, access, params, time_travel=recompute)
         unknown = params.unknown()
         if unknown:
             raise BadParameter(

@@ -38,7 +38,6 @@ from db.queries.listing import Listing
 from db.queries.targets import TargetCriteria
 from ingest.exports import Citation, Column, Kind, Value
 from ingest.periods import Period, PeriodError
-from schema.progress import recompute  # the time-travel engine of the GraphQL query
 from services.access.visibility import Access
 
 PAGE = 500
@@ -244,7 +243,11 @@ class Export:
     notes: list[str] = field(default_factory=list)
 
 
-Builder = Callable[[Session, Access, Params], Export]
+TimeTravel = Callable[[Session, int, datetime], Any]
+"""Progress of a target recomputed as known at a moment (``schema.progress.recompute``: the
+GraphQL query's time travel), handed in by the caller; None: ``asOf`` is not offered."""
+
+Builder = Callable[..., Export]
 
 
 def _moment_text(moment: datetime | None) -> str:
@@ -281,7 +284,9 @@ PROGRESS_COLUMNS = [
 ]
 
 
-def progress_export(session: Session, access: Access, params: Params) -> Export:
+def progress_export(
+    session: Session, access: Access, params: Params, time_travel: TimeTravel | None = None
+) -> Export:
     target_criteria = TargetCriteria(
         cell=_cell(params),
         kinds=params.enums("kinds", TargetKind),
@@ -293,7 +298,7 @@ def progress_export(session: Session, access: Access, params: Params) -> Export:
     )
     statuses = params.enums("statuses", ProgressStatus)
     bases = params.enums("bases", ProgressBasis)
-    as_of = params.moment("asOf")
+    as_of = params.moment("asOf") if time_travel is not None else None
     if as_of is not None and statuses:
         raise BadParameter("statuses cannot be combined with asOf: judgements are computed")
     codes = Codes(session)
@@ -312,7 +317,8 @@ def progress_export(session: Session, access: Access, params: Params) -> Export:
             return
         for target_page in _pages(session, progress.targets_for_time_travel(target_criteria)):
             by_id = {t.id: t for t in target_page if t.id is not None}
-            computed = [recompute(session, key, as_of) for key in by_id]
+            assert time_travel is not None  # as_of is read only with it
+            computed = [time_travel(session, key, as_of) for key in by_id]
             yield from _progress_rows(codes, [c for c in computed if c is not None], by_id, cited)
 
     return Export(PROGRESS_COLUMNS, rows(), cited, _moment_text(as_of))
@@ -389,7 +395,9 @@ OBSERVATION_COLUMNS = [
 ]
 
 
-def observations_export(session: Session, access: Access, params: Params) -> Export:
+def observations_export(
+    session: Session, access: Access, params: Params, time_travel: TimeTravel | None = None
+) -> Export:
     period_from = params.period("periodFrom")
     period_to = params.period("periodTo")
     as_of = params.moment("asOf")
@@ -455,7 +463,9 @@ MEASURE_COLUMNS = [
 ]
 
 
-def measures_export(session: Session, access: Access, params: Params) -> Export:
+def measures_export(
+    session: Session, access: Access, params: Params, time_travel: TimeTravel | None = None
+) -> Export:
     jurisdiction = params.text("jurisdiction") or params.text("region")
     owner = params.text("owner")
     partner = params.text("partner")
@@ -512,7 +522,9 @@ PROJECT_COLUMNS = [
 ]
 
 
-def projects_export(session: Session, access: Access, params: Params) -> Export:
+def projects_export(
+    session: Session, access: Access, params: Params, time_travel: TimeTravel | None = None
+) -> Export:
     jurisdiction = params.text("jurisdiction") or params.text("region")
     owner = params.text("owner")
     criteria = projects.ProjectCriteria(
@@ -583,7 +595,9 @@ SUBMISSION_COLUMNS = [
 ]
 
 
-def submissions_export(session: Session, access: Access, params: Params) -> Export:
+def submissions_export(
+    session: Session, access: Access, params: Params, time_travel: TimeTravel | None = None
+) -> Export:
     organisation = params.text("organisation")
     criteria = submissions.SubmissionCriteria(
         organisations=[organisation] if organisation else None,

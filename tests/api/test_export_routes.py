@@ -17,11 +17,11 @@ from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.exports.lists import Params, observations_export
 from core.enums import ProgressStatus, SubmissionStatus
 from db.models import Observation, ProgressSnapshot, SubmissionError
 from ingest.exports import Dialect, csv_stream
 from services.access.visibility import Access
+from services.exports.lists import Params, observations_export
 from tests.factories import Factory
 
 
