@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -50,12 +51,18 @@ async def export_list(request: Request) -> Response:
     if not access.reads_published or (name not in PUBLISHED and principal is None):
         session.close()
         return _problem(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
-    values = {k: v for k, v in request.query_params.items() if k not in FORMAT_PARAMETERS}
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():  # a repeated parameter: a list
+        if key not in FORMAT_PARAMETERS:
+            values[key] = f"{values[key]},{value}" if key in values else value
     dialect_text = request.query_params.get("dialect", Dialect.RFC4180.value)
     params = Params(values)
     try:
         dialect = Dialect(dialect_text)
-        export = LISTS[name](session, access, params, time_travel=recompute)
+        # the builder reads the small tables and the token's scope: off the event loop
+        export = await run_in_threadpool(
+            LISTS[name], session, access, params, time_travel=recompute
+        )
         unknown = params.unknown()
         if unknown:
             raise BadParameter(
@@ -65,6 +72,9 @@ async def export_list(request: Request) -> Response:
     except (BadParameter, ValueError) as error:
         session.close()
         return _problem(400, "bad_parameter", str(error))
+    except BaseException:
+        session.close()
+        raise
     now = datetime.now(UTC)
     if kind == "csv":
         chunks = csv_stream(export.columns, export.rows, dialect)

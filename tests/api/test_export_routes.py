@@ -108,6 +108,8 @@ def test_progress_exports_with_the_lists_filters_in_both_csv_dialects_and_xlsx(
     assert rows[0]["source_lines"] == "L1-2" and rows[0]["target_value"] == "770"
     assert _rows(client.get("/exports/progress.csv?jurisdiction=GM0503")) == []
     assert _rows(client.get("/exports/progress.csv?statuses=achieved")) == []
+    repeated = "/exports/progress.csv?statuses=achieved&statuses=OFF_TRACK"
+    assert [r["target"] for r in _rows(client.get(repeated))] == ["leiden-770"]
     dutch = _rows(client.get("/exports/progress.csv?dialect=nl"))
     assert dutch[0]["realised"] == "12,5"
     response = client.get("/exports/progress.xlsx?region=GM0546")
