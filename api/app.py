@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /submissions, /healthz, /readyz and the web app at /, with the
-embedded worker when in-memory."""
+"""The ASGI application: /graphql, /submissions, /exports, /open-data, /healthz, /readyz and the
+web app at /, with the embedded worker when in-memory."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from api.auth import auth_routes
+from api.exports.routes import export_list
 from api.middleware import AuthenticationMiddleware, ListedOriginsCORSMiddleware
+from api.open_data import open_data_file
 from api.submissions import download_template, upload_submission
 from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
@@ -118,6 +120,8 @@ def create_app(
             Route("/submissions", upload_submission, methods=["POST"]),
             Route("/submissions/template", download_template, methods=["GET"]),
             *auth_routes(),
+            Route("/exports/{name}.{format}", export_list, methods=["GET"]),
+            Route("/open-data/{name}", open_data_file, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *web_app_routes(settings),  # last: the app's pages take every other path

@@ -60,6 +60,39 @@ class IndicatorKind(StrEnum):
     RATIO = "ratio"
 
 
+class Unit(StrEnum):
+    """What an indicator's values count or measure (FORMAT.md: ``unit``)."""
+
+    DWELLINGS = "dwellings"
+    PLACES = "places"
+    PERSONS = "persons"
+    HOUSEHOLDS = "households"
+    LETTINGS = "lettings"
+    PITCHES = "pitches"
+    COUNT = "count"
+    PERCENT = "percent"
+    EURO = "euro"
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+COUNTED_UNITS = frozenset(
+    {
+        Unit.DWELLINGS,
+        Unit.PLACES,
+        Unit.PERSONS,
+        Unit.HOUSEHOLDS,
+        Unit.LETTINGS,
+        Unit.PITCHES,
+        Unit.COUNT,
+    }
+)
+# A length of time (a waiting time, a stay): never negative, not necessarily whole.
+DURATION_UNITS = frozenset({Unit.DAYS, Unit.WEEKS, Unit.MONTHS, Unit.YEARS})
+
+
 class Direction(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"

@@ -3,7 +3,8 @@
 Both formats use the Dutch headers of ingest.fields. The CSV is ``;``-separated UTF-8 with a BOM
 and CRLF line ends, which Excel (Dutch locale) opens correctly. The .xlsx has the rows on a sheet
 named ``gegevens`` (the sheet the reader picks), code columns formatted as text so Excel does not
-turn ``2025-07`` into a date, and a ``toelichting`` sheet with instructions.
+turn ``2025-07`` into a date, and a ``toelichting`` sheet with instructions. A cell that a
+spreadsheet would run as a formula is neutralised (``ingest.exports.neutralise``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ingest.exports import neutralise
 from ingest.fields import DUTCH_HEADERS, Field
 from ingest.periods import Period
 
@@ -54,7 +56,7 @@ class TemplateCell:
             Field.VALUE: "",
             Field.NOTE: "",
         }
-        return [by_field[name] for name in DUTCH_HEADERS]
+        return [neutralise(by_field[name]) for name in DUTCH_HEADERS]
 
 
 def template_csv(cells: Iterable[TemplateCell]) -> bytes:

@@ -14,6 +14,7 @@ from schema.context import Info
 from schema.extensions import CloseSession
 from schema.geography import GeographyQuery
 from schema.mutations.access import AccessMutation, AccessQuery
+from schema.mutations.geography import GeographyMutation
 from schema.mutations.measures import MeasureMutation
 from schema.mutations.projects import ProjectMutation
 from schema.mutations.submissions import SubmissionMutation
@@ -80,6 +81,7 @@ class Mutation(
     WebhookMutation,
     SourceMutation,
     AccessMutation,
+    GeographyMutation,
 ):
     pass
 

@@ -91,7 +91,12 @@ class Indicator(RowNode):
     code: str = strawberry.field(description="Stable code, e.g. dwellings-added.")
     name_nl: str = strawberry.field(description="Dutch name.")
     name_en: str = strawberry.field(description="English name.")
-    unit: str = strawberry.field(description="Unit of its values: dwellings, lettings, percent, …")
+    unit: str = strawberry.field(
+        description=(
+            "Unit of its values: dwellings, places, persons, households, lettings, pitches, "
+            "count, percent, euro, or a duration: days, weeks, months, years."
+        )
+    )
     kind: IndicatorKind = strawberry.field(description="Flow, stock or ratio.")
     direction: Direction = strawberry.field(description="Which way is good.")
     dimensions: list[str] = strawberry.field(

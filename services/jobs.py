@@ -37,6 +37,7 @@ JOBS: dict[str, str] = {
     "remind_missing_reports": MAINTENANCE,
     "send_reminder_email": MAINTENANCE,
     "deliver_webhook": MAINTENANCE,
+    "refresh_open_data": MAINTENANCE,
 }
 
 PENDING_JOBS_KEY = "outbox_pending_ids"

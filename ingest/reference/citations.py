@@ -21,7 +21,8 @@ _GLYPHS = {
 }
 _LINES = re.compile(r"L(\d+)(?:\s*[-–]\s*L?(\d+))?")
 SLACK = 3
-"""Lines of leeway either side of a cited range: the extractions cite approximately (±2)."""
+"""Lines of leeway either side of a cited range, for a printed value looked up near its entry's
+citation (the spot checks); a quote itself must lie within its cited lines (``slack=0``)."""
 
 
 def comparable(text: str) -> str:
@@ -44,11 +45,12 @@ def _document_lines(path: Path) -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").splitlines())
 
 
-def quote_is_at(path: Path, lines: str, quote: str) -> bool:
-    """True when the quote stands at the lines; a quote elided with "…" must match in order."""
+def quote_is_at(path: Path, lines: str, quote: str, slack: int = SLACK) -> bool:
+    """True when the quote stands at the lines (give or take ``slack`` lines either side); a quote
+    elided with "…" must match in order."""
     first, last = parse_lines(lines)
     text = _document_lines(path)
-    window = comparable(" ".join(text[max(0, first - 1 - SLACK) : last + SLACK]))
+    window = comparable(" ".join(text[max(0, first - 1 - slack) : last + slack]))
     position = 0
     for part in re.split(r"…|\.\.\.", quote):
         wanted = comparable(part)
@@ -57,3 +59,8 @@ def quote_is_at(path: Path, lines: str, quote: str) -> bool:
             return False
         position = found + len(wanted)
     return True
+
+
+def quote_is_within(path: Path, lines: str, quote: str) -> bool:
+    """True when the whole quote lies within the cited lines, not a line outside them."""
+    return quote_is_at(path, lines, quote, slack=0)

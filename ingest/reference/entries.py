@@ -26,6 +26,7 @@ from core.enums import (
     Recurrence,
     RegionType,
     TargetKind,
+    Unit,
 )
 from ingest.periods import Period, PeriodError, PeriodKind
 
@@ -172,7 +173,7 @@ class IndicatorEntry(Entry):
     code: Code
     name_nl: Text
     name_en: Text
-    unit: Text
+    unit: Unit
     kind: IndicatorKind
     direction: Direction
     numerator: Code | None = None
@@ -237,7 +238,7 @@ class TargetEntry(Entry):
     housing_type: Code | None = None
     price_segment: Code | None = None
     kind: TargetKind
-    unit: str | None = None
+    unit: Unit | None = None
     value: Number | None = None
     low: Number | None = None
     high: Number | None = None

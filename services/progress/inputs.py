@@ -20,21 +20,28 @@ Conversions (the engine speaks fractions, totals and codes; the tables speak as 
   rather than average it;
 * the pipeline is for flows and stocks of dwellings, places or pitches: projects in the
   jurisdiction (a region: its members) that are neither completed nor cancelled, with their units
-  in the target's housing type and target group (or any, when the target has none).
+  in the target's housing type and target group (or any, when the target has none);
+* a municipal merger (herindeling): the figures of a jurisdiction's predecessors (those whose
+  ``successor`` it is, transitively), for periods that end before they ceased, count as the
+  successor's: per period, source and breakdown the predecessors' figures are summed (a ratio:
+  numerators and denominators), version by version; a figure the successor reports itself for
+  the same period wins. The engine's usual rules then pick what counts (a flow: the periods in the
+  window; a stock: the latest). A region's members are mapped the same way, except predecessors
+  that are members of the region themselves (their membership dates decide).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from core.enums import IndicatorKind, ProjectPhase, Recurrence
 from db.models import (
@@ -80,17 +87,51 @@ class RegionInputs:
     member_observations: dict[str, list[ObservationPoint]]
     memberships: list[Membership]
     pipeline: list[PipelineItem]
+    mapped_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetInputs:
+    """A target's inputs, with what a merger changed: the predecessors whose figures were mapped
+    in, and the day its jurisdiction ceased (merged into ``successor``)."""
+
+    spec: TargetSpec
+    observations: list[ObservationPoint]
+    pipeline: list[PipelineItem]
+    mapped_from: tuple[str, ...] = ()
+    ended_on: date | None = None
+    successor: str | None = None
+
+    @property
+    def lineage_flags(self) -> tuple[str, ...]:
+        flags = []
+        if self.mapped_from:
+            flags.append(f"mapped_from_predecessors: {', '.join(self.mapped_from)}")
+        if self.ended_on is not None:
+            flags.append(
+                f"ended_at_merger: {self.ended_on.isoformat()} (successor {self.successor})"
+            )
+        return tuple(flags)
 
 
 def target_inputs(
     session: Session, target_id: int, *, jurisdiction_id: int | None = None
 ) -> tuple[TargetSpec, list[ObservationPoint], list[PipelineItem]]:
-    """The target, every version of its cell's figures and its pipeline.
+    """The target, every version of its cell's figures (its predecessors' mapped in) and its
+    pipeline.
 
     ``jurisdiction_id`` measures the target's cell in another jurisdiction than its own: a region
     target per member. Raises ``LookupError`` for an unknown id, :class:`UnjudgeableTarget` when
     the target cannot be judged.
     """
+    inputs = inputs_of_target(session, target_id, jurisdiction_id=jurisdiction_id)
+    return inputs.spec, inputs.observations, inputs.pipeline
+
+
+def inputs_of_target(
+    session: Session, target_id: int, *, jurisdiction_id: int | None = None
+) -> TargetInputs:
+    """``target_inputs`` with the merger lineage (see :class:`TargetInputs`)."""
     target = session.get(Target, target_id)
     if target is None:
         raise LookupError(f"no target with id {target_id}")
@@ -98,11 +139,152 @@ def target_inputs(
     assert indicator is not None
     where = jurisdiction_id if jurisdiction_id is not None else target.jurisdiction_id
     spec = target_spec(session, target, indicator)
-    return (
+    own = cell_observations(session, target, indicator, where)
+    mapped, mapped_from = mapped_observations(session, target, indicator, where, own)
+    place = session.get(Jurisdiction, where)
+    ended = place is not None and place.successor_id is not None and place.valid_to is not None
+    successor = session.get(Jurisdiction, place.successor_id) if ended and place else None
+    return TargetInputs(
         spec,
-        cell_observations(session, target, indicator, where),
+        own + mapped,
         pipeline(session, target, indicator, where),
+        mapped_from,
+        place.valid_to if ended and place else None,
+        successor.code if successor is not None else None,
     )
+
+
+def predecessors(session: Session, jurisdiction_id: int) -> list[Jurisdiction]:
+    """The jurisdictions merged into this one, and those merged into them, by code."""
+    merged = _successions(session)
+    if not merged:
+        return []
+    found: dict[int, Jurisdiction] = {}
+    frontier = {jurisdiction_id}
+    while frontier:
+        rows = [row for key in frontier for row in merged.get(key, [])]
+        fresh = [row for row in rows if row.id is not None and row.id not in found]
+        found.update({row.id: row for row in fresh if row.id is not None})
+        frontier = {row.id for row in fresh if row.id is not None}
+    return sorted(found.values(), key=lambda row: row.code)
+
+
+_SUCCESSIONS = "progress_inputs_successions"
+
+
+def _successions(session: Session) -> dict[int, list[Jurisdiction]]:
+    """Per successor id, the jurisdictions merged into it: read once per transaction (few rows;
+    a recompute of every target asks for each of them)."""
+    known: dict[int, list[Jurisdiction]] | None = session.info.get(_SUCCESSIONS)
+    if known is None:
+        known = defaultdict(list)
+        rows = session.exec(select(Jurisdiction).where(col(Jurisdiction.successor_id).is_not(None)))
+        for row in rows:
+            assert row.successor_id is not None
+            known[row.successor_id].append(row)
+        session.info[_SUCCESSIONS] = known
+    return known
+
+
+def mapped_observations(
+    session: Session,
+    target: Target,
+    indicator: Indicator,
+    jurisdiction_id: int,
+    own: list[ObservationPoint],
+    exclude: frozenset[int] = frozenset(),
+) -> tuple[list[ObservationPoint], tuple[str, ...]]:
+    """The predecessors' figures of the cell as the successor's (see the module's text), and the
+    codes of the predecessors that contributed any."""
+    contributions: dict[str, list[ObservationPoint]] = {}
+    for place in predecessors(session, jurisdiction_id):
+        if place.id is None or place.id in exclude:
+            continue
+        points = cell_observations(session, target, indicator, place.id)
+        if place.valid_to is not None:
+            points = [p for p in points if p.period.end <= place.valid_to]
+        if points:
+            contributions[place.code] = points
+    if not contributions:
+        return [], ()
+    taken = {_series_key(point) for point in own}
+    by_key: dict[tuple[str, str, str | None, str | None], list[list[ObservationPoint]]] = (
+        defaultdict(list)
+    )
+    for points in contributions.values():
+        mine: dict[tuple[str, str, str | None, str | None], list[ObservationPoint]] = defaultdict(
+            list
+        )
+        for point in points:
+            mine[_series_key(point)].append(point)
+        for key, versions in mine.items():
+            if key not in taken:
+                by_key[key].append(versions)
+    ratio = indicator.kind is IndicatorKind.RATIO
+    mapped = [point for series in by_key.values() for point in _summed(series, ratio)]
+    used = sorted(
+        code
+        for code, points in contributions.items()
+        if any(_series_key(p) in by_key for p in points)
+    )
+    return mapped, tuple(used) if mapped else ()
+
+
+def _series_key(point: ObservationPoint) -> tuple[str, str, str | None, str | None]:
+    return (str(point.period), point.source, point.target_group, point.housing_type)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _summed(series: list[list[ObservationPoint]], ratio: bool) -> list[ObservationPoint]:
+    """Several predecessors' versions of one period's figure as one series of versions: at every
+    moment one of them changed, the sum of those in force (a ratio: of numerators and
+    denominators, or nothing when a part lacks them)."""
+    if len(series) == 1:
+        return series[0]
+    moments = sorted(
+        {p.recorded_at or _EPOCH for versions in series for p in versions}
+        | {p.superseded_at for versions in series for p in versions if p.superseded_at}
+    )
+    first = series[0][0]
+    summed: list[ObservationPoint] = []
+    for position, moment in enumerate(moments):
+        in_force = [
+            p
+            for versions in series
+            for p in versions
+            if (p.recorded_at or _EPOCH) <= moment
+            and (p.superseded_at is None or p.superseded_at > moment)
+        ]
+        if not in_force:
+            continue
+        until = moments[position + 1] if position + 1 < len(moments) else None
+        if ratio:
+            if any(p.numerator is None or p.denominator is None for p in in_force):
+                continue
+            numerator = sum((p.numerator or Decimal(0) for p in in_force), Decimal(0))
+            denominator = sum((p.denominator or Decimal(0) for p in in_force), Decimal(0))
+            point = ObservationPoint.of_ratio(
+                first.period,
+                numerator,
+                denominator,
+                first.source,
+                target_group=first.target_group,
+                housing_type=first.housing_type,
+            )
+        else:
+            point = ObservationPoint(
+                first.period,
+                sum((p.value for p in in_force), Decimal(0)),
+                first.source,
+                target_group=first.target_group,
+                housing_type=first.housing_type,
+            )
+        summed.append(
+            replace(point, version=len(summed) + 1, recorded_at=moment, superseded_at=until)
+        )
+    return summed
 
 
 def region_inputs(session: Session, target_id: int) -> RegionInputs:
@@ -116,10 +298,17 @@ def region_inputs(session: Session, target_id: int) -> RegionInputs:
     items = pipeline(session, target, indicator, target.jurisdiction_id)
     rows = _members(session, target.jurisdiction_id)
     memberships = [Membership(m.code, m.valid_from, m.valid_to) for m in rows]
-    observations = {
-        m.code: cell_observations(session, target, indicator, m.member_id) for m in rows
-    }
-    return RegionInputs(spec, observations, memberships, items)
+    members = frozenset(m.member_id for m in rows)
+    observations: dict[str, list[ObservationPoint]] = {}
+    mapped_from: set[str] = set()
+    for m in rows:
+        own = cell_observations(session, target, indicator, m.member_id)
+        mapped, codes = mapped_observations(
+            session, target, indicator, m.member_id, own, exclude=members
+        )
+        observations[m.code] = own + mapped
+        mapped_from.update(codes)
+    return RegionInputs(spec, observations, memberships, items, tuple(sorted(mapped_from)))
 
 
 def _members(session: Session, region_id: int) -> Sequence[Row]:
@@ -321,6 +510,7 @@ _CODES = "progress_inputs_codes"
 @sa.event.listens_for(Session, "after_rollback")
 def _forget_codes(session: Session) -> None:
     session.info.pop(_CODES, None)
+    session.info.pop(_SUCCESSIONS, None)
 
 
 def _names(session: Session, rows: Iterable[Row]) -> _Names:

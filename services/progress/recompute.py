@@ -9,7 +9,7 @@ recomputes of it from interleaving.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -35,8 +35,8 @@ from progress_engine.rollup import compute_region_progress
 from services.progress.inputs import (
     UnjudgeableTarget,
     in_indicator_unit,
+    inputs_of_target,
     region_inputs,
-    target_inputs,
 )
 from services.progress.prefetch import prefetched_inputs
 from services.progress.snapshots import ToUnit, data_as_of, inputs_hash, snapshot_values
@@ -167,7 +167,7 @@ def _own(
     as_of: datetime | None = None,
 ) -> Computed:
     try:
-        spec, observations, pipeline = target_inputs(session, target.id)  # type: ignore[arg-type]
+        inputs = inputs_of_target(session, target.id)  # type: ignore[arg-type]
     except UnjudgeableTarget as reason:
         return {
             (ProgressBasis.OWN, ""): (
@@ -176,10 +176,18 @@ def _own(
                 None,
             )
         }
+    spec, observations, pipeline = inputs.spec, inputs.observations, inputs.pipeline
     if as_of is not None:
         observations = [o for o in observations if _known(o.recorded_at, as_of)]
-    result = compute_progress(spec, observations, pipeline, config, today, as_of=as_of)
-    fingerprint = inputs_hash(spec, observations, pipeline, config, today)
+    # a jurisdiction merged into another is judged as it stood when it ceased (its last status)
+    judged_on = min(today, inputs.ended_on) if inputs.ended_on is not None else today
+    result = _flagged(
+        compute_progress(spec, observations, pipeline, config, judged_on, as_of=as_of),
+        inputs.lineage_flags,
+    )
+    fingerprint = inputs_hash(
+        spec, observations, pipeline, config, judged_on, inputs.lineage_flags or None
+    )
     return _with_years(
         ProgressBasis.OWN, result, fingerprint, data_as_of(observations), _to_unit(session, target)
     )
@@ -187,6 +195,14 @@ def _own(
 
 def _known(recorded_at: datetime | None, as_of: datetime) -> bool:
     return recorded_at is None or recorded_at <= as_of
+
+
+def _flagged(result: ProgressResult, flags: tuple[str, ...]) -> ProgressResult:
+    """The result (and each of its years) with the merger's flags added."""
+    if not flags:
+        return result
+    years = tuple(replace(year, flags=(*year.flags, *flags)) for year in result.years)
+    return replace(result, flags=(*result.flags, *flags), years=years)
 
 
 def _members_sum(
@@ -205,14 +221,22 @@ def _members_sum(
     if as_of is not None:
         for member, points in inputs.member_observations.items():
             inputs.member_observations[member] = [o for o in points if _known(o.recorded_at, as_of)]
-    result = compute_region_progress(
-        inputs.target,
-        inputs.member_observations,
-        inputs.memberships,
-        inputs.pipeline,
-        config,
-        today,
-        as_of=as_of,
+    mapped = (
+        (f"mapped_from_predecessors: {', '.join(inputs.mapped_from)}",)
+        if inputs.mapped_from
+        else ()
+    )
+    result = _flagged(
+        compute_region_progress(
+            inputs.target,
+            inputs.member_observations,
+            inputs.memberships,
+            inputs.pipeline,
+            config,
+            today,
+            as_of=as_of,
+        ),
+        mapped,
     )
     fingerprint = inputs_hash(
         inputs.target,
@@ -220,7 +244,7 @@ def _members_sum(
         inputs.pipeline,
         config,
         today,
-        inputs.memberships,
+        [inputs.memberships, *mapped] if mapped else inputs.memberships,
     )
     everything = [o for member in inputs.member_observations.values() for o in member]
     return _with_years(
@@ -306,10 +330,28 @@ def targets_affected_by(session: Session, cells: Iterable[tuple[int, int]]) -> l
         )
     )
     indicator_ids |= {i for i in ratios if i is not None}
-    places = containing_regions(session, {jurisdiction for _, jurisdiction in cells})
+    changed = {jurisdiction for _, jurisdiction in cells}
+    places = containing_regions(session, changed | successors_of(session, changed))
     found = session.exec(
         select(col(Target.id)).where(
             col(Target.indicator_id).in_(indicator_ids), col(Target.jurisdiction_id).in_(places)
         )
     )
     return [i for i in found if i is not None]
+
+
+def successors_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
+    """The jurisdictions these were merged into, directly or through a later merger: their
+    targets count the predecessors' figures."""
+    found: set[int] = set()
+    frontier = set(jurisdiction_ids)
+    while frontier:
+        rows = session.exec(
+            select(col(Jurisdiction.successor_id)).where(
+                col(Jurisdiction.id).in_(frontier), col(Jurisdiction.successor_id).is_not(None)
+            )
+        )
+        fresh = {i for i in rows if i is not None} - found - jurisdiction_ids
+        found |= fresh
+        frontier = fresh
+    return found

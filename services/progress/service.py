@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from db.models import DistributionRule, Jurisdiction, Target
 from services import events
+from services.exports.open_data import queue_refresh
 from services.jobs import enqueue_job, on_commit
 from services.progress.config import engine_config
 from services.progress.distribution import derive_rule
@@ -39,6 +40,8 @@ def recompute(
         if progress is not None:
             progress(min(start + PROGRESS_EVERY, len(ordered)))
     announce(session, report)
+    if report.written:
+        queue_refresh(session)  # the open-data package follows the published progress
     return report
 
 

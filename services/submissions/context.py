@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.enums import IndicatorKind
+from core.enums import COUNTED_UNITS, DURATION_UNITS, IndicatorKind
 from db.models import (
     HousingType,
     Indicator,
@@ -17,9 +17,8 @@ from db.models import (
 )
 from ingest.validation import IndicatorRule, ValidationContext
 
-COUNT_UNITS = frozenset(
-    {"dwellings", "places", "persons", "households", "lettings", "pitches", "count"}
-)
+COUNT_UNITS = frozenset(str(unit) for unit in COUNTED_UNITS)
+NON_NEGATIVE_UNITS = COUNT_UNITS | {str(unit) for unit in DURATION_UNITS}
 
 
 def indicator_rule(indicator: Indicator) -> IndicatorRule:
@@ -28,7 +27,7 @@ def indicator_rule(indicator: Indicator) -> IndicatorRule:
         kind=indicator.kind,
         dimensions=frozenset(indicator.dimensions or ()),
         allow_negative=indicator.kind is not IndicatorKind.FLOW
-        and indicator.unit not in COUNT_UNITS,
+        and indicator.unit not in NON_NEGATIVE_UNITS,
         whole_numbers_only=indicator.unit in COUNT_UNITS and indicator.kind is IndicatorKind.FLOW,
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from core.enums import SubmissionChannel
+from core.enums import IndicatorKind, SubmissionChannel
 from services.jobs import INGEST
 from services.submissions import service as intake
 from services.submissions.intake import IdempotencyConflict
@@ -308,3 +308,14 @@ def test_a_worker_dying_mid_submission_leaves_no_trace_and_the_retry_applies_onc
     assert len(observations(session)) == 5 and all(
         version == 1 for _, _, version, _ in observations(session)
     )
+
+
+def test_a_duration_may_be_a_fraction_but_never_negative(make: Factory) -> None:
+    from core.enums import Direction
+    from services.submissions.context import indicator_rule
+
+    for unit in ("days", "weeks", "months", "years"):
+        rule = indicator_rule(
+            make.indicator(unit=unit, kind=IndicatorKind.STOCK, direction=Direction.LOWER_IS_BETTER)
+        )
+        assert (rule.allow_negative, rule.whole_numbers_only) == (False, False), unit

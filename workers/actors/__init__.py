@@ -1,6 +1,7 @@
 """Every actor; importing this package declares them all on the configured broker."""
 
 from workers.actors.health import heartbeat
+from workers.actors.open_data import refresh_open_data
 from workers.actors.progress import recompute_everything, recompute_progress
 from workers.actors.reminders import remind_missing_reports, send_reminder_email
 from workers.actors.sources import pull_source
@@ -15,6 +16,7 @@ __all__ = [
     "pull_source",
     "recompute_everything",
     "recompute_progress",
+    "refresh_open_data",
     "remind_missing_reports",
     "send_reminder_email",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ingest.reference.citations import comparable, quote_is_at
+from ingest.reference.citations import comparable, quote_is_at, quote_is_within
 from ingest.reference.dataset import Dataset, Located, read_dataset
 
 ROOT = Path(__file__).parents[3]
@@ -61,12 +61,12 @@ def test_every_number_cites_its_source(dataset: Dataset) -> None:
         assert all(loc.entry.source.quote.strip() for loc in dataset.of(kind)), kind
 
 
-def test_every_quote_stands_at_its_cited_lines(dataset: Dataset) -> None:
+def test_every_quote_lies_entirely_within_its_cited_lines(dataset: Dataset) -> None:
     files = {loc.entry.code: SOURCES / loc.entry.source_file for loc in dataset.documents}
     misquoted = [
         f"{loc.file}:{loc.line} {loc.label}: {source.lines} «{source.quote[:60]}»"
         for loc, source, document in _cited(dataset)
-        if not quote_is_at(files[document], source.lines, source.quote)
+        if not quote_is_within(files[document], source.lines, source.quote)
     ]
     assert misquoted == []
 
@@ -275,3 +275,63 @@ def test_an_elided_quote_must_match_in_order(tmp_path: Path) -> None:
     assert quote_is_at(source, "L2-3", "Jaarlijks worden 313 … verdubbeld.")
     assert not quote_is_at(source, "L2-3", "verdubbeld … Jaarlijks worden 313")
     assert not quote_is_at(source, "L2-3", "Jaarlijks worden 314")
+
+
+def test_a_quote_one_line_beyond_its_citation_is_not_within_it(tmp_path: Path) -> None:
+    source = tmp_path / "doc.txt"
+    source.write_text(
+        "Kop\nDe gemeente bouwt\n770 geclusterde\nwoningen in 2030.\nVoet\n", encoding="utf-8"
+    )
+    quote = "De gemeente bouwt 770 geclusterde woningen"
+    assert quote_is_within(source, "L2-4", quote)
+    assert not quote_is_within(source, "L2-3", quote)  # one line short: 'woningen' is on L4
+    assert not quote_is_within(source, "L3-4", quote)  # one line late
+    assert quote_is_at(source, "L2-3", quote)  # the looser check would let it pass
+
+
+def test_the_leiden_durations_are_in_days_weeks_and_months(dataset: Dataset) -> None:
+    indicators = _by_code(dataset, "indicators")
+    targets = _by_code(dataset, "targets")
+    assert {
+        code: indicators[code].entry.unit.value
+        for code in (
+            "lzv-toewijzingstermijn-vergunninghouders-weken",
+            "lmo-verblijfsduur-crisisopvang-dagen",
+            "lmo-verblijfsduur-crisisopvang-maanden",
+            "lmo-verblijfsduur-sociaal-pension",
+            "lmo-verblijfsduur-vrouwenopvang",
+        )
+    } == {
+        "lzv-toewijzingstermijn-vergunninghouders-weken": "weeks",
+        "lmo-verblijfsduur-crisisopvang-dagen": "days",
+        "lmo-verblijfsduur-crisisopvang-maanden": "months",
+        "lmo-verblijfsduur-sociaal-pension": "months",
+        "lmo-verblijfsduur-vrouwenopvang": "months",
+    }
+    # the values stay as printed: 10 weeks, 90 days, 20 and 6 months
+    printed = {
+        "leiden-woonzorgvisie-2025-toewijzing-vergunninghouders-10-weken": ("weeks", 10),
+        "leiden-beleidsplan-mo-2013-verblijfsduur-crisisopvang": ("days", 90),
+        "leiden-beleidsplan-mo-2013-verblijfsduur-sociaal-pension": ("months", 20),
+        "leiden-beleidsplan-mo-2013-verblijfsduur-vrouwenopvang": ("months", 6),
+    }
+    for code, (unit, value) in printed.items():
+        entry = targets[code].entry
+        assert (entry.unit.value, entry.value) == (unit, Decimal(value)), code
+
+
+def test_a_unit_outside_the_vocabulary_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from ingest.reference.entries import IndicatorEntry
+
+    entry = {
+        "code": "wachttijd",
+        "name_nl": "Wachttijd",
+        "name_en": "Waiting time",
+        "kind": "stock",
+        "direction": "lower_is_better",
+    }
+    assert IndicatorEntry.model_validate({**entry, "unit": "weeks"}).unit == "weeks"
+    with pytest.raises(ValidationError):
+        IndicatorEntry.model_validate({**entry, "unit": "fortnights"})

@@ -1,0 +1,1 @@
+"""What the exports and the open-data package hold: the lists' rows, read like the GraphQL lists."""

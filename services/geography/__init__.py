@@ -1,0 +1,1 @@
+"""Changes to the geography: municipal mergers (herindeling)."""
