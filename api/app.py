@@ -21,6 +21,7 @@ from core.settings import Settings, get_settings
 from db.engine import get_engine
 from db.migrate import at_head
 from schema.http import GraphQLView
+from schema.response_cache import build_store
 from schema.root import schema
 from workers import boot
 from workers.broker import broker_reachable, set_consumer_in_process
@@ -82,7 +83,9 @@ def create_app(
             set_consumer_in_process(False)
             worker.stop()
 
-    graphql = GraphQLView(schema, ide_page=graphiql_page(settings))
+    graphql = GraphQLView(
+        schema, ide_page=graphiql_page(settings), response_cache=build_store(settings)
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

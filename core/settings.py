@@ -59,6 +59,20 @@ class Settings(BaseSettings):
         default=20000,
         description="Highest query cost: page sizes × nested cost summed over the lists queried",
     )
+    response_cache: bool = Field(
+        default=True,
+        description="Serve a query's answer again while the data version is unchanged (Redis "
+        "when the broker is Redis, else in process)",
+    )
+    response_cache_max_entries: int = Field(
+        default=2000, description="Answers the in-process response cache keeps (LRU)"
+    )
+    response_cache_max_mb: int = Field(
+        default=128, description="Megabytes of answers the in-process response cache keeps (LRU)"
+    )
+    response_cache_ttl_seconds: int = Field(
+        default=3600, description="How long an answer stays in Redis (older versions expire)"
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     secret_key: str | None = Field(
         default=None,

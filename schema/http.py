@@ -10,6 +10,8 @@ over GET (strawberry refuses them).
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +29,10 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from core.settings import get_settings
+from db.data_version import read_stamp
 from db.engine import get_engine
 from schema.context import Context
+from schema.response_cache import CachedAnswer, ResponseStore, cache_key, request_key
 from services.access.authentication import AuthenticationError, authenticate
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -69,7 +73,11 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 class GraphQLView(GraphQL[Context, None]):
     def __init__(
-        self, schema: Any, engine: sa.Engine | None = None, ide_page: Path | None = None
+        self,
+        schema: Any,
+        engine: sa.Engine | None = None,
+        ide_page: Path | None = None,
+        response_cache: ResponseStore | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -81,6 +89,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.engine = engine
         self.ide_page = ide_page
+        self.response_cache = response_cache
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from local assets (bundled with the web app), never from a CDN."""
@@ -123,6 +132,7 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         processed = await super().process_result(request, result)
+        request.state.graphql_had_errors = bool(result.errors)
         if wants_graphql_response_json(request.headers.get("accept", "")):
             request.state.graphql_response_json = True
             if is_request_error(result):
@@ -136,6 +146,11 @@ class GraphQLView(GraphQL[Context, None]):
             kwargs["context"] = context
         if root_value is not None:
             kwargs["root_value"] = root_value
+        key = await self._cache_key(request) if self.response_cache is not None else None
+        if key is not None:
+            cached = await self._cache_get(key)
+            if cached is not None:
+                return self._cached_response(request, cached)
         response = await super().run(request, **kwargs)
         if isinstance(response, Response) and getattr(
             request.state, "graphql_response_json", False
@@ -143,4 +158,77 @@ class GraphQLView(GraphQL[Context, None]):
             response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
+        if (
+            key is not None
+            and type(response) is Response
+            and response.status_code == 200
+            and getattr(request.state, "graphql_had_errors", True) is False
+        ):
+            media_type = response.headers.get("content-type", JSON)
+            answer = CachedAnswer.of(media_type, bytes(response.body))
+            await self._cache_put(key, answer)
+            return self._cached_response(request, answer)
         return response
+
+    # The response cache (schema/response_cache.py) --------------------------------------------
+
+    async def _cache_key(self, request: Any) -> str | None:
+        """The key of a cacheable query over HTTP, read with the current data version; None when
+        the request is not one (a mutation, a subscription, an upload, a batch, the IDE)."""
+        if not isinstance(request, Request) or request.method not in ("GET", "POST"):
+            return None
+        if request.method == "GET":
+            data: Any = dict(request.query_params)
+        else:
+            if not request.headers.get("content-type", "").startswith(JSON):
+                return None
+            try:
+                data = json.loads(await request.body())
+            except ValueError:
+                return None
+        if not isinstance(data, dict):
+            return None
+        principal = getattr(request.state, "principal", None)
+        if principal is None and not get_settings().public_read:
+            return None  # refused anyway: nothing to cache
+        part = request_key(
+            data, principal, wants_graphql_response_json(request.headers.get("accept", ""))
+        )
+        if part is None:
+            return None
+        engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
+        version = await run_in_threadpool(read_stamp, engine)
+        return cache_key(part, version, date.today())
+
+    async def _cache_get(self, key: str) -> CachedAnswer | None:
+        store = self.response_cache
+        assert store is not None
+        return await run_in_threadpool(store.get, key) if store.blocking else store.get(key)
+
+    async def _cache_put(self, key: str, answer: CachedAnswer) -> None:
+        store = self.response_cache
+        assert store is not None
+        if store.blocking:
+            await run_in_threadpool(store.put, key, answer)
+        else:
+            store.put(key, answer)
+
+    @staticmethod
+    def _cached_response(request: Request, answer: CachedAnswer) -> Response:
+        """The answer with its ETag; ``304 Not Modified`` when a GET already holds it. Answers
+        depend on the token: a shared cache must not keep them, a client must revalidate."""
+        headers = {
+            "ETag": answer.etag,
+            "Cache-Control": "private, no-cache",
+            "Vary": "Authorization",
+        }
+        if request.method == "GET" and _etag_matches(
+            request.headers.get("if-none-match", ""), answer.etag
+        ):
+            return Response(status_code=304, headers=headers)
+        return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return etag in tags or "*" in tags
