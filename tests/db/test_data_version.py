@@ -106,6 +106,7 @@ def test_observations_written_past_sqlalchemy_bump(session: Session, make: Facto
         "period_start": date(2025, 1, 1),
         "period_end": date(2025, 12, 31),
         "cell_key": "k",
+        "per_year": False,
         "value": Decimal(1),
         "source_organisation_id": source.id,
         "recorded_at": ADMIN_NOW,
