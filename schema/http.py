@@ -10,6 +10,7 @@ over GET (strawberry refuses them).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,13 @@ from core.settings import get_settings
 from db.data_version import read_stamp
 from db.engine import get_engine
 from schema.context import Context
-from schema.response_cache import CachedAnswer, ResponseStore, cache_key, request_key
+from schema.response_cache import (
+    CachedAnswer,
+    ResponseStore,
+    answer_settings,
+    cache_key,
+    request_key,
+)
 from services.access.authentication import AuthenticationError, authenticate
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -90,6 +97,10 @@ class GraphQLView(GraphQL[Context, None]):
         self.engine = engine
         self.ide_page = ide_page
         self.response_cache = response_cache
+        # the schema's fingerprint, once: a new release never serves an older one's answers
+        self.schema_sdl = (
+            hashlib.sha256(str(schema).encode()).hexdigest() if response_cache is not None else ""
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from local assets (bundled with the web app), never from a CDN."""
@@ -189,10 +200,14 @@ class GraphQLView(GraphQL[Context, None]):
         if not isinstance(data, dict):
             return None
         principal = getattr(request.state, "principal", None)
-        if principal is None and not get_settings().public_read:
+        settings = get_settings()
+        if principal is None and not settings.public_read:
             return None  # refused anyway: nothing to cache
         part = request_key(
-            data, principal, wants_graphql_response_json(request.headers.get("accept", ""))
+            data,
+            principal,
+            wants_graphql_response_json(request.headers.get("accept", "")),
+            answer_settings(settings, self.schema_sdl),
         )
         if part is None:
             return None

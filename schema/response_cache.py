@@ -161,8 +161,29 @@ def visibility(principal: Principal | None) -> str:
     return f"{principal.role.value}:{principal.organisation_id}"
 
 
+def answer_settings(settings: Settings, schema_sdl: str) -> str:
+    """What besides the data decides an answer: the schema (a new release shares Redis with the
+    old one during a rolling deploy) and the settings that change what a query returns."""
+    return hashlib.sha256(
+        json.dumps(
+            [
+                schema_sdl,
+                settings.graphql_introspection,
+                settings.public_read,
+                settings.graphql_max_depth,
+                settings.graphql_max_aliases,
+                settings.graphql_max_tokens,
+                settings.graphql_max_cost,
+            ]
+        ).encode()
+    ).hexdigest()[:16]
+
+
 def request_key(
-    request_data: dict[str, Any], principal: Principal | None, graphql_response_json: bool
+    request_data: dict[str, Any],
+    principal: Principal | None,
+    graphql_response_json: bool,
+    answer_settings: str = "",
 ) -> str | None:
     """The part of the key a request decides; None when it must not be cached."""
     query = request_data.get("query")
@@ -186,6 +207,7 @@ def request_key(
         variables or {},
         visibility(principal),
         graphql_response_json,
+        answer_settings,
     ]
     return json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
 
