@@ -49,12 +49,15 @@ def main(argv: list[str] | None = None) -> None:
 
     engine = get_engine()
     with Session(engine) as session:
-        region = session.exec(
-            select(Jurisdiction.code)
-            .where(Jurisdiction.kind == JurisdictionKind.REGION)
-            .where(Jurisdiction.code.like("rg-bench-%"))  # type: ignore[attr-defined]
-            .order_by(Jurisdiction.code)
-        ).first() or "rg-woningmarktregio-haaglanden"
+        region = (
+            session.exec(
+                select(Jurisdiction.code)
+                .where(Jurisdiction.kind == JurisdictionKind.REGION)
+                .where(Jurisdiction.code.like("rg-bench-%"))  # type: ignore[attr-defined]
+                .order_by(Jurisdiction.code)
+            ).first()
+            or "rg-woningmarktregio-haaglanden"
+        )
         municipality = session.exec(
             select(Jurisdiction.code)
             .where(Jurisdiction.code.like("GM0%"))  # type: ignore[attr-defined]
