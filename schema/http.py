@@ -157,11 +157,9 @@ class GraphQLView(GraphQL[Context, None]):
             kwargs["context"] = context
         if root_value is not None:
             kwargs["root_value"] = root_value
-        key = await self._cache_key(request) if self.response_cache is not None else None
-        if key is not None:
-            cached = await self._cache_get(key)
-            if cached is not None:
-                return self._cached_response(request, cached)
+        key, cached = await self._cache_lookup(request)
+        if cached is not None:
+            return self._cached_response(request, cached)
         response = await super().run(request, **kwargs)
         if isinstance(response, Response) and getattr(
             request.state, "graphql_response_json", False
@@ -183,9 +181,26 @@ class GraphQLView(GraphQL[Context, None]):
 
     # The response cache (schema/response_cache.py) --------------------------------------------
 
-    async def _cache_key(self, request: Any) -> str | None:
-        """The key of a cacheable query over HTTP, read with the current data version; None when
-        the request is not one (a mutation, a subscription, an upload, a batch, the IDE)."""
+    async def _cache_lookup(self, request: Any) -> tuple[str | None, CachedAnswer | None]:
+        """The key of a cacheable query over HTTP (None when the request is not one: a mutation,
+        a subscription, an upload, a batch, the IDE) and its stored answer, if any. The data
+        version and the store are read in one trip to a worker thread."""
+        part = await self._request_part(request) if self.response_cache is not None else None
+        if part is None:
+            return None, None
+        store = self.response_cache
+        assert store is not None
+        engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
+
+        def lookup(blocking: bool) -> tuple[str, CachedAnswer | None]:
+            key = cache_key(part, read_stamp(engine), date.today())
+            return key, store.get(key) if blocking else None
+
+        key, cached = await run_in_threadpool(lookup, store.blocking)
+        return key, cached if store.blocking else store.get(key)
+
+    async def _request_part(self, request: Any) -> str | None:
+        """What the request decides of the key, or None when it must not be cached."""
         if not isinstance(request, Request) or request.method not in ("GET", "POST"):
             return None
         if request.method == "GET":
@@ -203,22 +218,12 @@ class GraphQLView(GraphQL[Context, None]):
         settings = get_settings()
         if principal is None and not settings.public_read:
             return None  # refused anyway: nothing to cache
-        part = request_key(
+        return request_key(
             data,
             principal,
             wants_graphql_response_json(request.headers.get("accept", "")),
             answer_settings(settings, self.schema_sdl),
         )
-        if part is None:
-            return None
-        engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
-        version = await run_in_threadpool(read_stamp, engine)
-        return cache_key(part, version, date.today())
-
-    async def _cache_get(self, key: str) -> CachedAnswer | None:
-        store = self.response_cache
-        assert store is not None
-        return await run_in_threadpool(store.get, key) if store.blocking else store.get(key)
 
     async def _cache_put(self, key: str, answer: CachedAnswer) -> None:
         store = self.response_cache
