@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ from schema.response_cache import (
     request_key,
 )
 from services.access.authentication import AuthenticationError, authenticate
+
+log = logging.getLogger(__name__)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 IDE_NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>GraphQL</title>
@@ -192,12 +195,19 @@ class GraphQLView(GraphQL[Context, None]):
         assert store is not None
         engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
 
-        def lookup(blocking: bool) -> tuple[str, CachedAnswer | None]:
-            key = cache_key(part, read_stamp(engine), date.today())
+        def lookup(blocking: bool) -> tuple[str | None, CachedAnswer | None]:
+            try:
+                version = read_stamp(engine)
+            except sa.exc.SQLAlchemyError:  # no data version (yet): execute, keep nothing
+                log.warning("response cache: no data version; not caching", exc_info=True)
+                return None, None
+            key = cache_key(part, version, date.today())
             return key, store.get(key) if blocking else None
 
         key, cached = await run_in_threadpool(lookup, store.blocking)
-        return key, cached if store.blocking else store.get(key)
+        if key is None or store.blocking:
+            return key, cached
+        return key, store.get(key)
 
     async def _request_part(self, request: Any) -> str | None:
         """What the request decides of the key, or None when it must not be cached."""
