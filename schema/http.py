@@ -100,6 +100,7 @@ class GraphQLView(GraphQL[Context, None]):
         self.engine = engine
         self.ide_page = ide_page
         self.response_cache = response_cache
+        self._computing: dict[str, asyncio.Future[CachedAnswer | None]] = {}
         # the schema's fingerprint, once: a new release never serves an older one's answers
         self.schema_sdl = (
             hashlib.sha256(str(schema).encode()).hexdigest() if response_cache is not None else ""
@@ -163,6 +164,27 @@ class GraphQLView(GraphQL[Context, None]):
         key, cached = await self._cache_lookup(request)
         if cached is not None:
             return self._cached_response(request, cached)
+        if key is None:
+            return await self._run(request, None, kwargs)
+        # One execution per key at a time in this process: when a write has just made every
+        # client miss, the others wait for the first one's answer instead of computing it again.
+        computing = self._computing.get(key)
+        if computing is not None:
+            answer = await asyncio.shield(computing)
+            if answer is not None:
+                return self._cached_response(request, answer)
+            return await self._run(request, None, kwargs)
+        computing = self._computing[key] = asyncio.get_running_loop().create_future()
+        answer = None
+        try:
+            response = await self._run(request, key, kwargs)
+            answer = getattr(request.state, "graphql_cached_answer", None)
+            return response
+        finally:
+            del self._computing[key]
+            computing.set_result(answer)
+
+    async def _run(self, request: Any, key: str | None, kwargs: dict[str, Any]) -> Any:
         response = await super().run(request, **kwargs)
         if isinstance(response, Response) and getattr(
             request.state, "graphql_response_json", False
@@ -179,6 +201,7 @@ class GraphQLView(GraphQL[Context, None]):
             media_type = response.headers.get("content-type", JSON)
             answer = CachedAnswer.of(media_type, bytes(response.body))
             await self._cache_put(key, answer)
+            request.state.graphql_cached_answer = answer
             return self._cached_response(request, answer)
         return response
 

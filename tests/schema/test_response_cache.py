@@ -245,3 +245,27 @@ def test_the_in_process_store_is_a_bounded_lru() -> None:
     )
     store.put("d", CachedAnswer.of("application/json", b"123456789"))  # over 10 bytes: evicts
     assert len(store) == 1 and store.get("d") is not None
+
+
+async def test_clients_missing_together_wait_for_one_execution(
+    session: Session, make: Factory, clean_db: sa.Engine, executions: list[int]
+) -> None:
+    import asyncio
+
+    import httpx
+
+    region_world(session, make)
+    viewer = make.token("corporatie", "viewer")
+    app = create_app(run_jobs=False, engine=clean_db)
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {viewer}"}
+    body = {"query": PROGRESS, "variables": {"code": "GM0001"}}
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        # given eight clients asking the same question at once, right after a write
+        answers = await asyncio.gather(
+            *(http.post("/graphql", json=body, headers=headers) for _ in range(8))
+        )
+    # then every one gets the answer, and it was computed once
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    assert len(executions) == 1
