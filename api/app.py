@@ -25,6 +25,7 @@ from db.engine import get_engine
 from db.migrate import at_head
 from schema.http import GraphQLView
 from schema.persisted import PersistedQueries
+from schema.response_cache import build_store
 from schema.root import schema
 from workers import boot
 from workers.broker import broker_reachable, set_consumer_in_process
@@ -112,6 +113,7 @@ def create_app(
         schema,
         ide_page=graphiql_page(settings),
         persisted=PersistedQueries.from_settings(settings),
+        response_cache=build_store(settings),
     )
     app = Starlette(
         routes=[

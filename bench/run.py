@@ -42,6 +42,15 @@ def main(argv: list[str] | None = None) -> None:
         "--requests", type=int, default=20, help="requests per client level, × clients"
     )
     parser.add_argument("--seconds", type=float, default=20, help="time limit per client level")
+    parser.add_argument(
+        "--trickle-seconds",
+        type=float,
+        default=2.0,
+        help="warm runs: a submission is approved and applied every so many seconds",
+    )
+    parser.add_argument(
+        "--approvals", type=int, default=20, help="freshness: approvals timed (0: skip)"
+    )
     parser.add_argument("--api-workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "queries", "recompute"])
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
@@ -72,6 +81,8 @@ def main(argv: list[str] | None = None) -> None:
             seconds=args.seconds,
             api_workers=args.api_workers,
             skip=frozenset(args.skip),
+            trickle_seconds=args.trickle_seconds,
+            approvals=args.approvals,
         )
         per_scale[scale] = run_scale(env, options, report)
     _growth(per_scale, report)

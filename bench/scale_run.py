@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bench.environment import BenchEnvironment
+from bench.freshness import Trickle, ensure_partner, freshness
 from bench.generator.database import build_database
 from bench.generator.partner_files import write_partner_files
 from bench.generator.plan import Plan
 from bench.generator.structure import Universe
 from bench.ingestion import bulk_reference, ingest_end_to_end
 from bench.load import run_load
-from bench.queries import reads, sql_latencies
+from bench.queries import Read, reads, sql_latencies
 from bench.recompute import (
     all_targets,
     full_recompute,
@@ -41,6 +42,8 @@ class ScaleOptions:
     seconds: float
     api_workers: int
     skip: frozenset[str]
+    trickle_seconds: float = 2.0
+    approvals: int = 20
 
 
 class _Figures:
@@ -111,6 +114,14 @@ def _token() -> str:
         return issued.token
 
 
+PATHS = {
+    # cold: every request executed; warm: the response cache on, while a trickle of submissions
+    # is applied (each one invalidates it)
+    "cold": {"WOONZORG_RESPONSE_CACHE": "false"},
+    "warm": {"WOONZORG_RESPONSE_CACHE": "true"},
+}
+
+
 def _queries(
     engine: sa.Engine,
     env: BenchEnvironment,
@@ -120,38 +131,73 @@ def _queries(
 ) -> None:
     token = _token()
     municipality = next(code for code in universe.municipalities if code.startswith("GM0"))
-    with running_api(env, options.api_workers) as base:
-        for read in reads(universe.regions[0], municipality):
-            sql, rows = sql_latencies(engine, read, max(10, options.repeat))
-            sql_p50 = median(sql)
-            sql_p95 = percentile(sql, 0.95)
-            key = f"query.{read.name}"
-            figures.put(f"{key}.sql_rows", rows)
-            figures.put(f"{key}.sql_p50_ms", sql_p50 * 1000)
-            figures.put(f"{key}.sql_p95_ms", sql_p95 * 1000)
-            single = 0.0  # p50 with one client: predicts whether a level fits in its time
-            for clients in options.clients:
-                at = f"{key}.c{clients}"
-                if single * clients / options.api_workers > 2 * options.seconds:
-                    figures.put(f"{at}.skipped_count", 1)  # the queue alone would outlast it
-                    continue
-                load = run_load(
-                    f"{base}/graphql",
-                    read.body(),
-                    token,
-                    clients,
-                    options.requests * clients,
-                    options.seconds,
-                )
-                single = single or percentile(load.latencies, 0.5)
-                if load.first_error:
-                    figures.report.put(f"{figures.prefix}{at}.first_error", repr(load.first_error))
-                figures.put(f"{at}.errors_count", load.errors)
-                figures.put(f"{at}.requests_count", len(load.latencies))
-                figures.put(f"{at}.p50_ms", percentile(load.latencies, 0.5) * 1000)
-                figures.put(f"{at}.p95_ms", percentile(load.latencies, 0.95) * 1000)
-                figures.put(f"{at}.throughput_rps", load.throughput)
-                figures.put(f"{at}.p95_ratio", ratio(percentile(load.latencies, 0.95), sql_p95))
+    region = universe.regions[0]
+    members = ensure_partner(region)
+    references: dict[str, float] = {}
+    for read in reads(region, municipality):
+        sql, rows = sql_latencies(engine, read, max(10, options.repeat))
+        key = f"query.{read.name}"
+        figures.put(f"{key}.sql_rows", rows)
+        figures.put(f"{key}.sql_p50_ms", median(sql) * 1000)
+        figures.put(f"{key}.sql_p95_ms", percentile(sql, 0.95) * 1000)
+        references[read.name] = percentile(sql, 0.95)
+    for path, settings in PATHS.items():
+        with running_api(env, options.api_workers, settings) as base:
+            trickle = Trickle(members, options.trickle_seconds) if path == "warm" else None
+            if trickle is not None:
+                trickle.__enter__()
+            try:
+                for read in reads(region, municipality):
+                    _levels(base, read, token, path, references[read.name], options, figures)
+            finally:
+                if trickle is not None:
+                    trickle.__exit__()
+                    figures.put("query.warm.trickle_applied_count", trickle.applied)
+                    figures.put("query.warm.trickle_errors_count", trickle.errors)
+            if path == "warm" and options.approvals:
+                overview = reads(region, municipality)[0]
+                seconds = freshness(base, overview.body(), token, members, options.approvals)
+                figures.put("freshness.approvals_count", len(seconds))
+                if seconds:
+                    figures.put("freshness.p50_s", percentile(seconds, 0.5))
+                    figures.put("freshness.p95_s", percentile(seconds, 0.95))
+                    figures.put("freshness.max_s", max(seconds))
+
+
+def _levels(
+    base: str,
+    read: Read,
+    token: str,
+    path: str,
+    sql_p95: float,
+    options: ScaleOptions,
+    figures: _Figures,
+) -> None:
+    """``s<scale>.query.<read>.<cold|warm>.c<clients>.<figure>`` for each client level."""
+    key = f"query.{read.name}.{path}"
+    single = 0.0  # p50 with one client: predicts whether a level fits in its time
+    for clients in options.clients:
+        at = f"{key}.c{clients}"
+        if single * clients / options.api_workers > 2 * options.seconds:
+            figures.put(f"{at}.skipped_count", 1)  # the queue alone would outlast it
+            continue
+        load = run_load(
+            f"{base}/graphql",
+            read.body(),
+            token,
+            clients,
+            options.requests * clients,
+            options.seconds,
+        )
+        single = single or percentile(load.latencies, 0.5)
+        if load.first_error:
+            figures.report.put(f"{figures.prefix}{at}.first_error", repr(load.first_error))
+        figures.put(f"{at}.errors_count", load.errors)
+        figures.put(f"{at}.requests_count", len(load.latencies))
+        figures.put(f"{at}.p50_ms", percentile(load.latencies, 0.5) * 1000)
+        figures.put(f"{at}.p95_ms", percentile(load.latencies, 0.95) * 1000)
+        figures.put(f"{at}.throughput_rps", load.throughput)
+        figures.put(f"{at}.p95_ratio", ratio(percentile(load.latencies, 0.95), sql_p95))
 
 
 def _ingest(

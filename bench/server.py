@@ -22,8 +22,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_api(env: BenchEnvironment, workers: int = 1) -> Iterator[str]:
-    """Serve ``api.app.create_app(run_jobs=False)``; yields the base URL."""
+def running_api(
+    env: BenchEnvironment, workers: int = 1, extra: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve ``api.app.create_app(run_jobs=False)`` (``extra``: more settings); yields the base
+    URL."""
     port = free_port()
     command = [
         sys.executable,
@@ -41,7 +44,7 @@ def running_api(env: BenchEnvironment, workers: int = 1) -> Iterator[str]:
         "warning",
         "--no-access-log",
     ]
-    process = subprocess.Popen(command, env={**os.environ, **env.variables()})
+    process = subprocess.Popen(command, env={**os.environ, **env.variables(), **(extra or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)

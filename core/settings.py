@@ -81,6 +81,20 @@ class Settings(BaseSettings):
         default=60,
         description="How long a browser or CDN may cache a query sent by its hash over GET",
     )
+    response_cache: bool = Field(
+        default=True,
+        description="Serve a query's answer again while the data version is unchanged (Redis "
+        "when the broker is Redis, else in process)",
+    )
+    response_cache_max_entries: int = Field(
+        default=2000, description="Answers the in-process response cache keeps (LRU)"
+    )
+    response_cache_max_mb: int = Field(
+        default=128, description="Megabytes of answers the in-process response cache keeps (LRU)"
+    )
+    response_cache_ttl_seconds: int = Field(
+        default=3600, description="How long an answer stays in Redis (older versions expire)"
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     secret_key: str | None = Field(
         default=None,

@@ -12,23 +12,27 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from core.settings import get_settings
+from db.data_version import track_writes
 
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        track_writes(engine)
         return engine
     # Each GraphQL request holds a session while it awaits its loaders, so an API process needs
     # more connections than SQLAlchemy's default 5 + 10 under concurrent clients.
     settings = get_settings()
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
     )
+    track_writes(engine)  # every committed write bumps the data version (db/data_version.py)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

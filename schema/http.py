@@ -16,6 +16,10 @@ with one, ``WOONZORG_PERSISTED_GET_MAX_AGE_SECONDS``). An error without a code g
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +37,21 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from core.settings import get_settings
+from db.data_version import read_stamp
 from db.engine import get_engine
 from schema.context import Context
 from schema.errors import ERRORS
 from schema.persisted import PersistedQueries
+from schema.response_cache import (
+    CachedAnswer,
+    ResponseStore,
+    answer_settings,
+    cache_key,
+    request_key,
+)
 from services.access.authentication import AuthenticationError, authenticate
+
+log = logging.getLogger(__name__)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 IDE_NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>GraphQL</title>
@@ -82,6 +96,7 @@ class GraphQLView(GraphQL[Context, None]):
         engine: sa.Engine | None = None,
         ide_page: Path | None = None,
         persisted: PersistedQueries | None = None,
+        response_cache: ResponseStore | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -94,6 +109,12 @@ class GraphQLView(GraphQL[Context, None]):
         self.engine = engine
         self.ide_page = ide_page
         self._persisted = persisted
+        self.response_cache = response_cache
+        self._computing: dict[str, asyncio.Future[CachedAnswer | None]] = {}
+        # the schema's fingerprint, once: a new release never serves an older one's answers
+        self.schema_sdl = (
+            hashlib.sha256(str(schema).encode()).hexdigest() if response_cache is not None else ""
+        )
 
     @property
     def persisted(self) -> PersistedQueries:
@@ -164,8 +185,7 @@ class GraphQLView(GraphQL[Context, None]):
         for error in processed.get("errors") or []:
             if isinstance(error, dict):
                 _with_code(error)
-        if result.errors:
-            request.state.graphql_had_errors = True
+        request.state.graphql_had_errors = bool(result.errors)
         if wants_graphql_response_json(request.headers.get("accept", "")):
             request.state.graphql_response_json = True
             if is_request_error(result):
@@ -179,6 +199,30 @@ class GraphQLView(GraphQL[Context, None]):
             kwargs["context"] = context
         if root_value is not None:
             kwargs["root_value"] = root_value
+        key, cached = await self._cache_lookup(request)
+        if cached is not None:
+            return self._cached_response(request, cached)
+        if key is None:
+            return await self._run(request, None, kwargs)
+        # One execution per key at a time in this process: when a write has just made every
+        # client miss, the others wait for the first one's answer instead of computing it again.
+        computing = self._computing.get(key)
+        if computing is not None:
+            answer = await asyncio.shield(computing)
+            if answer is not None:
+                return self._cached_response(request, answer)
+            return await self._run(request, None, kwargs)
+        computing = self._computing[key] = asyncio.get_running_loop().create_future()
+        answer = None
+        try:
+            response = await self._run(request, key, kwargs)
+            answer = getattr(request.state, "graphql_cached_answer", None)
+            return response
+        finally:
+            del self._computing[key]
+            computing.set_result(answer)
+
+    async def _run(self, request: Any, key: str | None, kwargs: dict[str, Any]) -> Any:
         response = await super().run(request, **kwargs)
         if isinstance(response, Response) and getattr(
             request.state, "graphql_response_json", False
@@ -196,7 +240,99 @@ class GraphQLView(GraphQL[Context, None]):
                 scope = "private" if request.headers.get("authorization") else "public"
                 max_age = get_settings().persisted_get_max_age_seconds
                 response.headers["cache-control"] = f"{scope}, max-age={max_age}"
+        if (
+            key is not None
+            and type(response) is Response
+            and response.status_code == 200
+            and getattr(request.state, "graphql_had_errors", True) is False
+        ):
+            media_type = response.headers.get("content-type", JSON)
+            answer = CachedAnswer.of(media_type, bytes(response.body))
+            await self._cache_put(key, answer)
+            request.state.graphql_cached_answer = answer
+            return self._cached_response(request, answer)
         return response
+
+    # The response cache (schema/response_cache.py) --------------------------------------------
+
+    async def _cache_lookup(self, request: Any) -> tuple[str | None, CachedAnswer | None]:
+        """The key of a cacheable query over HTTP (None when the request is not one: a mutation,
+        a subscription, an upload, a batch, the IDE) and its stored answer, if any. The data
+        version and the store are read in one trip to a worker thread."""
+        part = await self._request_part(request) if self.response_cache is not None else None
+        if part is None:
+            return None, None
+        store = self.response_cache
+        assert store is not None
+        engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
+
+        def lookup(blocking: bool) -> tuple[str | None, CachedAnswer | None]:
+            try:
+                version = read_stamp(engine)
+            except sa.exc.SQLAlchemyError:  # no data version (yet): execute, keep nothing
+                log.warning("response cache: no data version; not caching", exc_info=True)
+                return None, None
+            key = cache_key(part, version, date.today())
+            return key, store.get(key) if blocking else None
+
+        key, cached = await run_in_threadpool(lookup, store.blocking)
+        if key is None or store.blocking:
+            return key, cached
+        return key, store.get(key)
+
+    async def _request_part(self, request: Any) -> str | None:
+        """What the request decides of the key, or None when it must not be cached."""
+        if not isinstance(request, Request) or request.method not in ("GET", "POST"):
+            return None
+        if request.method == "GET":
+            data: Any = dict(request.query_params)
+        else:
+            if not request.headers.get("content-type", "").startswith(JSON):
+                return None
+            try:
+                data = json.loads(await request.body())
+            except ValueError:
+                return None
+        if not isinstance(data, dict):
+            return None
+        principal = getattr(request.state, "principal", None)
+        settings = get_settings()
+        if principal is None and not settings.public_read:
+            return None  # refused anyway: nothing to cache
+        return request_key(
+            data,
+            principal,
+            wants_graphql_response_json(request.headers.get("accept", "")),
+            answer_settings(settings, self.schema_sdl),
+        )
+
+    async def _cache_put(self, key: str, answer: CachedAnswer) -> None:
+        store = self.response_cache
+        assert store is not None
+        if store.blocking:
+            await run_in_threadpool(store.put, key, answer)
+        else:
+            store.put(key, answer)
+
+    @staticmethod
+    def _cached_response(request: Request, answer: CachedAnswer) -> Response:
+        """The answer with its ETag; ``304 Not Modified`` when a GET already holds it. Answers
+        depend on the token: a shared cache must not keep them, a client must revalidate."""
+        headers = {
+            "ETag": answer.etag,
+            "Cache-Control": "private, no-cache",
+            "Vary": "Authorization",
+        }
+        if request.method == "GET" and _etag_matches(
+            request.headers.get("if-none-match", ""), answer.etag
+        ):
+            return Response(status_code=304, headers=headers)
+        return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return etag in tags or "*" in tags
 
 
 def _with_code(error: dict[str, Any]) -> None:

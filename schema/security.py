@@ -7,11 +7,13 @@ current settings.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     MaskErrors,
@@ -20,6 +22,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.schema import validate_document
 
 from core.settings import get_settings
 from schema.cost import cost_limit_rule
@@ -31,17 +34,60 @@ INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 class ValidationLimits(SchemaExtension):
-    """The query cost limit and, when switched off, the refusal of introspection."""
+    """The query cost limit and, when switched off, the refusal of introspection.
 
-    def on_operation(self) -> Iterator[None]:
+    The rules that depend only on the document (GraphQL's own, the depth, alias and
+    introspection limits) are checked once per query text and remembered (a bounded LRU): the
+    dashboards send the same few documents again and again, and validating one of them took
+    about a tenth of a region overview. The cost depends on the variables (page sizes), so it is
+    checked on every operation.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
         settings = get_settings()
-        rules: list[Any] = [
-            cost_limit_rule(settings.graphql_max_cost, dict(self.execution_context.variables or {}))
-        ]
-        if not settings.graphql_introspection:
-            rules.append(NoSchemaIntrospectionCustomRule)
-        self.execution_context.validation_rules = (*self.execution_context.validation_rules, *rules)
+        if context.graphql_document is not None and context.query is not None:
+            rules: tuple[Any, ...] = tuple(context.validation_rules)
+            if not settings.graphql_introspection:
+                rules = (*rules, NoSchemaIntrospectionCustomRule)
+            errors = _validated(
+                context.query,
+                (
+                    settings.graphql_max_depth,
+                    settings.graphql_max_aliases,
+                    len(rules),
+                    settings.graphql_introspection,
+                ),
+                lambda: validate_document(context.schema._schema, context.graphql_document, rules),  # type: ignore[arg-type]
+            )
+            if not errors:
+                cost = cost_limit_rule(settings.graphql_max_cost, dict(context.variables or {}))
+                errors = validate(context.schema._schema, context.graphql_document, [cost])
+            context.pre_execution_errors = list(errors)
         yield
+
+
+_VALIDATED: OrderedDict[tuple[str, tuple[int, ...]], list[GraphQLError]] = OrderedDict()
+_VALIDATED_MAX = 256
+_validated_lock = threading.Lock()
+
+
+def _validated(
+    query: str, limits: tuple[int, ...], check: Callable[[], list[GraphQLError]]
+) -> list[GraphQLError]:
+    """The errors of the document-only rules for ``query``, computed once (bounded LRU)."""
+    key = (query, limits)
+    with _validated_lock:
+        errors = _VALIDATED.get(key)
+        if errors is not None:
+            _VALIDATED.move_to_end(key)
+            return errors
+    errors = check()
+    with _validated_lock:
+        _VALIDATED[key] = errors
+        while len(_VALIDATED) > _VALIDATED_MAX:
+            _VALIDATED.popitem(last=False)
+    return errors
 
 
 def is_unexpected(error: GraphQLError) -> bool:

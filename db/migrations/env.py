@@ -9,6 +9,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table)
+from db.data_version import UNTRACKED
 from db.engine import make_engine
 
 config = context.config
@@ -52,12 +53,14 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection: sa.Connection | None = config.attributes.get("connection")
     if connection is not None:
+        connection.execution_options(**{UNTRACKED: True})  # no data version bump (its table)
         _configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
+        conn.execution_options(**{UNTRACKED: True})
         _configure(connection=conn)
         with context.begin_transaction():
             context.run_migrations()

@@ -26,6 +26,7 @@ from db.models.progress import ProgressSnapshot
 from db.models.projects import Project, ProjectPhaseChange, ProjectUnits
 from db.models.submissions import Submission, SubmissionError
 from db.models.targets import DistributionRule, DistributionShare, Target
+from db.models.versioning import DataVersion
 from db.models.vocabulary import HousingType, Indicator, TargetGroup
 from db.models.workers import WorkerHeartbeat
 
@@ -33,6 +34,7 @@ __all__ = [
     "ActionLine",
     "ApiToken",
     "AuditEvent",
+    "DataVersion",
     "DistributionRule",
     "DistributionShare",
     "HousingType",

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
+from db.data_version import mark_changed
 from db.models import Observation
 from ingest.validation import ValidRow
 from services.submissions.cells import CodeIds
@@ -80,6 +81,7 @@ def insert_observations(session: Session, rows: Sequence[dict[str, object]]) -> 
     if connection.dialect.name != "postgresql":
         connection.execute(sa.insert(Observation), list(rows))
         return
+    mark_changed(connection, "observation")  # COPY goes past SQLAlchemy's cursor events
     statement = f"COPY observation ({', '.join(COPY_COLUMNS)}) FROM STDIN"
     # The DBAPI cursor protocol SQLAlchemy types does not know psycopg's COPY support.
     with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
