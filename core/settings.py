@@ -109,6 +109,15 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, description="Timeout of one webhook delivery attempt"
     )
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Allow plain http:// webhook targets (development only; production: https)",
+    )
+    webhook_allow_private_addresses: bool = Field(
+        default=False,
+        description="Deliver webhooks to loopback and private addresses (development and tests "
+        "only: it lets a partner reach the installation's own network)",
+    )
 
     @property
     def embedded_broker(self) -> bool:
