@@ -63,6 +63,7 @@ class ErrorCode(StrEnum):
     # file errors
     FILE_TOO_LARGE = "file_too_large"
     ARCHIVE_TOO_LARGE = "archive_too_large"
+    FILE_TOO_COMPLEX = "file_too_complex"
     TOO_MANY_SHEETS = "too_many_sheets"
     TOO_MANY_ROWS = "too_many_rows"
     TOO_MANY_COLUMNS = "too_many_columns"
@@ -81,6 +82,7 @@ FILE_ERROR_CODES = frozenset(
     {
         ErrorCode.FILE_TOO_LARGE,
         ErrorCode.ARCHIVE_TOO_LARGE,
+        ErrorCode.FILE_TOO_COMPLEX,
         ErrorCode.TOO_MANY_SHEETS,
         ErrorCode.TOO_MANY_ROWS,
         ErrorCode.TOO_MANY_COLUMNS,
@@ -284,6 +286,14 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.ARCHIVE_TOO_LARGE: (
         "The workbook unpacks to {size} bytes; the limit is {limit} bytes.",
         "De werkmap is uitgepakt {size} bytes; de grens is {limit} bytes.",
+    ),
+    ErrorCode.FILE_TOO_COMPLEX: (
+        "The workbook has more distinct texts than can be read (at most {strings} texts of "
+        "{characters} characters in all). Save the data sheet alone as a new workbook, or send it "
+        "as .csv.",
+        "De werkmap bevat meer verschillende teksten dan gelezen kan worden (hoogstens {strings} "
+        "teksten van samen {characters} tekens). Sla alleen het gegevensblad op als nieuwe "
+        "werkmap, of stuur het als .csv.",
     ),
     ErrorCode.TOO_MANY_SHEETS: (
         "The workbook has {count} sheets; the limit is {limit}.",

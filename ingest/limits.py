@@ -12,6 +12,10 @@ class ReadLimits:
     max_columns: int = 50
     max_sheets: int = 20  # xlsx only
     max_unpacked_bytes: int = 400 * 1024 * 1024  # xlsx only: sum of the zip members' sizes
+    # xlsx only: openpyxl holds the whole shared-strings table in memory (about 60 bytes a
+    # string plus its text), so it is bounded: at most about 70 MB for one upload.
+    max_shared_strings: int = 500_000
+    max_shared_chars: int = 20_000_000
 
 
 DEFAULT_LIMITS = ReadLimits()
