@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from api.body_limit import BodyLimitMiddleware
 from api.middleware import AuthenticationMiddleware
 from api.submissions import download_template, upload_submission
 from api.web_app import graphiql_page, web_app_routes
@@ -93,7 +94,8 @@ def create_app(
             Route("/readyz", readyz),
             *web_app_routes(settings),  # last: the app's pages take every other path
         ],
-        middleware=[Middleware(AuthenticationMiddleware)],
+        # Authentication first (headers only), then the body's size cap, before any parsing
+        middleware=[Middleware(AuthenticationMiddleware), Middleware(BodyLimitMiddleware)],
         lifespan=lifespan,
     )
     app.state.engine = engine or get_engine()

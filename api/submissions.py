@@ -30,7 +30,7 @@ CHANNELS = {
     ".txt": SubmissionChannel.CSV,
     ".xlsx": SubmissionChannel.XLSX,
 }
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_FIELD_BYTES = 64 * 1024  # a form field other than the file (whose size api.body_limit caps)
 
 
 def problem(status: int, code: str, message: str) -> JSONResponse:
@@ -69,21 +69,26 @@ async def upload_submission(request: Request) -> Response:
     202 with the submission id, at once."""
 
     principal = _principal(request)
-    if principal is not None:
-        decision = rate_limiter().hit(f"token:{principal.token_prefix}")
-        if not decision.allowed:
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "rate_limited",
-                        "message": f"more than {decision.limit} writes a minute; "
-                        f"try again in {decision.retry_after} s",
-                    }
-                },
-                status_code=429,
-                headers={"Retry-After": str(decision.retry_after)},
-            )
-    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
+    # Who asks is decided before a byte of the body is read (its size is capped by
+    # api.body_limit); the organisation named in the form is checked after parsing.
+    if principal is None:
+        return problem(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
+    if principal.role not in (Role.ADMIN, Role.PARTNER):
+        return problem(403, "forbidden", f"a {principal.role.value} token cannot do this")
+    decision = rate_limiter().hit(f"token:{principal.token_prefix}")
+    if not decision.allowed:
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "rate_limited",
+                    "message": f"more than {decision.limit} writes a minute; "
+                    f"try again in {decision.retry_after} s",
+                }
+            },
+            status_code=429,
+            headers={"Retry-After": str(decision.retry_after)},
+        )
+    form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_FIELD_BYTES)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return problem(400, "missing_file", "send the file as multipart form field 'file'")

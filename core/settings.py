@@ -59,6 +59,21 @@ class Settings(BaseSettings):
         default=20000,
         description="Highest query cost: page sizes × nested cost summed over the lists queried",
     )
+    max_request_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        description="Largest request body with a token (a GraphQL document and its variables); "
+        "larger ones are refused with 413 before they are parsed",
+    )
+    max_anonymous_request_bytes: int = Field(
+        default=64 * 1024, description="Largest request body without a token (413 beyond)"
+    )
+    max_upload_bytes: int = Field(
+        default=51 * 1024 * 1024,
+        description="Largest POST /submissions body (the file, 50 MB at most, and its form fields)",
+    )
+    max_query_string_bytes: int = Field(
+        default=16 * 1024, description="Longest query string (GraphQL over GET); 414 beyond"
+    )
     log_level: str = Field(default="INFO", description="Python logging level")
     secret_key: str | None = Field(
         default=None,

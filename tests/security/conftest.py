@@ -17,3 +17,6 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, object],
         monkeypatch.setattr(get_settings(), name, value)
 
     yield change
+
+
+from tests.schema.conftest import app_client  # noqa: E402, F401  (the API with an admin's token)
