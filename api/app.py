@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.body_limit import BodyLimitMiddleware
@@ -19,7 +19,7 @@ from api.middleware import AuthenticationMiddleware
 from api.submissions import download_template, upload_submission
 from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
-from db.engine import get_engine
+from db.engine import RETRY_AFTER_SECONDS, get_engine, is_database_busy
 from db.migrate import at_head
 from schema.http import GraphQLView
 from schema.root import schema
@@ -28,6 +28,22 @@ from workers.broker import broker_reachable, set_consumer_in_process
 from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
 
 log = logging.getLogger(__name__)
+
+
+async def database_busy(_: Request, error: Exception) -> Response:
+    """A write that waited in vain for the database's lock: 503 and when to try again, not 500."""
+    if not is_database_busy(error):
+        raise error
+    return JSONResponse(
+        {
+            "error": {
+                "code": "database_busy",
+                "message": f"the database is busy; try again in {RETRY_AFTER_SECONDS} s",
+            }
+        },
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -96,6 +112,7 @@ def create_app(
         ],
         # Authentication first (headers only), then the body's size cap, before any parsing
         middleware=[Middleware(AuthenticationMiddleware), Middleware(BodyLimitMiddleware)],
+        exception_handlers={sa.exc.OperationalError: database_busy},
         lifespan=lifespan,
     )
     app.state.engine = engine or get_engine()

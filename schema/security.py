@@ -22,11 +22,13 @@ from strawberry.extensions import (
 )
 
 from core.settings import get_settings
+from db.engine import RETRY_AFTER_SECONDS, is_database_busy
 from schema.cost import cost_limit_rule
 
 log = logging.getLogger("woonzorg.graphql")
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+DATABASE_BUSY = "DATABASE_BUSY"
 
 
 class ValidationLimits(SchemaExtension):
@@ -58,6 +60,16 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if error.original_error is not None and is_database_busy(error.original_error):
+            log.warning("database busy at %s", error.path)
+            return GraphQLError(
+                f"The database is busy; try again in {RETRY_AFTER_SECONDS} s.",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": DATABASE_BUSY, "retryAfter": RETRY_AFTER_SECONDS},
+            )
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
         return GraphQLError(

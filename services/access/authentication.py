@@ -6,6 +6,7 @@ malformed, unknown, expired or revoked is refused with 401 at once, never treate
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,9 +14,11 @@ from sqlmodel import Session
 
 from core.enums import Role
 from core.principal import Actor
-from db.engine import session_scope
+from db.engine import get_engine, is_database_busy, optional_write
 from db.models import Organisation
-from services.access.tokens import verify_token
+from services.access.tokens import stamp_last_used, verify_token
+
+log = logging.getLogger(__name__)
 
 
 class AuthenticationError(Exception):
@@ -51,11 +54,13 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def principal_for(session: Session, authorization: str | None) -> Principal | None:
+def principal_for(
+    session: Session, authorization: str | None, *, stamp: bool = True
+) -> Principal | None:
     token = bearer_token(authorization)
     if token is None:
         return None
-    row = verify_token(session, token)
+    row = verify_token(session, token, stamp=stamp)
     if row is None:
         raise AuthenticationError("the token is not valid, has expired or was revoked")
     organisation = session.get(Organisation, row.organisation_id)
@@ -64,6 +69,17 @@ def principal_for(session: Session, authorization: str | None) -> Principal | No
 
 
 def authenticate(authorization: str | None, engine: sa.Engine | None = None) -> Principal | None:
-    """Resolve a header in a short transaction of its own (it records the token's last use)."""
-    with session_scope(engine) as session:
-        return principal_for(session, authorization)
+    """Resolve a header (reading only), then record the token's last use in a short transaction
+    of its own that never fails the request: a busy database skips the stamp."""
+    engine = engine or get_engine()
+    with Session(engine) as session:
+        principal = principal_for(session, authorization, stamp=False)
+    if principal is not None:
+        try:
+            with optional_write(engine) as session:
+                stamp_last_used(session, principal.token_id)
+        except sa.exc.OperationalError as error:
+            if not is_database_busy(error):
+                raise
+            log.info("last use of %s not recorded: the database is busy", principal.label)
+    return principal
