@@ -43,6 +43,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_PHASE = "unknown_phase"
     MALFORMED_DATE = "malformed_date"
     UNITS_NOT_POSITIVE = "units_not_positive"
+    TOO_MANY_UNITS = "too_many_units"
     NOT_A_MUNICIPALITY = "not_a_municipality"
     UNKNOWN_DISTRICT = "unknown_district"
     DUPLICATE_PROJECT_UNITS = "duplicate_project_units"
@@ -53,6 +54,7 @@ class ErrorCode(StrEnum):
     CANCEL_WITHOUT_REASON = "cancel_without_reason"
     COMPLETION_IN_FUTURE = "completion_in_future"
     PROJECT_OUTSIDE_SCOPE = "project_outside_scope"
+    COMPLETION_NEEDS_REVIEW = "completion_needs_review"
     # project services only
     PROJECT_NOT_FOUND = "project_not_found"
     NOT_PROJECT_OWNER = "not_project_owner"
@@ -203,6 +205,20 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.UNITS_NOT_POSITIVE: (
         "The number of units must be a whole number above zero, not '{value}'.",
         "Het aantal eenheden moet een geheel getal boven nul zijn, niet '{value}'.",
+    ),
+    ErrorCode.TOO_MANY_UNITS: (
+        "A project counts at most {limit} units; {value} is more. Split a larger development "
+        "into projects, or ask an administrator.",
+        "Een project telt hoogstens {limit} eenheden; {value} is meer. Splits een groter "
+        "bouwplan in projecten, of vraag een beheerder.",
+    ),
+    ErrorCode.COMPLETION_NEEDS_REVIEW: (
+        "Project {project}: this change counts as realised dwellings, which are published only "
+        "after review. Send it in a project file (POST /submissions with kind=projects); a task "
+        "force or an administrator approves it.",
+        "Project {project}: deze wijziging telt als gerealiseerde woningen, die pas na "
+        "beoordeling worden gepubliceerd. Stuur haar in een projectbestand (POST /submissions "
+        "met kind=projects); een taskforce of beheerder keurt het goed.",
     ),
     ErrorCode.NOT_A_MUNICIPALITY: (
         "'{value}' is not a municipality; a project lies in one municipality (use its CBS "

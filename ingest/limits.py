@@ -19,3 +19,8 @@ class ReadLimits:
 
 
 DEFAULT_LIMITS = ReadLimits()
+
+
+# A project's units in all (a care-housing project is tens to hundreds of dwellings); a larger
+# number is refused (too_many_units) rather than counted as realisation.
+MAX_PROJECT_UNITS = 2_000
