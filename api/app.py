@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.body_limit import BodyLimitMiddleware
 from api.middleware import AuthenticationMiddleware
 from api.submissions import download_template, upload_submission
+from api.url_secrets import SecretsInUrlMiddleware, install_log_redaction
 from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
 from db.engine import RETRY_AFTER_SECONDS, get_engine, is_database_busy
@@ -81,6 +82,7 @@ def create_app(
     settings = settings or get_settings()
     run_jobs = settings.embedded_broker if run_jobs is None else run_jobs
     boot.start(settings)
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -111,7 +113,11 @@ def create_app(
             *web_app_routes(settings),  # last: the app's pages take every other path
         ],
         # Authentication first (headers only), then the body's size cap, before any parsing
-        middleware=[Middleware(AuthenticationMiddleware), Middleware(BodyLimitMiddleware)],
+        middleware=[
+            Middleware(SecretsInUrlMiddleware),
+            Middleware(AuthenticationMiddleware),
+            Middleware(BodyLimitMiddleware),
+        ],
         exception_handlers={sa.exc.OperationalError: database_busy},
         lifespan=lifespan,
     )
