@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         default=300, description="A sent job not finished after this long is sent again"
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection")
+    graphql_anonymous_schema_hidden: bool = Field(
+        default=True,
+        description="Refuse introspection, and leave out 'Did you mean' suggestions (they name "
+        "fields), for callers without a token",
+    )
     graphql_max_depth: int = Field(
         default=12, description="Deepest nesting a GraphQL query may have"
     )

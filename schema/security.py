@@ -7,6 +7,7 @@ current settings.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -39,10 +40,34 @@ class ValidationLimits(SchemaExtension):
         rules: list[Any] = [
             cost_limit_rule(settings.graphql_max_cost, dict(self.execution_context.variables or {}))
         ]
-        if not settings.graphql_introspection:
+        hidden = settings.graphql_anonymous_schema_hidden and _anonymous(self.execution_context)
+        if not settings.graphql_introspection or hidden:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.execution_context.validation_rules = (*self.execution_context.validation_rules, *rules)
         yield
+        if hidden:
+            _drop_suggestions(self.execution_context.pre_execution_errors)
+            result = getattr(self.execution_context, "result", None)
+            _drop_suggestions(getattr(result, "errors", None))
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        if get_settings().graphql_anonymous_schema_hidden and _anonymous(self.execution_context):
+            _drop_suggestions(self.execution_context.pre_execution_errors)
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
+
+
+def _anonymous(execution_context: Any) -> bool:
+    return getattr(execution_context.context, "principal", None) is None
+
+
+def _drop_suggestions(errors: Any) -> None:
+    """Strip graphql-core's "Did you mean …?" (it names fields of the schema) from messages."""
+    for error in errors or ():
+        if isinstance(error, GraphQLError) and "Did you mean" in error.message:
+            error.message = _SUGGESTION.sub("", error.message)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
