@@ -9,6 +9,9 @@ from dataclasses import dataclass
 class ReadLimits:
     max_file_bytes: int = 50 * 1024 * 1024
     max_rows: int = 500_000  # non-empty data rows, header excluded
+    # every row read, empty ones included (Excel's own maximum): the work per file is bounded
+    # even when it is almost all empty rows
+    max_sheet_rows: int = 1_048_576
     max_columns: int = 50
     max_sheets: int = 20  # xlsx only
     max_unpacked_bytes: int = 400 * 1024 * 1024  # xlsx only: sum of the zip members' sizes

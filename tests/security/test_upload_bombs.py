@@ -91,3 +91,27 @@ def test_a_workbook_within_the_limits_is_read() -> None:
 def test_the_message_names_the_limits() -> None:
     en, nl = render_messages(ErrorCode.FILE_TOO_COMPLEX, strings=500_000, characters=20_000_000)
     assert "500000" in en and "500000" in nl
+
+
+def test_empty_rows_count_toward_a_bound_on_the_work() -> None:
+    # a workbook of one figure followed by many empty rows (tiny when zipped)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["indicator", "gemeente", "periode", "waarde"])
+    sheet.append(["dwellings-added", "GM0518", "2024", 1])
+    plain = io.BytesIO()
+    book.save(plain)
+    result = io.BytesIO()
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", b"<row/>" * 5_000 + b"</sheetData>")
+            target.writestr(item, content)
+    with pytest.raises(FileError) as refused:
+        list(read_xlsx(result.getvalue(), ReadLimits(max_sheet_rows=1_000)))
+    assert refused.value.code is ErrorCode.TOO_MANY_ROWS
