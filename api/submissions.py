@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from core.enums import Role, SubmissionChannel
 from db.engine import session_scope
 from db.models import Organisation
+from db.queries.access import taskforce_organisations
 from ingest.periods import Period, PeriodError
 from ingest.templates import template_csv, template_xlsx
 from services.access.authentication import Principal
@@ -147,6 +148,14 @@ async def download_template(request: Request) -> Response:
         if organisation is None:
             return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
         assert organisation.id is not None  # loaded from the database
+        principal = _principal(request)
+        if (
+            principal is not None
+            and principal.role is Role.TASKFORCE
+            and organisation.id not in taskforce_organisations(session, principal.organisation_id)
+        ):
+            # what a task force may not see looks exactly like what does not exist
+            return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
         cells = expected_cells(session, organisation.id, period)
     content = template_csv(cells) if kind == "csv" else template_xlsx(cells)
     media = (
