@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
@@ -21,6 +22,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.types import ExecutionContext
 
 from core.settings import get_settings
 from db.engine import RETRY_AFTER_SECONDS, is_database_busy
@@ -105,6 +107,25 @@ class MaskUnexpectedErrors(MaskErrors):
             path=error.path,
             extensions={"code": INTERNAL_ERROR, "errorId": error_id},
         )
+
+
+class QuietSchema(strawberry.Schema):
+    """Expected errors (a typo, a refused limit, a bad variable) are logged on one line, without
+    a traceback; unexpected ones were logged with theirs by ``MaskUnexpectedErrors``."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            extensions = error.extensions or {}
+            if extensions.get("code") == INTERNAL_ERROR:
+                continue  # logged with its traceback and error id when masked
+            log.info(
+                "graphql request error: %s (code %s, path %s)",
+                error.message[:300],
+                extensions.get("code", "-"),
+                error.path,
+            )
 
 
 def protection_extensions() -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
