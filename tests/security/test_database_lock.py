@@ -107,8 +107,10 @@ def test_validating_a_slow_upload_leaves_the_database_writable(
     session.expire_all()
     submission = session.exec(select(Submission)).one()
     assert submission.status.value == "rejected"  # the wrong indicator
-    assert took > 1.0, f"the file was read in {took:.2f} s: too quick to show anything"
-    assert slowest < 1.0, f"a write or a request waited {slowest:.2f} s (validation: {took:.2f} s)"
+    assert took > 3.0, f"the file was read in {took:.2f} s: too quick to show anything"
+    # (a write used to wait for the whole validation; a loaded machine may take a second or two)
+    assert slowest < min(3.0, took / 3), f"a write or a request waited {slowest:.2f} s "
+    f"(validation: {took:.2f} s)"
 
 
 def test_the_last_use_stamp_never_fails_a_request(
