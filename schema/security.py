@@ -22,6 +22,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
 from core.settings import get_settings
@@ -32,6 +33,7 @@ log = logging.getLogger("woonzorg.graphql")
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
 DATABASE_BUSY = "DATABASE_BUSY"
+INVALID_ID = "INVALID_ID"
 
 
 class ValidationLimits(SchemaExtension):
@@ -47,10 +49,14 @@ class ValidationLimits(SchemaExtension):
             rules.append(NoSchemaIntrospectionCustomRule)
         self.execution_context.validation_rules = (*self.execution_context.validation_rules, *rules)
         yield
+        result = getattr(self.execution_context, "result", None)
+        errors = [
+            *(self.execution_context.pre_execution_errors or ()),
+            *(getattr(result, "errors", None) or ()),
+        ]
+        _code_invalid_ids(errors)
         if hidden:
-            _drop_suggestions(self.execution_context.pre_execution_errors)
-            result = getattr(self.execution_context, "result", None)
-            _drop_suggestions(getattr(result, "errors", None))
+            _drop_suggestions(errors)
 
     def on_validate(self) -> Iterator[None]:
         yield
@@ -65,6 +71,14 @@ def _anonymous(execution_context: Any) -> bool:
     return getattr(execution_context.context, "principal", None) is None
 
 
+def _code_invalid_ids(errors: Any) -> None:
+    """An id that is not a global id, or names a type that is not a node, is the client's
+    mistake: ``INVALID_ID``."""
+    for error in errors or ():
+        if isinstance(error, GraphQLError) and isinstance(error.original_error, GlobalIDValueError):
+            error.extensions = {**(error.extensions or {}), "code": INVALID_ID}
+
+
 def _drop_suggestions(errors: Any) -> None:
     """Strip graphql-core's "Did you mean …?" (it names fields of the schema) from messages."""
     for error in errors or ():
@@ -76,7 +90,9 @@ def is_unexpected(error: GraphQLError) -> bool:
     """Errors raised while resolving that are not GraphQL errors meant for the client."""
     original = error.original_error
     return (
-        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+        error.path is not None
+        and original is not None
+        and not isinstance(original, GraphQLError | GlobalIDValueError)
     )
 
 
