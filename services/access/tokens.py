@@ -141,3 +141,15 @@ def stamp_last_used(session: Session, token_id: int) -> None:
 def _stamp(row: ApiToken, now: datetime) -> None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         row.last_used_at = now
+
+
+def still_valid(session: Session, token_id: int) -> bool:
+    """Whether the token is still in force (not revoked, not expired): what a long-lived
+    connection checks again before it sends anything more."""
+    row = session.get(ApiToken, token_id, populate_existing=True)
+    now = utcnow()
+    return (
+        row is not None
+        and row.revoked_at is None
+        and (row.expires_at is None or row.expires_at > now)
+    )
