@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     TOO_MANY_CELLS = "too_many_cells"
     NOTE_TOO_LONG = "note_too_long"
+    CONTROL_CHARACTER = "control_character"
     # project rows (project files) and the project services
     UNKNOWN_PHASE = "unknown_phase"
     MALFORMED_DATE = "malformed_date"
@@ -205,6 +206,12 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.UNITS_NOT_POSITIVE: (
         "The number of units must be a whole number above zero, not '{value}'.",
         "Het aantal eenheden moet een geheel getal boven nul zijn, niet '{value}'.",
+    ),
+    ErrorCode.CONTROL_CHARACTER: (
+        "'{header}' holds an invisible control character (shown as \ufffd in '{value}'); "
+        "retype the cell, or save the file as UTF-8 text.",
+        "'{header}' bevat een onzichtbaar stuurteken (getoond als \ufffd in '{value}'); "
+        "typ de cel opnieuw, of sla het bestand op als UTF-8-tekst.",
     ),
     ErrorCode.TOO_MANY_UNITS: (
         "A project counts at most {limit} units; {value} is more. Split a larger development "
