@@ -46,16 +46,20 @@ class Context:
         """Forget what was read (a subscription's next event must see the database anew), and
         check that the token is still in force: a revoked or expired one ends the subscription."""
         self.session.close()
-        if self.principal is not None and not still_valid(self.session, self.principal.token_id):
-            self.session.close()
-            raise GraphQLError(
-                "the token was revoked or has expired; connect again with a valid one",
-                extensions={"code": "UNAUTHENTICATED"},
-            )
+        if self.principal is not None:
+            valid = still_valid(self.session, self.principal.token_id)
+            self.session.close()  # give the connection back at once
+            if not valid:
+                raise GraphQLError(
+                    "the token was revoked or has expired; connect again with a valid one",
+                    extensions={"code": "UNAUTHENTICATED"},
+                )
         self.authorise(self.principal)
 
     def close(self) -> None:
-        self.refresh()
+        """The end of an operation: give the connection back (the token is not checked)."""
+        self.session.close()
+        self.authorise(self.principal)
 
 
 Info = StrawberryInfo[Context, None]
