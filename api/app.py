@@ -11,17 +11,19 @@ import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.auth import auth_routes
+from api.body_limit import BodyLimitMiddleware
 from api.exports.routes import export_list
 from api.middleware import AuthenticationMiddleware, ListedOriginsCORSMiddleware
 from api.open_data import open_data_file
 from api.submissions import download_template, upload_submission
+from api.url_secrets import SecretsInUrlMiddleware, install_log_redaction
 from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
-from db.engine import get_engine
+from db.engine import RETRY_AFTER_SECONDS, get_engine, is_database_busy
 from db.migrate import at_head
 from schema.http import GraphQLView
 from schema.persisted import PersistedQueries
@@ -32,6 +34,22 @@ from workers.broker import broker_reachable, set_consumer_in_process
 from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
 
 log = logging.getLogger(__name__)
+
+
+async def database_busy(_: Request, error: Exception) -> Response:
+    """A write that waited in vain for the database's lock: 503 and when to try again, not 500."""
+    if not is_database_busy(error):
+        raise error
+    return JSONResponse(
+        {
+            "error": {
+                "code": "database_busy",
+                "message": f"the database is busy; try again in {RETRY_AFTER_SECONDS} s",
+            }
+        },
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -91,6 +109,7 @@ def create_app(
     settings = settings or get_settings()
     run_jobs = settings.embedded_broker if run_jobs is None else run_jobs
     boot.start(settings)
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -128,7 +147,15 @@ def create_app(
             Route("/readyz", readyz),
             *web_app_routes(settings),  # last: the app's pages take every other path
         ],
-        middleware=[*cors_middleware(settings), Middleware(AuthenticationMiddleware)],
+        # CORS outermost (a preflight needs no token); then authentication (headers only), then
+        # the body's size cap, before any parsing
+        middleware=[
+            *cors_middleware(settings),
+            Middleware(SecretsInUrlMiddleware),
+            Middleware(AuthenticationMiddleware),
+            Middleware(BodyLimitMiddleware),
+        ],
+        exception_handlers={sa.exc.OperationalError: database_busy},
         lifespan=lifespan,
     )
     app.state.engine = engine or get_engine()

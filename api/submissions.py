@@ -18,6 +18,7 @@ from strawberry import relay
 from core.enums import Role, SubmissionChannel
 from db.engine import session_scope
 from db.models import Organisation
+from db.queries.access import taskforce_organisations
 from ingest.periods import Period, PeriodError
 from ingest.templates import template_csv, template_xlsx
 from schema.errors import HTTP_ERRORS
@@ -32,7 +33,7 @@ CHANNELS = {
     ".txt": SubmissionChannel.CSV,
     ".xlsx": SubmissionChannel.XLSX,
 }
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_FIELD_BYTES = 64 * 1024  # a form field other than the file (whose size api.body_limit caps)
 
 
 def problem(status: int, code: str, message: str) -> JSONResponse:
@@ -74,22 +75,27 @@ async def upload_submission(request: Request) -> Response:
     202 with the submission id, at once."""
 
     principal = _principal(request)
-    if principal is not None:
-        decision = rate_limiter().hit(principal.rate_key)
-        if not decision.allowed:
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "rate_limited",
-                        "messageNl": HTTP_ERRORS["rate_limited"].nl,
-                        "message": f"more than {decision.limit} writes a minute; "
-                        f"try again in {decision.retry_after} s",
-                    }
-                },
-                status_code=429,
-                headers={"Retry-After": str(decision.retry_after)},
-            )
-    form = await request.form(max_part_size=MAX_UPLOAD_BYTES)
+    # Who asks is decided before a byte of the body is read (its size is capped by
+    # api.body_limit); the organisation named in the form is checked after parsing.
+    if principal is None:
+        return problem(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
+    if principal.role not in (Role.ADMIN, Role.PARTNER):
+        return problem(403, "forbidden", f"a {principal.role.value} token cannot do this")
+    decision = rate_limiter().hit(principal.rate_key)
+    if not decision.allowed:
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "rate_limited",
+                    "messageNl": HTTP_ERRORS["rate_limited"].nl,
+                    "message": f"more than {decision.limit} writes a minute; "
+                    f"try again in {decision.retry_after} s",
+                }
+            },
+            status_code=429,
+            headers={"Retry-After": str(decision.retry_after)},
+        )
+    form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_FIELD_BYTES)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return problem(400, "missing_file", "send the file as multipart form field 'file'")
@@ -150,6 +156,14 @@ async def download_template(request: Request) -> Response:
         if organisation is None:
             return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
         assert organisation.id is not None  # loaded from the database
+        principal = _principal(request)
+        if (
+            principal is not None
+            and principal.role is Role.TASKFORCE
+            and organisation.id not in taskforce_organisations(session, principal.organisation_id)
+        ):
+            # what a task force may not see looks exactly like what does not exist
+            return problem(404, "unknown_organisation", f"no organisation with code '{code}'")
         cells = expected_cells(session, organisation.id, period)
     content = template_csv(cells) if kind == "csv" else template_xlsx(cells)
     media = (

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         default=300, description="A sent job not finished after this long is sent again"
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection")
+    graphql_anonymous_schema_hidden: bool = Field(
+        default=True,
+        description="Refuse introspection, and leave out 'Did you mean' suggestions (they name "
+        "fields), for callers without a token",
+    )
     graphql_max_depth: int = Field(
         default=12, description="Deepest nesting a GraphQL query may have"
     )
@@ -94,6 +99,21 @@ class Settings(BaseSettings):
     )
     response_cache_ttl_seconds: int = Field(
         default=3600, description="How long an answer stays in Redis (older versions expire)"
+    )
+    max_request_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        description="Largest request body with a token (a GraphQL document and its variables); "
+        "larger ones are refused with 413 before they are parsed",
+    )
+    max_anonymous_request_bytes: int = Field(
+        default=64 * 1024, description="Largest request body without a token (413 beyond)"
+    )
+    max_upload_bytes: int = Field(
+        default=51 * 1024 * 1024,
+        description="Largest POST /submissions body (the file, 50 MB at most, and its form fields)",
+    )
+    max_query_string_bytes: int = Field(
+        default=16 * 1024, description="Longest query string (GraphQL over GET); 414 beyond"
     )
     log_level: str = Field(default="INFO", description="Python logging level")
     secret_key: str | None = Field(
@@ -181,6 +201,16 @@ class Settings(BaseSettings):
     def cors_origin_list(self) -> list[str]:
         origins = (origin.strip().rstrip("/") for origin in self.cors_origins.split(","))
         return [origin for origin in origins if origin]
+
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Allow plain http:// webhook targets (development only; production: https)",
+    )
+    webhook_allow_private_addresses: bool = Field(
+        default=False,
+        description="Deliver webhooks to loopback and private addresses (development and tests "
+        "only: it lets a partner reach the installation's own network)",
+    )
 
     @property
     def embedded_broker(self) -> bool:

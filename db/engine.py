@@ -14,6 +14,43 @@ from sqlmodel import Session
 from core.settings import get_settings
 from db.data_version import track_writes
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for SQLite's write lock
+SHORT_BUSY_TIMEOUT_MS = 250  # for a write that may be skipped (a token's last-use stamp)
+RETRY_AFTER_SECONDS = 5  # what a client is told when the database is busy
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """True for the error of a write that waited in vain for SQLite's write lock (or a
+    PostgreSQL lock timeout): the request may succeed when tried again."""
+    if not isinstance(error, sa.exc.OperationalError):
+        return False
+    text = str(error.orig if error.orig is not None else error).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+
+
+@contextmanager
+def optional_write(engine: sa.Engine) -> Iterator[Session]:
+    """A short transaction for a write that may be skipped: on SQLite it waits at most
+    SHORT_BUSY_TIMEOUT_MS for the write lock; raises ``OperationalError`` when it gave up."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SHORT_BUSY_TIMEOUT_MS}")
+            connection.commit()
+        try:
+            with Session(bind=connection, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                connection.commit()
+
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
@@ -39,7 +76,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

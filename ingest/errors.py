@@ -39,10 +39,12 @@ class ErrorCode(StrEnum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     TOO_MANY_CELLS = "too_many_cells"
     NOTE_TOO_LONG = "note_too_long"
+    CONTROL_CHARACTER = "control_character"
     # project rows (project files) and the project services
     UNKNOWN_PHASE = "unknown_phase"
     MALFORMED_DATE = "malformed_date"
     UNITS_NOT_POSITIVE = "units_not_positive"
+    TOO_MANY_UNITS = "too_many_units"
     NOT_A_MUNICIPALITY = "not_a_municipality"
     UNKNOWN_DISTRICT = "unknown_district"
     DUPLICATE_PROJECT_UNITS = "duplicate_project_units"
@@ -53,6 +55,7 @@ class ErrorCode(StrEnum):
     CANCEL_WITHOUT_REASON = "cancel_without_reason"
     COMPLETION_IN_FUTURE = "completion_in_future"
     PROJECT_OUTSIDE_SCOPE = "project_outside_scope"
+    COMPLETION_NEEDS_REVIEW = "completion_needs_review"
     # project services only
     PROJECT_NOT_FOUND = "project_not_found"
     NOT_PROJECT_OWNER = "not_project_owner"
@@ -63,6 +66,7 @@ class ErrorCode(StrEnum):
     # file errors
     FILE_TOO_LARGE = "file_too_large"
     ARCHIVE_TOO_LARGE = "archive_too_large"
+    FILE_TOO_COMPLEX = "file_too_complex"
     TOO_MANY_SHEETS = "too_many_sheets"
     TOO_MANY_ROWS = "too_many_rows"
     TOO_MANY_COLUMNS = "too_many_columns"
@@ -81,6 +85,7 @@ FILE_ERROR_CODES = frozenset(
     {
         ErrorCode.FILE_TOO_LARGE,
         ErrorCode.ARCHIVE_TOO_LARGE,
+        ErrorCode.FILE_TOO_COMPLEX,
         ErrorCode.TOO_MANY_SHEETS,
         ErrorCode.TOO_MANY_ROWS,
         ErrorCode.TOO_MANY_COLUMNS,
@@ -202,6 +207,26 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "The number of units must be a whole number above zero, not '{value}'.",
         "Het aantal eenheden moet een geheel getal boven nul zijn, niet '{value}'.",
     ),
+    ErrorCode.CONTROL_CHARACTER: (
+        "'{header}' holds an invisible control character (shown as \ufffd in '{value}'); "
+        "retype the cell, or save the file as UTF-8 text.",
+        "'{header}' bevat een onzichtbaar stuurteken (getoond als \ufffd in '{value}'); "
+        "typ de cel opnieuw, of sla het bestand op als UTF-8-tekst.",
+    ),
+    ErrorCode.TOO_MANY_UNITS: (
+        "A project counts at most {limit} units; {value} is more. Split a larger development "
+        "into projects, or ask an administrator.",
+        "Een project telt hoogstens {limit} eenheden; {value} is meer. Splits een groter "
+        "bouwplan in projecten, of vraag een beheerder.",
+    ),
+    ErrorCode.COMPLETION_NEEDS_REVIEW: (
+        "Project {project}: this change counts as realised dwellings, which are published only "
+        "after review. Send it in a project file (POST /submissions with kind=projects); a task "
+        "force or an administrator approves it.",
+        "Project {project}: deze wijziging telt als gerealiseerde woningen, die pas na "
+        "beoordeling worden gepubliceerd. Stuur haar in een projectbestand (POST /submissions "
+        "met kind=projects); een taskforce of beheerder keurt het goed.",
+    ),
     ErrorCode.NOT_A_MUNICIPALITY: (
         "'{value}' is not a municipality; a project lies in one municipality (use its CBS "
         "code, e.g. GM0546).",
@@ -284,6 +309,14 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.ARCHIVE_TOO_LARGE: (
         "The workbook unpacks to {size} bytes; the limit is {limit} bytes.",
         "De werkmap is uitgepakt {size} bytes; de grens is {limit} bytes.",
+    ),
+    ErrorCode.FILE_TOO_COMPLEX: (
+        "The workbook has more distinct texts than can be read (at most {strings} texts of "
+        "{characters} characters in all). Save the data sheet alone as a new workbook, or send it "
+        "as .csv.",
+        "De werkmap bevat meer verschillende teksten dan gelezen kan worden (hoogstens {strings} "
+        "teksten van samen {characters} tekens). Sla alleen het gegevensblad op als nieuwe "
+        "werkmap, of stuur het als .csv.",
     ),
     ErrorCode.TOO_MANY_SHEETS: (
         "The workbook has {count} sheets; the limit is {limit}.",

@@ -47,7 +47,11 @@ def raw_rows(
     layout: FileLayout | None = None
     header_width = 0
     data_rows = 0
-    for record in records:
+    for seen, record in enumerate(records, start=1):
+        if seen > limits.max_sheet_rows:
+            raise FileError(
+                ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=limits.max_sheet_rows
+            )
         cells = _trimmed(record.cells)
         if len(cells) > limits.max_columns:
             raise FileError(

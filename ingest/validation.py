@@ -12,6 +12,7 @@ spells them. A jurisdiction may be written as the bare CBS number (``518`` or ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,9 @@ _UNKNOWN_CODE_ERRORS = {
     Field.HOUSING_TYPE: ErrorCode.UNKNOWN_HOUSING_TYPE,
     Field.PRICE_SEGMENT: ErrorCode.UNKNOWN_PRICE_SEGMENT,
 }
+
+# C0 control characters other than tab, line feed and carriage return (NUL above all)
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +197,8 @@ class _RowCheck:
         self.errors: list[RowError] = []
 
     def run(self) -> RowResult:
+        if self._control_characters():
+            return self.errors
         self._check_shape()
         indicator = self._indicator()
         jurisdiction = self._jurisdiction()
@@ -325,6 +331,18 @@ class _RowCheck:
             return None
         text = self.raw.values.get(name)
         return text.strip() or None if text is not None else None
+
+    def _control_characters(self) -> bool:
+        """A NUL (or another C0 control character but tab, line feed and carriage return) is a
+        row error: no database stores NUL in text, and none belongs in a figure."""
+        found = False
+        for name, text in self.raw.values.items():
+            if text is not None and CONTROL_CHARACTERS.search(text):
+                visible = CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", text)
+                field_name = Field(name) if name in Field._value2member_map_ else None
+                self._add(field_name, ErrorCode.CONTROL_CHARACTER, value=visible[:200])
+                found = True
+        return found
 
     def _add(self, name: Field | None, code: ErrorCode, **params: object) -> None:
         column = self.raw.layout.column(name) if name is not None else None

@@ -5,7 +5,8 @@
   formula cell without a cached value is reported per row (``formula_without_value``).
 * Rows are streamed in constant memory (ingest.xlsx_rows).
 * Limits (ingest.limits) are checked before parsing where possible: file size, unpacked size of
-  the zip members, number of sheets; rows and columns while streaming. Empty formatted cells far
+  the zip members, the shared-strings table (number of strings and characters, counted streaming
+  before openpyxl loads it into memory), number of sheets; rows and columns while streaming. Empty formatted cells far
   to the right do not count as columns.
 * The sheet read is the one named ``gegevens`` or ``data`` (any case), else the first worksheet.
   Row numbers are the sheet's own.
@@ -24,8 +25,11 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring, iterparse
 
 from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet
@@ -37,6 +41,9 @@ from ingest.xlsx_rows import SheetCell, iter_sheet_rows
 
 DATA_SHEET_NAMES = ("gegevens", "data")
 XLSX_DECIMAL_MARK = ","
+
+_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
 
 # What parsing raises when a sheet's XML or the archive is damaged halfway through.
 _DAMAGED_SHEET_ERRORS = (ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError)
@@ -96,6 +103,11 @@ def _check_archive(stream: BinaryIO, limits: ReadLimits) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > limits.max_unpacked_bytes:
+                raise FileError(
+                    ErrorCode.ARCHIVE_TOO_LARGE, size=unpacked, limit=limits.max_unpacked_bytes
+                )
+            _check_shared_strings(archive, limits)
     except zipfile.BadZipFile:
         raise _unreadable(
             "it is not an .xlsx workbook (not a zip archive)",
@@ -103,8 +115,48 @@ def _check_archive(stream: BinaryIO, limits: ReadLimits) -> None:
         ) from None
     finally:
         stream.seek(0)
-    if unpacked > limits.max_unpacked_bytes:
-        raise FileError(ErrorCode.ARCHIVE_TOO_LARGE, size=unpacked, limit=limits.max_unpacked_bytes)
+
+
+def _shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The shared-strings part's name, found as openpyxl finds it (the content types)."""
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+    except Exception:  # no or a damaged manifest: openpyxl will say the file is unreadable
+        return None
+    part = manifest.find(SHARED_STRINGS)
+    return None if part is None else str(part.PartName)[1:]
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, limits: ReadLimits) -> None:
+    """openpyxl keeps every shared string in memory: count them and their characters first,
+    streaming in constant memory, and refuse a table beyond the limits (``file_too_complex``)."""
+    name = _shared_strings_part(archive)
+    if name is None:
+        return
+    count = characters = 0
+    try:
+        with archive.open(name) as source:
+            root = None
+            for event, element in iterparse(source, events=("start", "end")):
+                if root is None:
+                    root = element
+                if event != "end":
+                    continue
+                if element.tag == _TEXT_TAG:
+                    characters += len(element.text or "")
+                elif element.tag == _STRING_TAG:
+                    count += 1
+                    root.clear()  # keep nothing parsed so far
+                if count > limits.max_shared_strings or characters > limits.max_shared_chars:
+                    raise FileError(
+                        ErrorCode.FILE_TOO_COMPLEX,
+                        strings=limits.max_shared_strings,
+                        characters=limits.max_shared_chars,
+                    )
+    except KeyError:
+        return  # the part is missing: openpyxl reads no shared strings
+    except _DAMAGED_SHEET_ERRORS as exc:
+        raise _damaged(exc) from None
 
 
 def _open_workbook(stream: BinaryIO) -> Workbook:

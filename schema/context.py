@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from graphql import GraphQLError
 from sqlmodel import Session
 from strawberry.types import Info as StrawberryInfo
 
@@ -14,6 +15,7 @@ from db.engine import get_engine
 from schema.access import Access
 from schema.loaders import Loaders
 from services.access.authentication import Principal
+from services.access.tokens import still_valid
 
 
 @dataclass
@@ -41,12 +43,23 @@ class Context:
         self.loaders = Loaders(self.session, visible=self.access.sees)
 
     def refresh(self) -> None:
-        """Forget what was read (a subscription's next event must see the database anew)."""
+        """Forget what was read (a subscription's next event must see the database anew), and
+        check that the token is still in force: a revoked or expired one ends the subscription."""
         self.session.close()
+        if self.principal is not None and self.principal.token_id is not None:
+            valid = still_valid(self.session, self.principal.token_id)
+            self.session.close()  # give the connection back at once
+            if not valid:
+                raise GraphQLError(
+                    "the token was revoked or has expired; connect again with a valid one",
+                    extensions={"code": "UNAUTHENTICATED"},
+                )
         self.authorise(self.principal)
 
     def close(self) -> None:
-        self.refresh()
+        """The end of an operation: give the connection back (the token is not checked)."""
+        self.session.close()
+        self.authorise(self.principal)
 
 
 Info = StrawberryInfo[Context, None]

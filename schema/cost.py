@@ -43,7 +43,15 @@ def cost_limit_rule(limit: int, variables: dict[str, Any]) -> type[ValidationRul
             root = self.context.schema.get_root_type(node.operation)
             if root is None:
                 return
-            cost = _selection_cost(self.context, root, node.selection_set, variables, frozenset())
+            # A variable not sent costs what its declared default says (``$n: Int = 100``)
+            defaults = {
+                definition.variable.name.value: int(definition.default_value.value)
+                for definition in node.variable_definitions or ()
+                if isinstance(definition.default_value, IntValueNode)
+            }
+            given = {name: value for name, value in variables.items() if value is not None}
+            effective = {**defaults, **given}
+            cost = _selection_cost(self.context, root, node.selection_set, effective, frozenset())
             if cost > limit:
                 self.report_error(
                     GraphQLError(

@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import json
 import logging
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ IDE_NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>G
 <p>POST queries here with <code>Authorization: Bearer wz_…</code>. GraphiQL comes with the web
 app: build it (<code>make run</code> with Node.js installed) to use it in the browser.</p>"""
 JSON = "application/json"
+OFF_LOOP_JSON_BYTES = 64 * 1024
+# The body decoded off the loop, and the decoded value, for parse_json to hand back.
+_DECODED: ContextVar[tuple[bytes, Any] | None] = ContextVar("decoded_json_body", default=None)
 
 
 def wants_graphql_response_json(accept: str) -> bool:
@@ -158,6 +162,26 @@ class GraphQLView(GraphQL[Context, None]):
             )
         context.authorise(principal)
         return UNSET
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """A large JSON body (up to ``max_request_bytes``, checked before it was read) is decoded
+        on a worker thread, so the server's loop keeps serving other requests meanwhile."""
+        if request.method == "POST" and "json" in (request.content_type or ""):
+            body = await request.get_body()
+            if len(body) > OFF_LOOP_JSON_BYTES:
+                decoded = await run_in_threadpool(super().parse_json, body)
+                token = _DECODED.set((body, decoded))
+                try:
+                    return await super().parse_http_body(request)
+                finally:
+                    _DECODED.reset(token)
+        return await super().parse_http_body(request)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        decoded = _DECODED.get()
+        if decoded is not None and decoded[0] is data:
+            return decoded[1]
+        return super().parse_json(data)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Run one operation on an event loop of its own in a worker thread: resolvers and

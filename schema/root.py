@@ -28,7 +28,7 @@ from schema.policy import PolicyQuery
 from schema.progress import ProgressQuery
 from schema.projects import ProjectQuery
 from schema.scalars import SCALAR_MAP
-from schema.security import protection_extensions
+from schema.security import QuietSchema, protection_extensions
 from schema.submissions import SubmissionQuery
 from schema.subscriptions import Subscription
 from schema.targets import TargetQuery
@@ -89,7 +89,7 @@ class Mutation(
 for _root in (Query, Mutation, Subscription):
     guard_root_fields(_root)
 
-schema = strawberry.Schema(
+schema = QuietSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

@@ -7,12 +7,14 @@ current settings.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import strawberry
 from graphql import GraphQLError, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
@@ -22,15 +24,20 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 from core.settings import get_settings
+from db.engine import RETRY_AFTER_SECONDS, is_database_busy
 from schema.cost import cost_limit_rule
 from schema.errors import ERRORS
 
 log = logging.getLogger("woonzorg.graphql")
 
 INTERNAL_ERROR = "INTERNAL_SERVER_ERROR"
+DATABASE_BUSY = "DATABASE_BUSY"
+INVALID_ID = "INVALID_ID"
 
 
 class ValidationLimits(SchemaExtension):
@@ -43,12 +50,22 @@ class ValidationLimits(SchemaExtension):
     checked on every operation.
     """
 
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        result = getattr(context, "result", None)
+        errors = [*(context.pre_execution_errors or ()), *(getattr(result, "errors", None) or ())]
+        _code_invalid_ids(errors)
+        if _schema_hidden(context):
+            _drop_suggestions(errors)
+
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         settings = get_settings()
+        hidden = _schema_hidden(context)
         if context.graphql_document is not None and context.query is not None:
             rules: tuple[Any, ...] = tuple(context.validation_rules)
-            if not settings.graphql_introspection:
+            if not settings.graphql_introspection or hidden:
                 rules = (*rules, NoSchemaIntrospectionCustomRule)
             errors = _validated(
                 context.query,
@@ -57,6 +74,7 @@ class ValidationLimits(SchemaExtension):
                     settings.graphql_max_aliases,
                     len(rules),
                     settings.graphql_introspection,
+                    hidden,
                 ),
                 lambda: validate_document(context.schema._schema, context.graphql_document, rules),  # type: ignore[arg-type]
             )
@@ -65,6 +83,35 @@ class ValidationLimits(SchemaExtension):
                 errors = validate(context.schema._schema, context.graphql_document, [cost])
             context.pre_execution_errors = list(errors)
         yield
+        if hidden:
+            _drop_suggestions(context.pre_execution_errors)
+
+
+def _schema_hidden(execution_context: Any) -> bool:
+    """Anonymous callers learn nothing of the schema (no introspection, no "Did you mean")."""
+    return get_settings().graphql_anonymous_schema_hidden and _anonymous(execution_context)
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
+
+
+def _anonymous(execution_context: Any) -> bool:
+    return getattr(execution_context.context, "principal", None) is None
+
+
+def _code_invalid_ids(errors: Any) -> None:
+    """An id that is not a global id, or names a type that is not a node, is the client's
+    mistake: ``INVALID_ID``."""
+    for error in errors or ():
+        if isinstance(error, GraphQLError) and isinstance(error.original_error, GlobalIDValueError):
+            error.extensions = {**(error.extensions or {}), "code": INVALID_ID}
+
+
+def _drop_suggestions(errors: Any) -> None:
+    """Strip graphql-core's "Did you mean …?" (it names fields of the schema) from messages."""
+    for error in errors or ():
+        if isinstance(error, GraphQLError) and "Did you mean" in error.message:
+            error.message = _SUGGESTION.sub("", error.message)
 
 
 _VALIDATED: OrderedDict[tuple[str, tuple[int, ...]], list[GraphQLError]] = OrderedDict()
@@ -94,7 +141,9 @@ def is_unexpected(error: GraphQLError) -> bool:
     """Errors raised while resolving that are not GraphQL errors meant for the client."""
     original = error.original_error
     return (
-        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+        error.path is not None
+        and original is not None
+        and not isinstance(original, GraphQLError | GlobalIDValueError)
     )
 
 
@@ -105,6 +154,16 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if error.original_error is not None and is_database_busy(error.original_error):
+            log.warning("database busy at %s", error.path)
+            return GraphQLError(
+                f"The database is busy; try again in {RETRY_AFTER_SECONDS} s.",
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": DATABASE_BUSY, "retryAfter": RETRY_AFTER_SECONDS},
+            )
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s at %s", error_id, error.path, exc_info=error.original_error)
         return GraphQLError(
@@ -119,6 +178,25 @@ class MaskUnexpectedErrors(MaskErrors):
                 "errorId": error_id,
             },
         )
+
+
+class QuietSchema(strawberry.Schema):
+    """Expected errors (a typo, a refused limit, a bad variable) are logged on one line, without
+    a traceback; unexpected ones were logged with theirs by ``MaskUnexpectedErrors``."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            extensions = error.extensions or {}
+            if extensions.get("code") == INTERNAL_ERROR:
+                continue  # logged with its traceback and error id when masked
+            log.info(
+                "graphql request error: %s (code %s, path %s)",
+                error.message[:300],
+                extensions.get("code", "-"),
+                error.path,
+            )
 
 
 def protection_extensions() -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:

@@ -109,11 +109,18 @@ def job_actor(
                         if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
                             return
                         before(session, **job.args)
+                # The attempt is counted in a short transaction of its own: the work's
+                # transaction then writes nothing before the work does (on SQLite a pending
+                # write would hold the database's write lock for as long as the work reads).
+                with session_scope(engine) as session:
+                    job = session.get(OutboxJob, job_id)
+                    if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+                        return
+                    job.attempts += 1
                 with session_scope(engine) as session:
                     job = session.get(OutboxJob, job_id, with_for_update=True)
                     if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
                         return
-                    job.attempts += 1
                     fn(session, **job.args)
                     job.status = JobStatus.DONE
                     job.finished_at = utcnow()
@@ -146,7 +153,6 @@ def _record_failure(engine: sa.Engine, job_id: int, exc: Exception, *, final: bo
         job = session.get(OutboxJob, job_id)
         if job is None:
             return
-        job.attempts += 1
         job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if final:
             job.status = JobStatus.FAILED

@@ -15,6 +15,7 @@ from datetime import date
 
 from core.enums import JurisdictionKind, ProjectPhase
 from ingest.errors import ErrorCode, RowError, render_messages
+from ingest.limits import MAX_PROJECT_UNITS
 from ingest.numbers import NumberError, parse_number
 from ingest.projects.codes import ProjectCodes
 from ingest.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
@@ -280,6 +281,9 @@ class _LineCheck:
             return None
         if value <= 0 or value != value.to_integral_value():
             self._add(F.UNITS, ErrorCode.UNITS_NOT_POSITIVE)
+            return None
+        if value > MAX_PROJECT_UNITS:
+            self._add(F.UNITS, ErrorCode.TOO_MANY_UNITS, limit=MAX_PROJECT_UNITS)
             return None
         return int(value)
 

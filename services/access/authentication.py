@@ -9,6 +9,7 @@ anonymous (the browser app then shows its sign-in page).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,10 +17,12 @@ from sqlmodel import Session
 
 from core.enums import Role
 from core.principal import Actor
-from db.engine import session_scope
+from db.engine import get_engine, is_database_busy, optional_write, session_scope
 from db.models import Organisation
 from services.access.people import active_session
-from services.access.tokens import verify_token
+from services.access.tokens import stamp_last_used, verify_token
+
+log = logging.getLogger(__name__)
 
 
 class AuthenticationError(Exception):
@@ -65,11 +68,13 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def principal_for(session: Session, authorization: str | None) -> Principal | None:
+def principal_for(
+    session: Session, authorization: str | None, *, stamp: bool = True
+) -> Principal | None:
     token = bearer_token(authorization)
     if token is None:
         return None
-    row = verify_token(session, token)
+    row = verify_token(session, token, stamp=stamp)
     if row is None:
         raise AuthenticationError("the token is not valid, has expired or was revoked")
     organisation = session.get(Organisation, row.organisation_id)
@@ -104,9 +109,21 @@ def session_principal(session: Session, cookie: str) -> Principal | None:
 def authenticate(
     authorization: str | None, engine: sa.Engine | None = None, cookie: str | None = None
 ) -> Principal | None:
-    """Resolve a header (or else a session cookie) in a short transaction of its own (it records
-    the token's or session's last use)."""
-    with session_scope(engine) as session:
-        if authorization or not cookie:
-            return principal_for(session, authorization)
-        return session_principal(session, cookie)
+    """Resolve a header (reading only; the token's last use is stamped afterwards in a short
+    transaction that never fails the request: a busy database skips the stamp), or else a session
+    cookie in a short transaction of its own (it records the session's last use)."""
+    engine = engine or get_engine()
+    if cookie and not authorization:
+        with session_scope(engine) as session:
+            return session_principal(session, cookie)
+    with Session(engine) as session:
+        principal = principal_for(session, authorization, stamp=False)
+    if principal is not None and principal.token_id is not None:
+        try:
+            with optional_write(engine) as session:
+                stamp_last_used(session, principal.token_id)
+        except sa.exc.OperationalError as error:
+            if not is_database_busy(error):
+                raise
+            log.info("last use of %s not recorded: the database is busy", principal.label)
+    return principal

@@ -1,9 +1,15 @@
-"""Per-token limits on writes: a fixed window per minute, in Redis (production) or in memory."""
+"""Per-token limits on writes: a sliding window of the last minute, in Redis (production) or in
+memory. Every accepted write is remembered for a minute, so no 60 seconds ever hold more than the
+limit (a fixed window per calendar minute let twice the limit through across a minute's edge)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+import uuid
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -14,57 +20,82 @@ from core.settings import get_settings
 
 WINDOW_SECONDS = 60
 
+Clock = Callable[[], float]
+
 
 @dataclass(frozen=True)
 class RateDecision:
     allowed: bool
     limit: int
     remaining: int
-    retry_after: int  # seconds until the window resets
+    retry_after: int  # seconds until a write is accepted again
 
 
 class RateLimiter(Protocol):
     def hit(self, key: str) -> RateDecision: ...
 
 
-def _window(now: float) -> tuple[int, int]:
-    start = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
-    return start, start + WINDOW_SECONDS - int(now)
+def _retry_after(oldest: float, now: float) -> int:
+    return max(1, math.ceil(oldest + WINDOW_SECONDS - now))
 
 
 class MemoryRateLimiter:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, clock: Clock = time.time) -> None:
         self.limit = limit
-        self._counts: dict[tuple[str, int], int] = {}
+        self.clock = clock
+        self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def hit(self, key: str) -> RateDecision:
-        window, retry_after = _window(time.time())
+        now = self.clock()
         with self._lock:
-            self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
-            count = self._counts.get((key, window), 0) + 1
-            self._counts[(key, window)] = count
-        return RateDecision(
-            count <= self.limit, self.limit, max(0, self.limit - count), retry_after
-        )
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - WINDOW_SECONDS:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return RateDecision(False, self.limit, 0, _retry_after(hits[0], now))
+            hits.append(now)
+            for other in [k for k, v in self._hits.items() if not v]:
+                del self._hits[other]
+            return RateDecision(True, self.limit, self.limit - len(hits), 0)
+
+
+# Atomic: drop hits older than the window, then accept (and remember) this one if room is left.
+_SLIDING_WINDOW = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('EXPIRE', KEYS[1], window * 2)
+  return {1, count + 1, '0'}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, count, oldest[2]}
+"""
 
 
 class RedisRateLimiter:
-    def __init__(self, client: redis.Redis, limit: int, namespace: str) -> None:
+    def __init__(
+        self, client: redis.Redis, limit: int, namespace: str, clock: Clock = time.time
+    ) -> None:
         self.client = client
         self.limit = limit
         self.namespace = namespace
+        self.clock = clock
+        self._script = client.register_script(_SLIDING_WINDOW)
 
     def hit(self, key: str) -> RateDecision:
-        window, retry_after = _window(time.time())
-        name = f"{self.namespace}:rate:{key}:{window}"
-        with self.client.pipeline() as pipe:
-            pipe.incr(name)
-            pipe.expire(name, WINDOW_SECONDS * 2)
-            count = int(pipe.execute()[0])
-        return RateDecision(
-            count <= self.limit, self.limit, max(0, self.limit - count), retry_after
+        now = self.clock()
+        allowed, count, oldest = self._script(
+            keys=[f"{self.namespace}:rate:{key}"],
+            args=[repr(now), WINDOW_SECONDS, self.limit, f"{now!r}:{uuid.uuid4().hex}"],
         )
+        if int(allowed):
+            return RateDecision(True, self.limit, max(0, self.limit - int(count)), 0)
+        return RateDecision(False, self.limit, 0, _retry_after(float(oldest), now))
 
 
 @lru_cache

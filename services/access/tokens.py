@@ -114,8 +114,9 @@ def revoke_token(
     return row
 
 
-def verify_token(session: Session, token: str) -> ApiToken | None:
-    """The token's row when the token is genuine, not expired and not revoked; else None."""
+def verify_token(session: Session, token: str, *, stamp: bool = True) -> ApiToken | None:
+    """The token's row when the token is genuine, not expired and not revoked; else None.
+    ``stamp``: record its use now (see ``stamp_last_used``)."""
     match = _FORMAT.fullmatch(token.strip())
     if match is None:
         return None
@@ -125,6 +126,30 @@ def verify_token(session: Session, token: str) -> ApiToken | None:
     now = utcnow()
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
+    if stamp:
+        _stamp(row, now)
+    return row
+
+
+def stamp_last_used(session: Session, token_id: int) -> None:
+    """Record that the token was used now (at most once every LAST_USED_GRANULARITY)."""
+    row = session.get(ApiToken, token_id)
+    if row is not None:
+        _stamp(row, utcnow())
+
+
+def _stamp(row: ApiToken, now: datetime) -> None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         row.last_used_at = now
-    return row
+
+
+def still_valid(session: Session, token_id: int) -> bool:
+    """Whether the token is still in force (not revoked, not expired): what a long-lived
+    connection checks again before it sends anything more."""
+    row = session.get(ApiToken, token_id, populate_existing=True)
+    now = utcnow()
+    return (
+        row is not None
+        and row.revoked_at is None
+        and (row.expires_at is None or row.expires_at > now)
+    )

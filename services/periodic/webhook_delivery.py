@@ -1,8 +1,13 @@
 """One delivery attempt of a webhook: sign, POST, record the result in the delivery log.
 
 2xx is delivered; a network failure, 408, 425, 429 or 5xx is tried again (``DeliveryRetry``)
-until the actor's retries run out; any other status is refused by the receiver and not retried.
-Each attempt is recorded in a transaction of its own.
+until the actor's retries run out; any other status (a redirect too: redirects are never followed)
+is refused by the receiver and not retried. Each attempt is recorded in a transaction of its own.
+
+The target is checked at every attempt (``webhook_targets.pin``): a URL or address the partner
+may not reach fails the delivery without a connection. What is recorded of a failure is its
+status code or the kind of failure, never the receiver's answer: a partner must not be able to
+read what a server answers to the installation.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from db.models import WebhookDelivery, WebhookSubscription
 from services.jobs import Attempt
 from services.periodic.fetching import RETRYABLE_STATUS
 from services.periodic.signing import signature_headers
+from services.periodic.webhook_targets import TargetNotAllowed, pin
 
 EVENT_HEADER = "X-Woonzorg-Event"
 DELIVERY_HEADER = "X-Woonzorg-Delivery"
@@ -66,26 +72,39 @@ def attempt_delivery(
         **signature_headers(request.secret, request.body),
     }
     try:
-        response = httpx.post(
-            request.url,
-            content=request.body,
-            headers=headers,
-            timeout=get_settings().webhook_timeout_seconds,
-            follow_redirects=False,
-        )
-    except httpx.TransportError as exc:
+        target = pin(request.url)
+    except TargetNotAllowed as exc:
+        return _record(engine, delivery_id, attempt, None, str(exc), retryable=False)
+    headers["Host"] = target.host_header
+    try:
+        with (
+            httpx.Client(
+                timeout=get_settings().webhook_timeout_seconds, follow_redirects=False
+            ) as client,
+            client.stream(
+                "POST",
+                target.url,
+                content=request.body,
+                headers=headers,
+                extensions={"sni_hostname": target.host},
+            ) as response,
+        ):
+            status_code = response.status_code  # the body is never read
+    except httpx.TimeoutException:
+        return _record(engine, delivery_id, attempt, None, "no answer in time", retryable=True)
+    except httpx.TransportError:
         return _record(
-            engine, delivery_id, attempt, None, f"{type(exc).__name__}: {exc}", retryable=True
+            engine, delivery_id, attempt, None, "the receiver could not be reached", retryable=True
         )
-    if 200 <= response.status_code < 300:
-        return _record(engine, delivery_id, attempt, response.status_code, None, retryable=False)
+    if 200 <= status_code < 300:
+        return _record(engine, delivery_id, attempt, status_code, None, retryable=False)
     return _record(
         engine,
         delivery_id,
         attempt,
-        response.status_code,
-        f"HTTP {response.status_code}: {response.text[:500]}",
-        retryable=response.status_code in RETRYABLE_STATUS,
+        status_code,
+        f"HTTP {status_code}",
+        retryable=status_code in RETRYABLE_STATUS,
     )
 
 

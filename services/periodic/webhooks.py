@@ -7,7 +7,6 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -16,6 +15,7 @@ from core.principal import Actor
 from db.models import WebhookDelivery, WebhookSubscription
 from services import audit
 from services.jobs import enqueue_job
+from services.periodic.webhook_targets import TargetNotAllowed, check_url
 
 
 class WebhookSubscriptionError(ValueError):
@@ -38,9 +38,10 @@ def subscribe(
     """Create or update the organisation's subscription for ``url``; a secret is generated when
     none is given (read it from the returned row once, to give it to the receiver). Audited,
     never with the secret."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise WebhookSubscriptionError(f"{url!r} is not an http(s) URL", "url")
+    try:
+        check_url(url)
+    except TargetNotAllowed as exc:
+        raise WebhookSubscriptionError(str(exc), "url") from None
     try:
         wanted = sorted({WebhookEvent(e).value for e in events})
     except ValueError as exc:

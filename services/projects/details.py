@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from core.enums import JurisdictionKind
 from db.models import HousingType, Jurisdiction, Project, ProjectUnits, TargetGroup
 from ingest.errors import ErrorCode
+from ingest.limits import MAX_PROJECT_UNITS
 from ingest.projects.codes import ProjectCodes
 from ingest.projects.details import MAX_KEY, MAX_LOCATION, MAX_NAME, ProjectDetails, UnitsLine
 from ingest.projects.errors import ProjectError
@@ -99,6 +100,9 @@ def _units(
                 first_row=list(units).index(key) + 1,
             )
         units[key] = (housing_id, group_id, line.units)
+    total = sum(count for _, _, count in units.values())
+    if total > MAX_PROJECT_UNITS:
+        raise ProjectError(ErrorCode.TOO_MANY_UNITS, "units", value=total, limit=MAX_PROJECT_UNITS)
     return units
 
 

@@ -103,7 +103,7 @@ def create_project(
         reason=start.reason,
     )
     change = ProjectChange(project, changed=True, move=kind)
-    change.cells = _sync(session, project, {}, reason=None, submission_id=submission_id)
+    change.cells = _sync(session, actor, project, {}, reason=None, submission_id=submission_id)
     return change
 
 
@@ -148,6 +148,7 @@ def update_project(
     change = ProjectChange(project, changed=True)
     change.cells = _sync(
         session,
+        actor,
         project,
         counted_before,
         reason=reason or "project details changed",
@@ -198,7 +199,7 @@ def move_phase(
     reason = move.reason or f"project {project.external_key} {move.phase.value}"
     change = ProjectChange(project, changed=True, move=kind)
     change.cells = _sync(
-        session, project, counted_before, reason=reason, submission_id=submission_id
+        session, actor, project, counted_before, reason=reason, submission_id=submission_id
     )
     return change
 
@@ -291,8 +292,18 @@ def _record_phase(
     session.flush()
 
 
+def needs_review(session: Session, actor: Actor, owner_id: int) -> bool:
+    """Whether realisation the actor causes must be reviewed first: yes, unless the actor is an
+    administrator or the project's owner is a trusted source."""
+    if actor.is_admin:
+        return False
+    owner = session.get(Organisation, owner_id)
+    return owner is None or not owner.trusted_source
+
+
 def _sync(
     session: Session,
+    actor: Actor,
     project: Project,
     counted_before: Contributions,
     *,
@@ -304,6 +315,14 @@ def _sync(
     counted_after = contributions(session, project)
     if counted_after == counted_before:
         return set()
+    if submission_id is None and needs_review(session, actor, project.owner_id):
+        # Realised dwellings are published figures: an untrusted partner's come through a
+        # reviewed project file, never straight from a mutation (the transaction rolls back).
+        raise ProjectError(
+            ErrorCode.COMPLETION_NEEDS_REVIEW,
+            "phase",
+            project=_label(project.name, project.external_key),
+        )
     cells = sync_realisation(
         session,
         project.owner_id,

@@ -263,10 +263,10 @@ class _SubmissionCheck:
             self.writer.write(in_scope)
 
     def _keep(self, error: SubmissionError) -> None:
-        if self.savepoint is not None:
-            self.kept_errors.append(error)
-        else:
-            self.session.add(error)
+        # Kept aside (at most STORED_ERRORS) and added by ``finish``: an added row would be
+        # flushed by the next query, and on SQLite the write lock would then be held for as
+        # long as the rest of the file takes to read.
+        self.kept_errors.append(error)
 
     def finish(self) -> None:
         """Keep the written figures if every row was right; store the errors."""

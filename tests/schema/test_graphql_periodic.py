@@ -337,7 +337,7 @@ def test_webhooks_subscribe_once_list_deliveries_and_unsubscribe(
     )
     assert subscribe(t["owner"], "ftp://x.example/") == {
         "__typename": "InvalidInput",
-        "message": "'ftp://x.example/' is not an http(s) URL",
+        "message": "'ftp://x.example/' is not an https URL (plain http is not allowed)",
         "field": "url",
     }
     anonymous = call(app_client, SUBSCRIBE, None, {"url": "https://x.example/", "events": []})

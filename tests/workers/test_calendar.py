@@ -6,10 +6,11 @@ import email
 import email.policy
 from datetime import date
 
+import pytest
 from sqlmodel import Session, select
 
 from core.enums import MeasureStatus, ReportingFrequency, Role, WebhookEvent
-from core.settings import Settings
+from core.settings import Settings, get_settings
 from db.models import (
     Measure,
     Reminder,
@@ -27,6 +28,13 @@ from tests.factories import Factory
 from tests.workers.periodic.servers import Reply, scripted_http_server, smtp_server
 
 TODAY = date(2026, 8, 20)  # 2026-Q1 was due on 15 May, 2026-Q2 on 14 August (45 days)
+
+
+@pytest.fixture(autouse=True)
+def local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted webhook receivers listen on http://127.0.0.1, as in development."""
+    monkeypatch.setattr(get_settings(), "webhook_allow_http", True)
+    monkeypatch.setattr(get_settings(), "webhook_allow_private_addresses", True)
 
 
 def obligation(

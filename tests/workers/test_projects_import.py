@@ -187,7 +187,7 @@ def test_a_backward_phase_in_a_file_needs_the_correction_reason(
 def test_an_imported_completion_is_realisation_and_queues_the_recompute(
     session: Session, make: Factory, broker, worker
 ) -> None:
-    world = project_world(session, make)
+    world = project_world(session, make, trusted_owner=False)
     make.target(indicator_id=world.indicator_id, jurisdiction_id=world.leiden_id)
     session.commit()
     # given a partner (not trusted): its file waits for approval

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from core.enums import DeliveryStatus, SubmissionStatus, WebhookEvent
+from core.settings import get_settings
 from db.models import AuditEvent, WebhookDelivery
 from services.jobs import MAINTENANCE
 from services.periodic.signing import signature_headers, verify_signature
@@ -25,6 +26,13 @@ SECRET = "s3cret-shared-with-the-receiver"
 def http() -> Iterator[ScriptedServer]:
     with scripted_http_server() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted receivers listen on http://127.0.0.1, as in development."""
+    monkeypatch.setattr(get_settings(), "webhook_allow_http", True)
+    monkeypatch.setattr(get_settings(), "webhook_allow_private_addresses", True)
 
 
 @pytest.fixture()

@@ -40,7 +40,7 @@ class ProjectWorld:
     admin: Actor
 
 
-def project_world(session: Session, make: Factory) -> ProjectWorld:
+def project_world(session: Session, make: Factory, trusted_owner: bool = True) -> ProjectWorld:
     leiden = make.jurisdiction(code="GM0546", name="Leiden")
     leiderdorp = make.jurisdiction(code="GM0547", name="Leiderdorp")
     make.jurisdiction(
@@ -60,7 +60,14 @@ def project_world(session: Session, make: Factory) -> ProjectWorld:
     session.add(HousingType(code="geclusterd", name_nl="Geclusterd", name_en="Clustered"))
     session.add(HousingType(code="nultreden", name_nl="Nultreden", name_en="Step-free"))
     session.add(TargetGroup(code="ouderen", name_nl="Ouderen", name_en="Older people"))
-    owner = make.organisation(code="portaal", name="Portaal", kind=OrganisationKind.CORPORATION)
+    # A trusted source: its own completions count at once (an untrusted partner's go through
+    # review: tests/security/test_project_review.py)
+    owner = make.organisation(
+        code="portaal",
+        name="Portaal",
+        kind=OrganisationKind.CORPORATION,
+        trusted_source=trusted_owner,
+    )
     other = make.organisation(code="ons-doel", name="Ons Doel", kind=OrganisationKind.CORPORATION)
     admin_org = make.organisation(code="monitor", kind=OrganisationKind.REGIONAL_BODY)
     for corporation in (owner, other):
