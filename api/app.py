@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from api.middleware import AuthenticationMiddleware
+from api.outage import OutageMiddleware
 from api.submissions import download_template, upload_submission
 from api.web_app import graphiql_page, web_app_routes
 from core.settings import Settings, get_settings
@@ -93,7 +94,10 @@ def create_app(
             Route("/readyz", readyz),
             *web_app_routes(settings),  # last: the app's pages take every other path
         ],
-        middleware=[Middleware(AuthenticationMiddleware)],
+        middleware=[
+            Middleware(OutageMiddleware, retry_after=settings.retry_after_seconds),
+            Middleware(AuthenticationMiddleware),
+        ],
         lifespan=lifespan,
     )
     app.state.engine = engine or get_engine()

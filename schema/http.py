@@ -28,6 +28,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from core.settings import get_settings
 from db.engine import get_engine
+from db.outages import unavailable_service
 from schema.context import Context
 from services.access.authentication import AuthenticationError, authenticate
 
@@ -122,6 +123,12 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        for error in result.errors or []:
+            # PostgreSQL or Redis down: the whole request answers 503 (api.outage), not an error
+            # entry among partial data
+            original = error.original_error
+            if original is not None and unavailable_service(original) is not None:
+                raise original
         processed = await super().process_result(request, result)
         if wants_graphql_response_json(request.headers.get("accept", "")):
             request.state.graphql_response_json = True

@@ -27,7 +27,7 @@ from db.models.projects import Project, ProjectPhaseChange, ProjectUnits
 from db.models.submissions import Submission, SubmissionError
 from db.models.targets import DistributionRule, DistributionShare, Target
 from db.models.vocabulary import HousingType, Indicator, TargetGroup
-from db.models.workers import WorkerHeartbeat
+from db.models.workers import WorkerHeartbeat, WorkerProcess
 
 __all__ = [
     "ActionLine",
@@ -64,5 +64,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkerHeartbeat",
+    "WorkerProcess",
     "cell_key",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import redis
 from core.settings import get_settings
 
 WINDOW_SECONDS = 60
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,18 @@ class RedisRateLimiter:
         self.namespace = namespace
 
     def hit(self, key: str) -> RateDecision:
+        """Counts in Redis; while Redis is down every write is allowed (and that is logged): a
+        write needs only PostgreSQL, and a limiter must never be the reason it fails."""
         window, retry_after = _window(time.time())
         name = f"{self.namespace}:rate:{key}:{window}"
-        with self.client.pipeline() as pipe:
-            pipe.incr(name)
-            pipe.expire(name, WINDOW_SECONDS * 2)
-            count = int(pipe.execute()[0])
+        try:
+            with self.client.pipeline() as pipe:
+                pipe.incr(name)
+                pipe.expire(name, WINDOW_SECONDS * 2)
+                count = int(pipe.execute()[0])
+        except redis.RedisError as exc:
+            log.warning("rate limit not checked: Redis unavailable (%s); allowing", exc)
+            return RateDecision(True, self.limit, self.limit, retry_after)
         return RateDecision(
             count <= self.limit, self.limit, max(0, self.limit - count), retry_after
         )
