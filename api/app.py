@@ -123,7 +123,7 @@ def create_app(
         worker = start_in_process_worker(settings.worker_threads)
         scheduler = background_scheduler(settings)
         scheduler.start()
-        resend_outbox(settings)
+        resend_outbox(settings, fresh_broker=True)  # in memory: nothing sent before survived
         try:
             yield
         finally:

@@ -102,7 +102,7 @@ def worker_id() -> str:
 
 def message_in_broker(queue_name: str, message_id: str) -> bool | None:
     """Whether the broker still holds the message (queued, delayed for a retry, or being run);
-    ``None`` when it cannot tell (unreachable). Raises nothing."""
+    ``None`` when it cannot tell (unreachable; in memory, a message being run). Raises nothing."""
     broker = _broker
     try:
         if isinstance(broker, RedisBroker):

@@ -110,14 +110,17 @@ def resend_unfinished(
     sent_longer_than: timedelta,
     lost_after: timedelta = timedelta(seconds=15),
     worker_dead_after: timedelta = timedelta(seconds=20),
+    fresh_broker: bool = False,
 ) -> int:
     """Send pending jobs, and sent jobs that will not finish by themselves:
 
     * started by a worker process that stopped, or whose heartbeat is older than
       ``worker_dead_after`` (killed, lost its host);
-    * not started, sent longer than ``lost_after`` ago, and no longer held by the broker (its
-      message was lost with Redis);
-    * not started and sent longer than ``sent_longer_than`` ago when the broker cannot say.
+    * sent or started longer than ``lost_after`` ago and no longer held by the broker, yet not
+      finished (the message was lost with Redis, or the run ended without its commit reaching
+      the database);
+    * not started and sent longer than ``sent_longer_than`` ago when the broker cannot say;
+    * every sent job when ``fresh_broker`` (an in-memory broker that just started holds nothing).
     """
     now = utcnow()
     flush_unrecorded_failures(engine)
@@ -140,37 +143,44 @@ def resend_unfinished(
                 col(OutboxJob.message_id),
                 col(OutboxJob.sent_at),
                 col(OutboxJob.worker_id),
+                col(OutboxJob.started_at),
             ).where(col(OutboxJob.status) == JobStatus.SENT)
         ).all()
     job_ids = [job_id for job_id in pending if job_id is not None]
     orphaned = lost = 0
-    for job_id, queue_name, message_id, sent_at, running_on in sent:
+    for job_id, queue_name, message_id, sent_at, running_on, started_at in sent:
         if job_id is None:
             continue
-        if running_on is not None:
-            if running_on not in live:
-                orphaned += 1
-                job_ids.append(job_id)
+        if fresh_broker:
+            lost += 1
+            job_ids.append(job_id)
             continue
-        if sent_at is None or not _older(sent_at, now - lost_after):
+        if running_on is not None and running_on not in live:
+            orphaned += 1
+            job_ids.append(job_id)
             continue
+        latest = (
+            max(moment for moment in (sent_at, started_at) if moment is not None)
+            if (sent_at or started_at)
+            else None
+        )
+        if latest is None or latest >= now - lost_after:
+            continue  # just sent or just started: it may still be on its way
         held = message_in_broker(queue_name, message_id) if message_id else False
-        if held is False or (held is None and _older(sent_at, now - sent_longer_than)):
+        if held is False or (
+            held is None and running_on is None and latest < now - sent_longer_than
+        ):
             lost += 1
             job_ids.append(job_id)
     if job_ids:
         log.info(
-            "sending %d job(s): %d pending, %d of dead workers, %d lost by the broker",
+            "sending %d job(s): %d pending, %d of dead workers, %d lost",
             len(job_ids),
             len(job_ids) - orphaned - lost,
             orphaned,
             lost,
         )
     return send_jobs(engine, job_ids) if job_ids else 0
-
-
-def _older(moment: datetime, cutoff: datetime) -> bool:
-    return moment < cutoff
 
 
 def job_actor(

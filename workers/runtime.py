@@ -36,7 +36,7 @@ def start_in_process_worker(threads: int) -> Worker:
     return worker
 
 
-def resend_outbox(settings: Settings) -> int:
+def resend_outbox(settings: Settings, *, fresh_broker: bool = False) -> int:
     """Send pending jobs and re-send those of dead workers or lost by the broker; never raises
     (the database or the broker may be down: the next check tries again)."""
     try:
@@ -45,6 +45,7 @@ def resend_outbox(settings: Settings) -> int:
             sent_longer_than=timedelta(seconds=settings.outbox_resend_after_seconds),
             lost_after=timedelta(seconds=settings.outbox_lost_after_seconds),
             worker_dead_after=timedelta(seconds=settings.worker_dead_after_seconds),
+            fresh_broker=fresh_broker,
         )
     except Exception as exc:
         log.warning("outbox check failed (%s: %s); trying again", type(exc).__name__, exc)

@@ -2,7 +2,8 @@
 
 The supervisor starts ``--processes`` children (``python -m workers.supervisor child …``), each one
 dramatiq worker with ``--threads`` threads, and restarts a child that dies (kill -9, out of
-memory) within a second, backing off to 30 s while a child keeps dying at start. A child that
+memory) within a second; a child that exits by itself soon after start (a configuration error)
+is restarted with a backoff growing to 30 s. A child that
 loses its supervisor stops. SIGTERM/SIGINT stop the children gracefully (running jobs finish or
 are handed back to the broker) and then the supervisor. In containers, run one process per
 container (``--processes 1``, the default) and let the orchestrator restart it; the supervisor

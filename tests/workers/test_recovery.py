@@ -46,8 +46,7 @@ def _sent_job(engine: sa.Engine, actor_name: str, **fields: object) -> int:
             queue_name=MAINTENANCE,
             args={},
             status=JobStatus.SENT,
-            sent_at=utcnow(),
-            **fields,
+            **{"sent_at": utcnow(), **fields},
         )
         session.add(job)
         session.commit()
@@ -166,7 +165,8 @@ def test_a_job_whose_message_the_broker_lost_is_resent(clean_db, monkeypatch) ->
 def test_the_broker_says_whether_it_holds_a_message(broker) -> None:  # type: ignore[no-untyped-def]
     from workers.broker import message_in_broker
 
-    assert message_in_broker(MAINTENANCE, "never-sent") is False
+    # Redis: not there; in memory: not queued, and a message being run cannot be seen
+    assert message_in_broker(MAINTENANCE, "never-sent") is not True
 
 
 def test_a_worker_process_beats_and_says_goodbye(clean_db) -> None:
@@ -177,3 +177,27 @@ def test_a_worker_process_beats_and_says_goodbye(clean_db) -> None:
     say_goodbye(clean_db)
     with Session(clean_db) as session:
         assert live_workers(session, timedelta(seconds=20)) == []
+
+
+def test_a_job_a_live_worker_started_but_the_broker_no_longer_holds_is_resent(
+    clean_db, monkeypatch
+) -> None:
+    # e.g. the run's commit was lost in a database crash after the message was acknowledged
+    monkeypatch.setattr("workers.outbox.can_deliver", lambda: True)
+    monkeypatch.setattr(get_broker(), "enqueue", lambda message, **_: message)
+    with Session(clean_db) as session:
+        session.add(WorkerProcess(id="alive", hostname="h", pid=1, last_seen_at=utcnow()))
+        session.commit()
+    started = utcnow() - timedelta(seconds=30)
+    _sent_job(
+        clean_db,
+        "heartbeat",
+        worker_id="alive",
+        message_id="acked",
+        sent_at=started,
+        started_at=started,
+    )
+    monkeypatch.setattr("workers.outbox.message_in_broker", lambda queue, message_id: True)
+    assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 0  # running
+    monkeypatch.setattr("workers.outbox.message_in_broker", lambda queue, message_id: False)
+    assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 1
