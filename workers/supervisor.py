@@ -3,8 +3,7 @@
 The supervisor starts ``--processes`` children (``python -m workers.supervisor child …``), each one
 dramatiq worker with ``--threads`` threads, and restarts a child that dies (kill -9, out of
 memory) within a second; a child that exits by itself soon after start (a configuration error)
-is restarted with a backoff growing to 30 s. A child that
-loses its supervisor stops. SIGTERM/SIGINT stop the children gracefully (running jobs finish or
+is restarted with a backoff growing to 30 s. A child that loses its supervisor stops. SIGTERM/SIGINT stop the children gracefully (running jobs finish or
 are handed back to the broker) and then the supervisor. In containers, run one process per
 container (``--processes 1``, the default) and let the orchestrator restart it; the supervisor
 restarts the child either way, so the default survives a child's death.
@@ -50,8 +49,11 @@ def supervise(processes: int, threads: int, queues: list[str]) -> int:
             child = children[slot]
             if child is not None and child.poll() is not None:
                 ran = now - started[slot]
+                killed = child.returncode < 0  # by a signal (kill -9, OOM): not its own fault
                 backoff[slot] = (
-                    0.0 if ran > HEALTHY_AFTER_SECONDS else min(max(1.0, backoff[slot] * 2), 30.0)
+                    0.0
+                    if killed or ran > HEALTHY_AFTER_SECONDS
+                    else min(max(1.0, backoff[slot] * 2), 30.0)
                 )
                 log.warning(
                     "worker %d (pid %d) exited with %s after %.0f s; restarting in %.0f s",

@@ -14,6 +14,7 @@ from api.app import create_app
 from core.settings import INSTALL_DIR, Settings
 from db.engine import make_engine
 from services.access.rate_limit import RedisRateLimiter
+from tests.workers.liveness_support import quiet
 from workers.liveness import beat
 
 DOWN = "postgresql+psycopg://woonzorg@127.0.0.1:9/down?connect_timeout=2"  # nothing listens
@@ -58,7 +59,8 @@ def test_the_rate_limiter_allows_writes_while_redis_is_down() -> None:
     assert limiter.hit("token").allowed and limiter.hit("token").allowed
 
 
-def test_readyz_says_what_it_checks_and_fails_without_a_live_worker(clean_db) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_says_what_it_checks_and_fails_without_a_live_worker(clean_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    quiet(clean_db, monkeypatch)
     with TestClient(create_app(run_jobs=False)) as client:
         response = client.get("/readyz")
         assert response.status_code == 503
@@ -70,9 +72,10 @@ def test_readyz_says_what_it_checks_and_fails_without_a_live_worker(clean_db) ->
         assert response.status_code == 200 and response.json()["checks"]["workers_alive"]
 
 
-def test_status_shows_workers_queues_and_the_outbox_backlog(clean_db, make) -> None:  # type: ignore[no-untyped-def]
+def test_status_shows_workers_queues_and_the_outbox_backlog(clean_db, make, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from services.jobs import enqueue_job
 
+    quiet(clean_db, monkeypatch)
     make.organisation(code="beheer")
     admin = {"Authorization": f"Bearer {make.token('beheer', 'admin')}"}
     beat(clean_db, ["compute"])

@@ -15,6 +15,7 @@ from core.clock import utcnow
 from core.enums import JobStatus
 from db.models import OutboxJob, WorkerProcess
 from services.jobs import JOBS, MAINTENANCE, enqueue_job
+from tests.workers.liveness_support import quiet
 from workers.broker import get_broker
 from workers.liveness import beat, say_goodbye
 from workers.outbox import (
@@ -37,6 +38,13 @@ def queues_a_follow_up(session: Session) -> None:
 @job_actor(max_retries=0)
 def fails_for_recovery(session: Session) -> None:
     raise RuntimeError("the work failed")
+
+
+@pytest.fixture()
+def quiet_workers(clean_db, monkeypatch):  # type: ignore[no-untyped-def]
+    """The suite's own in-process worker stops beating, so a test sees only its own rows."""
+    quiet(clean_db, monkeypatch)
+    return clean_db
 
 
 def _sent_job(engine: sa.Engine, actor_name: str, **fields: object) -> int:
@@ -114,7 +122,8 @@ def test_a_failure_during_a_database_outage_is_recorded_once_it_is_back(
     assert job.status == JobStatus.FAILED and unrecorded_failures() == 0
 
 
-def test_the_jobs_of_a_dead_worker_are_resent_at_once(clean_db, monkeypatch) -> None:
+def test_the_jobs_of_a_dead_worker_are_resent_at_once(quiet_workers, monkeypatch) -> None:
+    clean_db = quiet_workers
     monkeypatch.setattr("workers.outbox.can_deliver", lambda: True)
     monkeypatch.setattr(get_broker(), "enqueue", lambda message, **_: message)
     now = utcnow()
@@ -169,7 +178,8 @@ def test_the_broker_says_whether_it_holds_a_message(broker) -> None:  # type: ig
     assert message_in_broker(MAINTENANCE, "never-sent") is not True
 
 
-def test_a_worker_process_beats_and_says_goodbye(clean_db) -> None:
+def test_a_worker_process_beats_and_says_goodbye(quiet_workers) -> None:
+    clean_db = quiet_workers
     beat(clean_db, ["ingest", "maintenance"])
     with Session(clean_db) as session:
         [alive] = live_workers(session, timedelta(seconds=20))
@@ -180,8 +190,9 @@ def test_a_worker_process_beats_and_says_goodbye(clean_db) -> None:
 
 
 def test_a_job_a_live_worker_started_but_the_broker_no_longer_holds_is_resent(
-    clean_db, monkeypatch
+    quiet_workers, monkeypatch
 ) -> None:
+    clean_db = quiet_workers
     # e.g. the run's commit was lost in a database crash after the message was acknowledged
     monkeypatch.setattr("workers.outbox.can_deliver", lambda: True)
     monkeypatch.setattr(get_broker(), "enqueue", lambda message, **_: message)
