@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from core.clock import utcnow
 from core.enums import JobStatus
-from db.models import OutboxJob, WorkerProcess
+from db.models import OutboxJob, WorkerHeartbeat, WorkerProcess
 from workers.broker import queue_depths
 from workers.outbox import unrecorded_failures
 
@@ -55,6 +55,7 @@ def system_status(engine: sa.Engine, dead_after: timedelta) -> dict[str, Any]:
                 col(OutboxJob.finished_at) >= now - timedelta(hours=1),
             )
         ).scalar_one()
+        consumed = session.exec(select(WorkerHeartbeat)).all()
         running = session.execute(
             sa.select(func.count()).where(
                 col(OutboxJob.status) == JobStatus.SENT, col(OutboxJob.worker_id).is_not(None)
@@ -79,6 +80,10 @@ def system_status(engine: sa.Engine, dead_after: timedelta) -> dict[str, Any]:
             ],
         },
         "queues": queue_depths(),
+        # the scheduler's heartbeat job, per queue: when a worker last consumed that queue
+        "queueLastConsumedAt": {
+            beat.queue_name: beat.last_seen_at.isoformat() for beat in consumed
+        },
         "outbox": {
             "pending": int(by_status.get(JobStatus.PENDING, 0)),
             "sent": int(by_status.get(JobStatus.SENT, 0)),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import sqlalchemy as sa
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -117,3 +118,14 @@ def test_a_worker_that_cannot_read_the_apis_payloads_refuses_to_start(
         row.payload_path = "0" * 64 + ".csv"
         session.commit()
         assert "WOONZORG_DATA_DIR" in (payload_store_problem(session) or "")
+
+
+def test_a_process_waits_for_the_database_with_backoff_and_says_so(caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from db.engine import wait_for_database
+
+    caplog.set_level(logging.WARNING, logger="db.engine")
+    with pytest.raises(sa.exc.OperationalError):
+        wait_for_database(make_engine(DOWN), timeout_seconds=4)
+    assert sum("waiting for the database" in r.message for r in caplog.records) >= 2
