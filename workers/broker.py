@@ -47,6 +47,35 @@ def build_broker(url: str, namespace: str, *, dead_after_seconds: int = 20) -> d
     raise ValueError(f"WOONZORG_BROKER_URL '{url}': use memory:// or redis://host:port/db")
 
 
+LOCATE_TTL_SECONDS = 8 * 24 * 3600  # longer than dramatiq's longest delay (7 days)
+
+
+class MessageLocator(dramatiq.Middleware):
+    """Remembers in Redis where each message was last put: dramatiq stores a message under an id
+    of its own (``redis_message_id``, new on every enqueue, retries included), so the outbox could
+    not otherwise ask whether Redis still holds a job's message. The note lives in Redis, so a
+    Redis that lost its messages lost the notes too: the jobs then count as lost, as they are."""
+
+    def after_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:
+        if not isinstance(broker, RedisBroker):
+            return
+        redis_id = message.options.get("redis_message_id")
+        if redis_id is None:
+            return
+        try:
+            broker.client.set(
+                _locate_key(broker, message.message_id),
+                f"{broker.namespace}:{message.queue_name}.msgs {redis_id}",
+                ex=LOCATE_TTL_SECONDS,
+            )
+        except Exception:  # the message is in Redis; a missing note only means a spare re-send
+            pass
+
+
+def _locate_key(broker: RedisBroker, message_id: str) -> str:
+    return f"{broker.namespace}:woonzorg.locate:{message_id}"
+
+
 def configure_broker(settings: Settings) -> dramatiq.Broker:
     """Build the configured broker once and make it dramatiq's; later calls return the same one."""
     global _broker
@@ -57,6 +86,8 @@ def configure_broker(settings: Settings) -> dramatiq.Broker:
             dead_after_seconds=settings.worker_dead_after_seconds,
         )
         broker.add_middleware(CurrentMessage())
+        if isinstance(broker, RedisBroker):
+            broker.add_middleware(MessageLocator())
         dramatiq.set_broker(broker)
         _broker = broker
     return _broker
@@ -106,11 +137,11 @@ def message_in_broker(queue_name: str, message_id: str) -> bool | None:
     broker = _broker
     try:
         if isinstance(broker, RedisBroker):
-            names = (queue_name, dramatiq.common.dq_name(queue_name))
-            with broker.client.pipeline() as pipe:
-                for name in names:
-                    pipe.hexists(f"{broker.namespace}:{name}.msgs", message_id)
-                return any(pipe.execute())
+            note = broker.client.get(_locate_key(broker, message_id))
+            if note is None:
+                return False
+            hash_key, redis_id = note.decode().split(" ", 1)
+            return bool(broker.client.hexists(hash_key, redis_id))
         if isinstance(broker, StubBroker):
             for name in (queue_name, dramatiq.common.dq_name(queue_name)):
                 queue = broker.queues.get(name)

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -328,7 +329,7 @@ class Topology:
                 submissions = q("SELECT count(*) FROM submission")
                 open_subs = q("SELECT count(*) FROM submission WHERE status <> 'applied'")
                 jobs = q("SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')")
-                stale = q(STALE_TARGETS)
+                stale = stale_targets(conn)
         except sa.exc.DBAPIError:
             return "database unreachable"
         if submissions < self._file_number:
@@ -376,7 +377,7 @@ class Topology:
                     "SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent','failed')"
                 )
             ).scalar_one()
-            self.figures.stale_targets = conn.execute(sa.text(STALE_TARGETS)).scalar_one()
+            self.figures.stale_targets = stale_targets(conn)
         found: dict[tuple[str, str], list[int]] = {}
         for code, period, value in rows:
             found.setdefault((code, period), []).append(int(value))
@@ -392,14 +393,40 @@ class Topology:
         )
 
 
-# a target whose jurisdiction got figures after its newest snapshot was computed
-STALE_TARGETS = """
-SELECT count(*) FROM target t
-WHERE EXISTS (SELECT 1 FROM observation o WHERE o.jurisdiction_id = t.jurisdiction_id
-              AND o.indicator_id = t.indicator_id
-              AND o.recorded_at > COALESCE((SELECT max(s.computed_at) FROM progress_snapshot s
-                                            WHERE s.target_id = t.id), '-infinity'))
-"""
+def stale_targets(conn: sa.Connection) -> int:
+    """Targets whose figures were applied after the last finished recompute that covered them
+    (a recompute that finds unchanged inputs rightly leaves the snapshot alone, so the jobs, not
+    the snapshots' times, tell whether progress was recomputed)."""
+    targets = conn.execute(sa.text("SELECT id, jurisdiction_id FROM target")).all()
+    applied = dict(
+        conn.execute(
+            sa.text(
+                "SELECT o.jurisdiction_id, max(s.applied_at) FROM observation o "
+                "JOIN submission s ON s.id = o.submission_id GROUP BY o.jurisdiction_id"
+            )
+        ).all()
+    )
+    covered: dict[int, Any] = {}
+    everything = None
+    for actor, args, finished in conn.execute(
+        sa.text(
+            "SELECT actor_name, args, finished_at FROM outbox_job "
+            "WHERE status = 'done' AND actor_name IN ('recompute_progress', 'recompute_everything')"
+        )
+    ).all():
+        args = json.loads(args) if isinstance(args, str) else args
+        if actor == "recompute_everything":
+            everything = max(everything or finished, finished)
+            continue
+        for target_id in args.get("target_ids", []):
+            covered[target_id] = max(covered.get(target_id) or finished, finished)
+    stale = 0
+    for target_id, jurisdiction_id in targets:
+        last_applied = applied.get(jurisdiction_id)
+        done = max((t for t in (covered.get(target_id), everything) if t is not None), default=None)
+        if last_applied is not None and (done is None or done < last_applied):
+            stale += 1
+    return stale
 
 
 @contextmanager
@@ -424,7 +451,7 @@ def run(plan: Plan) -> Figures:
         kills = 0
         last_fault = time.monotonic()
         while kills < plan.kills:
-            time.sleep(max(1.0, 20.0 / plan.kills))
+            time.sleep(2.0)
             children = world.worker_children()
             if not children:
                 continue

@@ -212,3 +212,31 @@ def test_a_job_a_live_worker_started_but_the_broker_no_longer_holds_is_resent(
     assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 0  # running
     monkeypatch.setattr("workers.outbox.message_in_broker", lambda queue, message_id: False)
     assert resend_unfinished(clean_db, sent_longer_than=timedelta(minutes=5)) == 1
+
+
+def test_redis_is_asked_for_the_message_under_its_own_id() -> None:
+    # dramatiq keeps a message in Redis under a fresh id per enqueue (retries too): the outbox
+    # finds it through the note MessageLocator leaves, not by the message's own id
+    import dramatiq
+    from dramatiq.brokers.redis import RedisBroker
+
+    from workers.broker import message_in_broker
+
+    broker = get_broker()
+    if not isinstance(broker, RedisBroker):
+        pytest.skip("Redis only (the PostgreSQL + Redis pass)")
+    queue = "woonzorg-test-unconsumed"  # no worker consumes it
+    message = dramatiq.Message(
+        queue_name=queue, actor_name="heartbeat", args=(0,), kwargs={}, options={}
+    )
+    try:
+        broker.enqueue(message)
+        assert message_in_broker(queue, message.message_id) is True
+        broker.enqueue(message, delay=3_600_000)  # a retry: another id, on the delay queue
+        assert message_in_broker(queue, message.message_id) is True
+        for key in broker.client.keys(f"{broker.namespace}:{queue}*"):
+            broker.client.delete(key)  # the queue and its delay queue, as a Redis restart would
+        assert message_in_broker(queue, message.message_id) is False  # Redis lost it
+    finally:
+        for key in broker.client.keys(f"{broker.namespace}:{queue}*"):
+            broker.client.delete(key)
