@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -62,14 +63,13 @@ class MessageLocator(dramatiq.Middleware):
         redis_id = message.options.get("redis_message_id")
         if redis_id is None:
             return
-        try:
+        # the message is in Redis; a missing note only means a spare re-send
+        with contextlib.suppress(Exception):
             broker.client.set(
                 _locate_key(broker, message.message_id),
                 f"{broker.namespace}:{message.queue_name}.msgs {redis_id}",
                 ex=LOCATE_TTL_SECONDS,
             )
-        except Exception:  # the message is in Redis; a missing note only means a spare re-send
-            pass
 
 
 def _locate_key(broker: RedisBroker, message_id: str) -> str:
