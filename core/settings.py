@@ -54,7 +54,7 @@ class Settings(BaseSettings):
         "broker cannot tell whether it still holds the message (a lost message is re-sent sooner)",
     )
     outbox_check_seconds: int = Field(
-        default=10, description="How often the scheduler looks for jobs to (re-)send"
+        default=5, description="How often the scheduler looks for jobs to (re-)send"
     )
     outbox_lost_after_seconds: int = Field(
         default=15,

@@ -155,6 +155,7 @@ class Figures:
     not_applied: int = 0
     unfinished_jobs: int = 0
     stale_targets: int = 0
+    failed_jobs: list[str] = field(default_factory=list)
     upload_statuses: dict[int, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -168,6 +169,7 @@ class Figures:
             f"chaos.not_applied_count={self.not_applied}",
             f"chaos.unfinished_jobs={self.unfinished_jobs}",
             f"chaos.stale_targets={self.stale_targets}",
+            f"chaos.failed_jobs={','.join(sorted(self.failed_jobs))}",
             "chaos.upload_statuses="
             + ",".join(f"{k}:{v}" for k, v in sorted(self.upload_statuses.items())),
         ]
@@ -373,10 +375,14 @@ class Topology:
                 sa.text("SELECT count(*) FROM submission WHERE status <> 'applied'")
             ).scalar_one()
             self.figures.unfinished_jobs = conn.execute(
-                sa.text(
-                    "SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent','failed')"
-                )
+                sa.text("SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')")
             ).scalar_one()
+            self.figures.failed_jobs = [
+                name
+                for (name,) in conn.execute(
+                    sa.text("SELECT actor_name FROM outbox_job WHERE status = 'failed'")
+                ).all()
+            ]
             self.figures.stale_targets = stale_targets(conn)
         found: dict[tuple[str, str], list[int]] = {}
         for code, period, value in rows:
