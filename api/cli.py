@@ -43,9 +43,16 @@ def migrate(
     revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
 ) -> None:
     """Bring the database schema up to REVISION (creates the SQLite file if needed)."""
+    from db.engine import make_engine, wait_for_database
     from db.migrate import upgrade
 
-    url = get_settings().database_url
+    _configure_logging()
+    settings = get_settings()
+    url = settings.database_url
+    if url.startswith("postgresql"):
+        waiting = make_engine(url)
+        wait_for_database(waiting, timeout_seconds=settings.service_wait_seconds)
+        waiting.dispose()
     upgrade(url, revision)
     console.print(f"[green]database at {revision}[/green]")
 
