@@ -9,7 +9,7 @@ WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist 
                  -o -path web/test-results -prune -o -path web/e2e/screenshots -prune \
                  -o -type f -print 2>/dev/null) schema/schema.graphql
 
-.PHONY: install run migrate seed web test test-python test-web lint format bench clean
+.PHONY: install run migrate seed web test test-python test-web lint format bench chaos clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -71,6 +71,9 @@ BENCH_ARGS ?= --scales 0.1 1
 
 bench: install  ## benchmarks at national scale (README "Performance"); PostgreSQL + Redis with WOONZORG_BENCH_DATABASE_URL / WOONZORG_BENCH_BROKER_URL, else SQLite; BENCH_ARGS="--scales 0.1 1 10" for more
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+chaos: install  ## fault injection on the production topology (own PostgreSQL + Redis on free ports): kills, Redis loss, PostgreSQL restart; prints chaos.* figures
+	$(PY) -m tests.chaos.harness --long
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache woonzorg.db woonzorg.db-* web/node_modules web/dist

@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlmodel import Session
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,9 +22,11 @@ from api.body_limit import BodyLimitMiddleware
 from api.exports.routes import export_list
 from api.middleware import AuthenticationMiddleware, ListedOriginsCORSMiddleware
 from api.open_data import open_data_file
+from api.outage import OutageMiddleware
 from api.submissions import download_template, upload_submission
 from api.url_secrets import SecretsInUrlMiddleware, install_log_redaction
 from api.web_app import graphiql_page, web_app_routes
+from core.enums import Role
 from core.settings import Settings, get_settings
 from db.engine import RETRY_AFTER_SECONDS, get_engine, is_database_busy
 from db.migrate import at_head
@@ -32,6 +37,7 @@ from schema.root import schema
 from workers import boot
 from workers.broker import broker_reachable, set_consumer_in_process
 from workers.runtime import background_scheduler, resend_outbox, start_in_process_worker
+from workers.status import live_workers, system_status
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +62,20 @@ async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+READINESS_CHECKS = {
+    "database": "PostgreSQL (or the SQLite file) answers SELECT 1",
+    "migrations_at_head": "the database schema is at the newest migration",
+    "broker": "Redis answers PING (in memory: the broker is built)",
+    "workers_alive": "at least one worker process beat within WOONZORG_WORKER_DEAD_AFTER_SECONDS",
+}
+
+
 async def readyz(request: Request) -> JSONResponse:
-    engine: sa.Engine = request.app.state.engine
+    """Ready to serve and to get jobs done: every check in ``READINESS_CHECKS`` passes."""
+    return await run_in_threadpool(_readiness, request.app.state.engine, get_settings())
+
+
+def _readiness(engine: sa.Engine, settings: Settings) -> JSONResponse:
     checks: dict[str, bool] = {}
     try:
         with engine.connect() as conn:
@@ -65,12 +83,43 @@ async def readyz(request: Request) -> JSONResponse:
         checks["database"] = True
         checks["migrations_at_head"] = at_head(engine)
     except Exception:
-        log.exception("readiness: database check failed")
+        log.warning("readiness: the database does not answer")
         checks["database"] = False
         checks["migrations_at_head"] = False
     checks["broker"] = broker_reachable()
+    alive = 0
+    if checks["database"]:
+        try:
+            with Session(engine) as session:
+                alive = len(
+                    live_workers(session, timedelta(seconds=settings.worker_dead_after_seconds))
+                )
+        except Exception:
+            log.warning("readiness: worker liveness unknown")
+    checks["workers_alive"] = alive > 0
     ready = all(checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"ready": ready, "checks": checks, "workers": alive, "explain": READINESS_CHECKS},
+        status_code=200 if ready else 503,
+        headers={} if ready else {"Retry-After": str(settings.retry_after_seconds)},
+    )
+
+
+async def status(request: Request) -> JSONResponse:
+    """Worker liveness, queue depths and the outbox backlog (JSON; for administrators)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None or principal.role is not Role.ADMIN:
+        return JSONResponse(
+            {"error": {"code": "forbidden", "message": "/status needs an administrator's token"}},
+            status_code=401 if principal is None else 403,
+        )
+    settings = get_settings()
+    body = await run_in_threadpool(
+        system_status,
+        request.app.state.engine,
+        timedelta(seconds=settings.worker_dead_after_seconds),
+    )
+    return JSONResponse(body)
 
 
 CORS_METHODS = ["GET", "POST", "OPTIONS"]
@@ -120,7 +169,7 @@ def create_app(
         worker = start_in_process_worker(settings.worker_threads)
         scheduler = background_scheduler(settings)
         scheduler.start()
-        resend_outbox(settings)
+        resend_outbox(settings, fresh_broker=True)  # in memory: nothing sent before survived
         try:
             yield
         finally:
@@ -145,11 +194,13 @@ def create_app(
             Route("/open-data/{name}", open_data_file, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/status", status),
             *web_app_routes(settings),  # last: the app's pages take every other path
         ],
-        # CORS outermost (a preflight needs no token); then authentication (headers only), then
-        # the body's size cap, before any parsing
+        # An outage anywhere answers 503 (outermost); CORS (a preflight needs no token); then
+        # authentication (headers only), then the body's size cap, before any parsing
         middleware=[
+            Middleware(OutageMiddleware, retry_after=settings.retry_after_seconds),
             *cors_middleware(settings),
             Middleware(SecretsInUrlMiddleware),
             Middleware(AuthenticationMiddleware),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -50,9 +49,16 @@ def migrate(
     revision: str = typer.Argument("head", help="Target revision (default: the newest)."),
 ) -> None:
     """Bring the database schema up to REVISION (creates the SQLite file if needed)."""
+    from db.engine import make_engine, wait_for_database
     from db.migrate import upgrade
 
-    url = get_settings().database_url
+    _configure_logging()
+    settings = get_settings()
+    url = settings.database_url
+    if url.startswith("postgresql"):
+        waiting = make_engine(url)
+        wait_for_database(waiting, timeout_seconds=settings.service_wait_seconds)
+        waiting.dispose()
     upgrade(url, revision)
     console.print(f"[green]database at {revision}[/green]")
 
@@ -287,9 +293,11 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from db.engine import wait_for_database
 
     _configure_logging()
     settings = get_settings()
+    wait_for_database(timeout_seconds=settings.service_wait_seconds)
     _print_first_admin_link()
     uvicorn.run(
         create_app(settings),
@@ -325,27 +333,38 @@ def worker(
     processes: int = typer.Option(1, help="Worker processes."),
     threads: int = typer.Option(4, help="Threads per process."),
 ) -> None:
-    """Run dramatiq workers against the Redis broker (production mode)."""
+    """Run dramatiq workers against the Redis broker (production mode), supervised.
+
+    Each of PROCESSES is a worker process of its own; one that dies (kill -9, out of memory) is
+    restarted within a second, the others keep working. Each waits for PostgreSQL and Redis at
+    start and refuses to start when it cannot read the API's payloads (WOONZORG_DATA_DIR).
+    """
     if get_settings().embedded_broker:
         console.print(
             "[red]WOONZORG_BROKER_URL is memory://: jobs run inside `woonzorg serve`; "
             "set a redis:// URL to run separate workers.[/red]"
         )
         raise typer.Exit(2)
-    args = [sys.executable, "-m", "dramatiq", "workers.worker_process"]
-    args += ["--processes", str(processes), "--threads", str(threads)]
+    from workers.supervisor import main as supervisor_main
+
+    args = ["supervise", "--processes", str(processes), "--threads", str(threads)]
     for queue in queues:
-        args += ["--queues", queue]
-    os.execv(sys.executable, args)
+        args += ["--queue", queue]
+    raise typer.Exit(supervisor_main(args))
 
 
 @app.command()
 def scheduler() -> None:
     """Run the scheduler (exactly one in production): outbox re-sends, heartbeats, periodic jobs."""
+    from db.engine import wait_for_database
+    from workers.broker import wait_for_broker
     from workers.runtime import run_scheduler_forever
 
     _configure_logging()
-    run_scheduler_forever(get_settings())
+    settings = get_settings()
+    wait_for_database(timeout_seconds=settings.service_wait_seconds)
+    wait_for_broker(timeout_seconds=settings.service_wait_seconds)
+    run_scheduler_forever(settings)
 
 
 @app.command("export-schema")

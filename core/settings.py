@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+INSTALL_DIR = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -30,8 +32,10 @@ class Settings(BaseSettings):
         description="memory:// (in-process StubBroker and worker) or redis://host:6379/0",
     )
     data_dir: str = Field(
-        default="var",
-        description="Where received files are kept (shared by API and workers in production)",
+        default=str(INSTALL_DIR / "var"),
+        description="Where received files are kept: one absolute folder per installation (`var/` "
+        "of the installation), shared by API and workers in production; a relative path is taken "
+        "from the installation folder, never from the working directory",
     )
     web_dist_dir: str = Field(
         default=str(Path(__file__).resolve().parents[1] / "web" / "dist"),
@@ -45,7 +49,33 @@ class Settings(BaseSettings):
     )
     worker_threads: int = Field(default=4, description="Threads of the in-process worker")
     outbox_resend_after_seconds: int = Field(
-        default=300, description="A sent job not finished after this long is sent again"
+        default=300,
+        description="A sent job that no worker has started after this long is sent again when the "
+        "broker cannot tell whether it still holds the message (a lost message is re-sent sooner)",
+    )
+    outbox_check_seconds: int = Field(
+        default=5, description="How often the scheduler looks for jobs to (re-)send"
+    )
+    outbox_lost_after_seconds: int = Field(
+        default=15,
+        description="A sent job that is neither in the broker nor started by a live worker after "
+        "this long is re-sent (its message was lost, e.g. with a Redis restart)",
+    )
+    worker_heartbeat_seconds: float = Field(
+        default=5.0, description="How often each worker process records that it is alive"
+    )
+    worker_dead_after_seconds: int = Field(
+        default=20,
+        description="A worker process silent this long is dead: the scheduler re-sends its jobs, "
+        "and Redis hands its unacknowledged messages to other workers",
+    )
+    service_wait_seconds: float = Field(
+        default=300.0,
+        description="How long a process waits at start for PostgreSQL (and Redis) to come up, "
+        "retrying with backoff, before it gives up",
+    )
+    retry_after_seconds: int = Field(
+        default=5, description="Retry-After of the 503 answered while a service is unavailable"
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection")
     graphql_anonymous_schema_hidden: bool = Field(
@@ -211,6 +241,12 @@ class Settings(BaseSettings):
         description="Deliver webhooks to loopback and private addresses (development and tests "
         "only: it lets a partner reach the installation's own network)",
     )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: str) -> str:
+        path = Path(value).expanduser()
+        return str(path if path.is_absolute() else INSTALL_DIR / path)
 
     @property
     def embedded_broker(self) -> bool:

@@ -95,3 +95,32 @@ def session_scope(engine: sa.Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def wait_for_database(engine: sa.Engine | None = None, *, timeout_seconds: float = 300.0) -> None:
+    """Wait until the database answers, retrying with backoff (1 s doubling up to 10 s) and saying
+    so in the log; raises the last error after ``timeout_seconds``."""
+    import logging
+    import time
+
+    log = logging.getLogger(__name__)
+    engine = engine or get_engine()
+    deadline = time.monotonic() + timeout_seconds
+    delay = 1.0
+    while True:
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return
+        except sa.exc.DBAPIError as exc:
+            if time.monotonic() + delay > deadline:
+                log.error("database %s is still unreachable; giving up", engine.url.host)
+                raise
+            log.warning(
+                "waiting for the database at %s (%s); retrying in %.0f s",
+                engine.url.render_as_string(hide_password=True),
+                str(exc.orig or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__,
+                delay,
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)

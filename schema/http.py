@@ -40,6 +40,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from core.settings import get_settings
 from db.data_version import read_stamp
 from db.engine import get_engine
+from db.outages import unavailable_service
 from schema.context import Context
 from schema.errors import ERRORS
 from schema.persisted import PersistedQueries
@@ -205,10 +206,16 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        for error in result.errors or []:
+            # PostgreSQL or Redis down: the whole request answers 503 (api.outage), not an error
+            # entry among partial data
+            original = error.original_error
+            if original is not None and unavailable_service(original) is not None:
+                raise original
         processed = await super().process_result(request, result)
-        for error in processed.get("errors") or []:
-            if isinstance(error, dict):
-                _with_code(error)
+        for entry in processed.get("errors") or []:
+            if isinstance(entry, dict):
+                _with_code(entry)
         request.state.graphql_had_errors = bool(result.errors)
         if wants_graphql_response_json(request.headers.get("accept", "")):
             request.state.graphql_response_json = True

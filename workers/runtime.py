@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -35,10 +36,20 @@ def start_in_process_worker(threads: int) -> Worker:
     return worker
 
 
-def resend_outbox(settings: Settings) -> int:
-    return resend_unfinished(
-        get_engine(), sent_longer_than=timedelta(seconds=settings.outbox_resend_after_seconds)
-    )
+def resend_outbox(settings: Settings, *, fresh_broker: bool = False) -> int:
+    """Send pending jobs and re-send those of dead workers or lost by the broker; never raises
+    (the database or the broker may be down: the next check tries again)."""
+    try:
+        return resend_unfinished(
+            get_engine(),
+            sent_longer_than=timedelta(seconds=settings.outbox_resend_after_seconds),
+            lost_after=timedelta(seconds=settings.outbox_lost_after_seconds),
+            worker_dead_after=timedelta(seconds=settings.worker_dead_after_seconds),
+            fresh_broker=fresh_broker,
+        )
+    except Exception as exc:
+        log.warning("outbox check failed (%s: %s); trying again", type(exc).__name__, exc)
+        return 0
 
 
 def send_heartbeat() -> None:
@@ -51,9 +62,30 @@ def send_nightly_recompute() -> None:
         enqueue_job(session, "recompute_everything")
 
 
+def _never_raises(job: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job()
+        except Exception as exc:
+            log.warning("%s failed (%s: %s)", job.__name__, type(exc).__name__, exc)
+
+    run.__name__ = job.__name__
+    return run
+
+
 def add_schedule(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
-    scheduler.add_job(resend_outbox, "interval", args=[settings], seconds=60, id="outbox")
-    scheduler.add_job(send_heartbeat, "interval", seconds=60, id="heartbeat")
+    scheduler.add_job(
+        resend_outbox,
+        "interval",
+        args=[settings],
+        seconds=settings.outbox_check_seconds,
+        id="outbox",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        _never_raises(send_heartbeat), "interval", seconds=60, id="heartbeat", coalesce=True
+    )
     scheduler.add_job(
         send_nightly_recompute,
         CronTrigger.from_crontab(settings.nightly_recompute_cron, timezone="UTC"),

@@ -28,7 +28,7 @@ from db.models.submissions import Submission, SubmissionError
 from db.models.targets import DistributionRule, DistributionShare, Target
 from db.models.versioning import DataVersion
 from db.models.vocabulary import HousingType, Indicator, TargetGroup
-from db.models.workers import WorkerHeartbeat
+from db.models.workers import WorkerHeartbeat, WorkerProcess
 
 __all__ = [
     "ActionLine",
@@ -68,5 +68,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkerHeartbeat",
+    "WorkerProcess",
     "cell_key",
 ]

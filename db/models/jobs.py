@@ -27,3 +27,7 @@ class OutboxJob(SQLModel, table=True):
     sent_at: datetime | None = timestamp_field(nullable=True)
     finished_at: datetime | None = timestamp_field(nullable=True)
     last_error: str | None = Field(default=None, sa_type=sa.Text)
+    # The worker process running the job now (``WorkerProcess.id``), set when a run starts and
+    # cleared when it fails; a job of a dead worker is re-sent at once.
+    worker_id: str | None = Field(default=None, max_length=64, index=True)
+    started_at: datetime | None = timestamp_field(nullable=True)

@@ -4,6 +4,7 @@ limit (a fixed window per calendar minute let twice the limit through across a m
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -19,6 +20,7 @@ import redis
 from core.settings import get_settings
 
 WINDOW_SECONDS = 60
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
@@ -88,11 +90,17 @@ class RedisRateLimiter:
         self._script = client.register_script(_SLIDING_WINDOW)
 
     def hit(self, key: str) -> RateDecision:
+        """A sliding window in Redis; while Redis is down every write is allowed (and that is
+        logged): a write needs only the database, and a limiter must never be why it fails."""
         now = self.clock()
-        allowed, count, oldest = self._script(
-            keys=[f"{self.namespace}:rate:{key}"],
-            args=[repr(now), WINDOW_SECONDS, self.limit, f"{now!r}:{uuid.uuid4().hex}"],
-        )
+        try:
+            allowed, count, oldest = self._script(
+                keys=[f"{self.namespace}:rate:{key}"],
+                args=[repr(now), WINDOW_SECONDS, self.limit, f"{now!r}:{uuid.uuid4().hex}"],
+            )
+        except redis.RedisError as exc:
+            log.warning("rate limit not checked: Redis unavailable (%s); allowing", exc)
+            return RateDecision(True, self.limit, self.limit, 0)
         if int(allowed):
             return RateDecision(True, self.limit, max(0, self.limit - int(count)), 0)
         return RateDecision(False, self.limit, 0, _retry_after(float(oldest), now))

@@ -8,7 +8,10 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlmodel import Session, col, select
+
 from core.settings import get_settings
+from db.models import Submission
 
 CHUNK = 1 << 20
 
@@ -47,3 +50,29 @@ class PayloadStore:
 def payload_store() -> PayloadStore:
     """The configured store: ``submissions/`` under ``WOONZORG_DATA_DIR``."""
     return PayloadStore(Path(get_settings().data_dir) / "submissions")
+
+
+def payload_store_problem(session: Session) -> str | None:
+    """Why this process cannot read the payloads the API stored, or ``None`` when it can.
+
+    The newest stored payload must be readable here: a worker pointed at another folder than the
+    API (``WOONZORG_DATA_DIR``) would otherwise fail every submission it is given.
+    """
+    store = payload_store()
+    newest = session.exec(
+        select(Submission.payload_path)
+        .where(col(Submission.payload_path).is_not(None))
+        .order_by(col(Submission.id).desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        if store.root.exists() and not os.access(store.root, os.R_OK | os.X_OK):
+            return f"the payload folder {store.root} is not readable"
+        return None
+    path = store.path(newest)
+    if not os.access(path, os.R_OK):
+        return (
+            f"the newest payload {path} is missing or unreadable: WOONZORG_DATA_DIR "
+            f"({get_settings().data_dir}) must be the folder the API stores payloads in"
+        )
+    return None

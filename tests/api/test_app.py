@@ -24,12 +24,19 @@ def test_healthz_is_alive(client: TestClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_checks_database_migrations_and_broker(client: TestClient) -> None:
+def test_readyz_checks_database_migrations_broker_and_workers(client: TestClient, clean_db) -> None:  # type: ignore[no-untyped-def]
+    from workers.liveness import beat
+
+    beat(clean_db, ["ingest", "compute", "maintenance"])
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {
-        "ready": True,
-        "checks": {"database": True, "migrations_at_head": True, "broker": True},
+    body = response.json()
+    assert body["ready"] is True
+    assert body["checks"] == {
+        "database": True,
+        "migrations_at_head": True,
+        "broker": True,
+        "workers_alive": True,
     }
 
 

@@ -1,4 +1,5 @@
-"""Worker liveness: a heartbeat job per queue, sent by the scheduler, shown by /readyz."""
+"""Queue liveness: a heartbeat job per queue, sent by the scheduler every minute, shown by /status
+(``queueLastConsumedAt``). Process liveness is ``workers.liveness`` (``/readyz``, ``/status``)."""
 
 from __future__ import annotations
 
