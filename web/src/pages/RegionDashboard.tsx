@@ -1,0 +1,204 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { Heading1, Heading2, Paragraph } from '@utrecht/component-library-react';
+import { graphql } from '../gql';
+import { useI18n } from '../lib/i18n';
+import { ProgressWatcher, useLiveRefresh, usePageTitle } from '../lib/hooks';
+import { ErrorNotice, Loading, NotFoundNotice } from '../components/feedback';
+import { TargetTable, cellKey, cellLabel, primarySnapshot, type TargetRow } from '../components/TargetTable';
+import { MemberMap, loadBoundaries, type MapValue } from '../components/MemberMap';
+import { StatusBadge } from '../components/status';
+import { toNumber } from '../lib/format';
+
+const ComparisonChart = lazy(() => import('../charts/ComparisonChart'));
+
+// One round trip: the region, its targets with progress, its members with theirs. The map's
+// boundaries are fetched in parallel (not after), so the page's waterfall depth is 1.
+const RegionDashboardDocument = graphql(`
+  query RegionDashboard($code: String!) {
+    jurisdiction(code: $code) {
+      id
+      code
+      name
+      kind
+      regionType
+      targets {
+        ...TargetProgressFields
+      }
+      members {
+        id
+        code
+        name
+        targets {
+          ...TargetProgressFields
+        }
+      }
+    }
+  }
+`);
+
+export default function RegionDashboard() {
+  const { code = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const i18n = useI18n();
+  const { t } = i18n;
+  void loadBoundaries().catch(() => undefined);
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: RegionDashboardDocument, variables: { code } });
+  const region = data?.jurisdiction;
+  usePageTitle(region ? `${region.name} – ${t('regionDashboard')}` : t('regionDashboard'));
+  const { lastUpdate, onChange } = useLiveRefresh(() => reexecute({ requestPolicy: 'network-only' }));
+
+  // The cells (indicator × target group × housing type × kind) the members have targets for.
+  const cells = useMemo(() => {
+    const found = new Map<string, string>();
+    for (const member of region?.members ?? []) for (const target of member.targets) found.set(cellKey(target), cellLabel(target, i18n) + ` (${i18n.tx(`kind${target.kind}`)})`);
+    return [...found.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [region, i18n]);
+  const mapCell = params.get('kaart') ?? cells[0]?.[0] ?? '';
+  const compareCell = params.get('vergelijk') ?? mapCell;
+
+  const memberTarget = (targets: TargetRow[], key: string) => targets.find((target) => cellKey(target) === key);
+
+  const mapValues = useMemo(() => {
+    const values = new Map<string, MapValue>();
+    for (const member of region?.members ?? []) {
+      const target = memberTarget(member.targets, mapCell);
+      const snapshot = target && primarySnapshot(target);
+      values.set(member.code, {
+        status: snapshot?.status ?? null,
+        label: snapshot ? `${i18n.tx(`status${snapshot.status}`)}, ${i18n.percent(snapshot.percentOfTarget)}` : t('mapNoTarget'),
+      });
+    }
+    return values;
+  }, [region, mapCell, i18n, t]);
+
+  const comparison = useMemo(
+    () =>
+      (region?.members ?? []).map((member) => {
+        const target = memberTarget(member.targets, compareCell);
+        const snapshot = target && primarySnapshot(target);
+        return { member, target, snapshot };
+      }),
+    [region, compareCell],
+  );
+
+  const select = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(name, value);
+    setParams(next, { replace: true });
+  };
+
+  if (fetching && !data) return <Loading />;
+  if (error && !data) return <ErrorNotice error={error} />;
+  if (!region) return <NotFoundNotice />;
+  const compareLabel = cells.find(([k]) => k === compareCell)?.[1] ?? '';
+  return (
+    <div data-testid="dashboard-ready">
+      {[region.code, ...region.members.map((m) => m.code)].map((c) => (
+        <ProgressWatcher key={c} code={c} onChange={onChange} />
+      ))}
+      <p className="wz-muted wz-small">{t('regionDashboard')}</p>
+      <Heading1>{region.name}</Heading1>
+      <p aria-live="polite" className="wz-live" data-testid="live-status">
+        {t('live')}
+        {lastUpdate && ` · ${t('liveUpdated', { time: lastUpdate.toLocaleTimeString(i18n.locale === 'nl' ? 'nl-NL' : 'en-GB') })}`}
+      </p>
+      <ErrorNotice error={error} />
+      <Paragraph>
+        {t('members')}:{' '}
+        {region.members.map((m, i) => (
+          <span key={m.id}>
+            {i > 0 && ', '}
+            <Link className="utrecht-link" to={`/gemeente/${m.code}`}>
+              {m.name}
+            </Link>
+          </span>
+        ))}
+        {' · '}
+        <Link className="utrecht-link" to={`/maatregelen?gebied=${region.code}`}>
+          {t('openMeasures')}
+        </Link>
+        {' · '}
+        <Link className="utrecht-link" to={`/pijplijn/${region.code}`}>
+          {t('openPipeline')}
+        </Link>
+      </Paragraph>
+
+      <section aria-labelledby="region-targets">
+        <Heading2 id="region-targets">{t('regionTargets')}</Heading2>
+        <TargetTable targets={region.targets} showBasis />
+      </section>
+
+      <div className="wz-columns">
+        <section aria-labelledby="member-map">
+          <Heading2 id="member-map">{t('memberMap')}</Heading2>
+          <label className="utrecht-form-label" htmlFor="map-cell">
+            {t('mapChoose')}
+          </label>
+          <select id="map-cell" className="utrecht-select utrecht-select--html-select wz-select" value={mapCell} onChange={(e) => select('kaart', e.target.value)}>
+            {cells.map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <MemberMap values={mapValues} title={`${t('memberMap')}: ${cells.find(([k]) => k === mapCell)?.[1] ?? ''}`} />
+        </section>
+
+        <section aria-labelledby="member-comparison">
+          <Heading2 id="member-comparison">{t('comparison')}</Heading2>
+          <label className="utrecht-form-label" htmlFor="compare-cell">
+            {t('comparisonChoose')}
+          </label>
+          <select id="compare-cell" className="utrecht-select utrecht-select--html-select wz-select" value={compareCell} onChange={(e) => select('vergelijk', e.target.value)}>
+            {cells.map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <Suspense fallback={<Loading />}>
+            <ComparisonChart
+              label={`${t('comparison')}: ${compareLabel}`}
+              rows={comparison.map(({ member, snapshot }) => ({ name: member.name, percent: toNumber(snapshot?.percentOfTarget), status: snapshot?.status ?? null }))}
+            />
+          </Suspense>
+          <div className="wz-scroll" tabIndex={0} role="region" aria-label={t('comparison')}>
+            <table className="utrecht-table utrecht-table--html-table wz-table" data-testid="comparison-table">
+              <caption className="utrecht-table__caption">{compareLabel}</caption>
+              <thead className="utrecht-table__header">
+                <tr className="utrecht-table__row">
+                  <th scope="col" className="utrecht-table__header-cell">{t('member')}</th>
+                  <th scope="col" className="utrecht-table__header-cell wz-num">{t('value')}</th>
+                  <th scope="col" className="utrecht-table__header-cell wz-num">{t('realised')}</th>
+                  <th scope="col" className="utrecht-table__header-cell wz-num">{t('percentOfTarget')}</th>
+                  <th scope="col" className="utrecht-table__header-cell">{t('status')}</th>
+                </tr>
+              </thead>
+              <tbody className="utrecht-table__body">
+                {comparison.map(({ member, target, snapshot }) => (
+                  <tr key={member.id} className="utrecht-table__row">
+                    <th scope="row" className="utrecht-table__header-cell">
+                      {target ? (
+                        <Link className="utrecht-link" to={`/doel/${encodeURIComponent(target.id)}`}>
+                          {member.name}
+                        </Link>
+                      ) : (
+                        member.name
+                      )}
+                    </th>
+                    <td className="utrecht-table__cell wz-num">{target ? i18n.number(target.value ?? target.valueLow) : '–'}</td>
+                    <td className="utrecht-table__cell wz-num">{i18n.number(snapshot?.realised)}</td>
+                    <td className="utrecht-table__cell wz-num">{i18n.percent(snapshot?.percentOfTarget)}</td>
+                    <td className="utrecht-table__cell">{target ? <StatusBadge status={snapshot?.status ?? 'NO_DATA'} /> : t('mapNoTarget')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}
