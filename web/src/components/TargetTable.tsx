@@ -47,7 +47,44 @@ export const TargetProgressFields = graphql(`
       gap
       forecastTrend
       forecastPipeline
-      flags
+    }
+  }
+`);
+
+// What a map or a comparison needs of a member's target: no caveats, no forecasts.
+export const MemberTargetFields = graphql(`
+  fragment MemberTargetFields on Target {
+    id
+    code
+    kind
+    value
+    valueLow
+    priceSegment
+    indicator {
+      id
+      code
+      nameNl
+      nameEn
+    }
+    targetGroup {
+      id
+      code
+      nameNl
+      nameEn
+    }
+    housingType {
+      id
+      code
+      nameNl
+      nameEn
+    }
+    progress {
+      id
+      basis
+      period
+      status
+      realised
+      percentOfTarget
     }
   }
 `);
@@ -56,7 +93,10 @@ export type TargetRow = TargetProgressFieldsFragment;
 export type Snapshot = TargetRow['progress'][number];
 
 /** The headline snapshots: the whole window (period null), else the latest judged year. */
-export function headlineSnapshots(target: TargetRow): Snapshot[] {
+type WithProgress<S> = { progress: S[] };
+type SnapshotLike = { basis: string; period?: string | null };
+
+export function headlineSnapshots<S extends SnapshotLike>(target: WithProgress<S>): S[] {
   const window = target.progress.filter((p) => p.period === null || p.period === undefined);
   if (window.length) return [...window].sort((a, b) => (a.basis === 'OWN' ? -1 : b.basis === 'OWN' ? 1 : 0));
   const sorted = [...target.progress].sort((a, b) => String(b.period).localeCompare(String(a.period)));
@@ -64,7 +104,7 @@ export function headlineSnapshots(target: TargetRow): Snapshot[] {
 }
 
 /** The snapshot that colours a member: its own figures' headline. */
-export function primarySnapshot(target: TargetRow): Snapshot | undefined {
+export function primarySnapshot<S extends SnapshotLike>(target: WithProgress<S>): S | undefined {
   return headlineSnapshots(target)[0];
 }
 
@@ -81,12 +121,15 @@ export function cellLabel(target: { indicator: Named; targetGroup?: Named | null
     .join(' — ');
 }
 
-export function cellKey(target: Pick<TargetRow, 'indicator' | 'targetGroup' | 'housingType' | 'priceSegment' | 'kind'>): string {
+export function cellKey(target: { indicator: { code: string }; targetGroup?: { code: string } | null; housingType?: { code: string } | null; priceSegment?: string | null; kind: string }): string {
   return [target.indicator.code, target.targetGroup?.code ?? '', target.housingType?.code ?? '', target.priceSegment ?? '', target.kind].join('|');
 }
 
+/** Caveats, where the page asked for them (the dashboard does not: they are long). */
+const flagsOf = (p: unknown): string[] => ((p as { flags?: string[] } | null)?.flags ?? []);
+
 /** Targets grouped by indicator, each group a table of every headline snapshot. */
-export function TargetTable({ targets, showBasis = false, caption }: { targets: TargetRow[]; showBasis?: boolean; caption?: string }) {
+export function TargetTable({ targets, showBasis = false, showFlags = true, caption }: { targets: TargetRow[]; showBasis?: boolean; showFlags?: boolean; caption?: string }) {
   const i18n = useI18n();
   const { t, tx } = i18n;
   const groups = new Map<string, TargetRow[]>();
@@ -120,7 +163,7 @@ export function TargetTable({ targets, showBasis = false, caption }: { targets: 
                     <th scope="col" className="utrecht-table__header-cell wz-num">{t('gap')}</th>
                     <th scope="col" className="utrecht-table__header-cell wz-num">{t('forecastTrend')}</th>
                     <th scope="col" className="utrecht-table__header-cell wz-num">{t('forecastPipeline')}</th>
-                    <th scope="col" className="utrecht-table__header-cell">{t('flags')}</th>
+                    {showFlags && <th scope="col" className="utrecht-table__header-cell">{t('flags')}</th>}
                   </tr>
                 </thead>
                 <tbody className="utrecht-table__body">
@@ -157,12 +200,12 @@ export function TargetTable({ targets, showBasis = false, caption }: { targets: 
                         <td className="utrecht-table__cell wz-num">{i18n.number(p?.gap)}</td>
                         <td className="utrecht-table__cell wz-num">{i18n.number(p?.forecastTrend)}</td>
                         <td className="utrecht-table__cell wz-num">{i18n.number(p?.forecastPipeline)}</td>
-                        <td className="utrecht-table__cell">
-                          {p?.flags.length ? (
+                        {showFlags && <td className="utrecht-table__cell">
+                          {flagsOf(p).length ? (
                             <details>
-                              <summary>{p.flags.length}</summary>
+                              <summary>{flagsOf(p).length}</summary>
                               <ul className="wz-flags">
-                                {p.flags.map((flag) => (
+                                {flagsOf(p).map((flag) => (
                                   <li key={flag}>{flag}</li>
                                 ))}
                               </ul>
@@ -170,7 +213,7 @@ export function TargetTable({ targets, showBasis = false, caption }: { targets: 
                           ) : (
                             '–'
                           )}
-                        </td>
+                        </td>}
                       </tr>
                     ));
                   })}

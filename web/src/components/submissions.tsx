@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useSubscription } from 'urql';
+import { useClient, useSubscription } from 'urql';
 import { graphql } from '../gql';
 import type { SubmissionFieldsFragment } from '../gql/graphql';
 import { useI18n } from '../lib/i18n';
@@ -45,6 +45,14 @@ const SubmissionChangedDocument = graphql(`
   }
 `);
 
+const SubmissionNowDocument = graphql(`
+  query SubmissionNow($id: ID!) {
+    submission(id: $id) {
+      ...SubmissionFields
+    }
+  }
+`);
+
 const FINAL = new Set(['REJECTED', 'RETURNED', 'APPLIED']);
 
 export function isFinal(s: Pick<SubmissionRow, 'status' | 'dryRun'>): boolean {
@@ -54,9 +62,18 @@ export function isFinal(s: Pick<SubmissionRow, 'status' | 'dryRun'>): boolean {
 /** Keeps one submission live: each event updates the normalised cache, so every list re-renders. */
 export function SubmissionWatcher({ id, onEvent }: { id: string; onEvent?: (s: SubmissionRow) => void }) {
   const [result] = useSubscription({ query: SubmissionChangedDocument, variables: { id } });
+  const client = useClient();
   useEffect(() => {
     if (result.data && onEvent) onEvent(result.data.submissionChanged);
   }, [result.data, onEvent]);
+  // A change between the list's answer and the subscription's start has no event of its own:
+  // ask once more when the subscription is surely up (the answer updates the cache).
+  useEffect(() => {
+    const timer = window.setTimeout(() => {
+      void client.query(SubmissionNowDocument, { id }, { requestPolicy: 'network-only' }).toPromise();
+    }, 1500);
+    return () => window.clearTimeout(timer);
+  }, [client, id]);
   return null;
 }
 

@@ -4,7 +4,7 @@
 //
 // Today the only identity is an API token (`Authorization: Bearer wz_…`), pasted at sign-in and
 // kept in sessionStorage (this tab only). The API has no "who am I" query, so the role is derived
-// from what the token may do (one GraphQL request and one template request, in parallel).
+// from what the token may do (two GraphQL requests and one template request, in parallel).
 import { useSyncExternalStore } from 'react';
 
 export type Role = 'admin' | 'taskforce' | 'partner' | 'viewer';
@@ -92,23 +92,30 @@ export async function signIn(rawToken: string, fetcher: typeof fetch = fetch): P
   const prefix = tokenPrefix(token);
   if (!prefix) throw new SignInError('format');
   const headers = { Authorization: `Bearer ${token}` };
-  const [probe, template] = await Promise.all([
+  // Each probe is its own request: a refused non-null root field nulls the whole answer, and the
+  // server then does not always report the other field's refusal.
+  const ask = (query: string) =>
     fetcher('/graphql', {
       method: 'POST',
       headers: { ...headers, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query: 'query WhoCanI { sources(first: 0) { totalCount } auditEvents(first: 0) { totalCount } }' }),
-    }),
+      body: JSON.stringify({ query }),
+    });
+  const [adminProbe, auditProbe, template] = await Promise.all([
+    ask('query MayReadSources { sources(first: 0) { totalCount } }'),
+    ask('query MayReadAudit { auditEvents(first: 0) { totalCount } }'),
     fetcher('/submissions/template?format=csv', { method: 'GET', headers }),
   ]).catch((error: unknown) => {
     throw new SignInError('network', String(error));
   });
-  if (probe.status === 401) throw new SignInError('refused');
-  const body = (await probe.json()) as { errors?: { path?: (string | number)[] }[] };
-  const refused = new Set((body.errors ?? []).map((e) => String(e.path?.[0] ?? '')));
+  if (adminProbe.status === 401) throw new SignInError('refused');
+  const allowed = async (response: Response) => {
+    const body = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: unknown[] };
+    return response.ok && !body.errors?.length && !!body.data;
+  };
   const organisation = organisationFromDisposition(template.headers.get('Content-Disposition'));
   let role: Role;
-  if (!refused.has('sources')) role = 'admin';
-  else if (!refused.has('auditEvents')) role = 'taskforce';
+  if (await allowed(adminProbe)) role = 'admin';
+  else if (await allowed(auditProbe)) role = 'taskforce';
   else if (template.ok) role = 'partner';
   else role = 'viewer';
   const session: Session = { token, prefix, role, organisation };

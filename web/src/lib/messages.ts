@@ -80,6 +80,7 @@ export const nl = {
   member: 'Gemeente',
   noTargets: 'Voor deze selectie zijn geen doelen vastgelegd.',
   chartAsTable: 'De cijfers van de grafiek staan in de tabel.',
+  flagsOnTargetPage: 'Kanttekeningen en de telling per doel staan op de doelpagina (klik op een doel).',
   // municipality
   municipality: 'Gemeente',
   partOfRegions: 'Hoort bij',
@@ -354,6 +355,7 @@ export const en: Catalogue = {
   member: 'Municipality',
   noTargets: 'No targets are recorded for this selection.',
   chartAsTable: 'The chart’s figures are in the table.',
+  flagsOnTargetPage: 'Caveats and how each figure was counted are on the target page (click a target).',
   municipality: 'Municipality',
   partOfRegions: 'Part of',
   timeSeries: 'Over time, per indicator',

@@ -35,7 +35,7 @@ export function Home() {
   usePageTitle(null);
   const [{ data, fetching, error }] = useQuery({ query: HomeDocument });
   return (
-    <>
+    <div data-testid={data ? 'home-ready' : undefined}>
       <Heading1>{t('homeTitle')}</Heading1>
       <Paragraph lead>{t('homeIntro')}</Paragraph>
       <ErrorNotice error={error} />
@@ -74,6 +74,6 @@ export function Home() {
           </section>
         </div>
       )}
-    </>
+    </div>
   );
 }

@@ -28,6 +28,10 @@ const MunicipalityPageDocument = graphql(`
       }
       targets {
         ...TargetProgressFields
+        progress {
+          id
+          flags
+        }
         startPeriod
         baselinePeriod
         baselineValue

@@ -6,15 +6,17 @@ import { graphql } from '../gql';
 import { useI18n } from '../lib/i18n';
 import { ProgressWatcher, useLiveRefresh, usePageTitle } from '../lib/hooks';
 import { ErrorNotice, Loading, NotFoundNotice } from '../components/feedback';
-import { TargetTable, cellKey, cellLabel, primarySnapshot, type TargetRow } from '../components/TargetTable';
+import { TargetTable, cellKey, cellLabel, primarySnapshot } from '../components/TargetTable';
+import type { MemberTargetFieldsFragment } from '../gql/graphql';
 import { MemberMap, loadBoundaries, type MapValue } from '../components/MemberMap';
 import { StatusBadge } from '../components/status';
 import { toNumber } from '../lib/format';
 
 const ComparisonChart = lazy(() => import('../charts/ComparisonChart'));
 
-// One round trip: the region, its targets with progress, its members with theirs. The map's
-// boundaries are fetched in parallel (not after), so the page's waterfall depth is 1.
+// Two requests sent at once (the page's waterfall depth is 1): the region with its targets and
+// progress (what makes the page usable), and its members with theirs for the map and the
+// comparison. The map's boundaries are fetched in parallel too.
 const RegionDashboardDocument = graphql(`
   query RegionDashboard($code: String!) {
     jurisdiction(code: $code) {
@@ -26,12 +28,20 @@ const RegionDashboardDocument = graphql(`
       targets {
         ...TargetProgressFields
       }
+    }
+  }
+`);
+
+const RegionMembersDocument = graphql(`
+  query RegionMembers($code: String!) {
+    jurisdiction(code: $code) {
+      id
       members {
         id
         code
         name
         targets {
-          ...TargetProgressFields
+          ...MemberTargetFields
         }
       }
     }
@@ -45,24 +55,29 @@ export default function RegionDashboard() {
   const { t } = i18n;
   void loadBoundaries().catch(() => undefined);
   const [{ data, fetching, error }, reexecute] = useQuery({ query: RegionDashboardDocument, variables: { code } });
+  const [membersResult, reexecuteMembers] = useQuery({ query: RegionMembersDocument, variables: { code } });
   const region = data?.jurisdiction;
+  const members = membersResult.data?.jurisdiction?.members;
   usePageTitle(region ? `${region.name} – ${t('regionDashboard')}` : t('regionDashboard'));
-  const { lastUpdate, onChange } = useLiveRefresh(() => reexecute({ requestPolicy: 'network-only' }));
+  const { lastUpdate, onChange } = useLiveRefresh(() => {
+    reexecute({ requestPolicy: 'network-only' });
+    reexecuteMembers({ requestPolicy: 'network-only' });
+  });
 
   // The cells (indicator × target group × housing type × kind) the members have targets for.
   const cells = useMemo(() => {
     const found = new Map<string, string>();
-    for (const member of region?.members ?? []) for (const target of member.targets) found.set(cellKey(target), cellLabel(target, i18n) + ` (${i18n.tx(`kind${target.kind}`)})`);
+    for (const member of members ?? []) for (const target of member.targets) found.set(cellKey(target), cellLabel(target, i18n) + ` (${i18n.tx(`kind${target.kind}`)})`);
     return [...found.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [region, i18n]);
+  }, [members, i18n]);
   const mapCell = params.get('kaart') ?? cells[0]?.[0] ?? '';
   const compareCell = params.get('vergelijk') ?? mapCell;
 
-  const memberTarget = (targets: TargetRow[], key: string) => targets.find((target) => cellKey(target) === key);
+  const memberTarget = (targets: MemberTargetFieldsFragment[], key: string) => targets.find((target) => cellKey(target) === key);
 
   const mapValues = useMemo(() => {
     const values = new Map<string, MapValue>();
-    for (const member of region?.members ?? []) {
+    for (const member of members ?? []) {
       const target = memberTarget(member.targets, mapCell);
       const snapshot = target && primarySnapshot(target);
       values.set(member.code, {
@@ -71,16 +86,16 @@ export default function RegionDashboard() {
       });
     }
     return values;
-  }, [region, mapCell, i18n, t]);
+  }, [members, mapCell, i18n, t]);
 
   const comparison = useMemo(
     () =>
-      (region?.members ?? []).map((member) => {
+      (members ?? []).map((member) => {
         const target = memberTarget(member.targets, compareCell);
         const snapshot = target && primarySnapshot(target);
         return { member, target, snapshot };
       }),
-    [region, compareCell],
+    [members, compareCell],
   );
 
   const select = (name: string, value: string) => {
@@ -95,7 +110,7 @@ export default function RegionDashboard() {
   const compareLabel = cells.find(([k]) => k === compareCell)?.[1] ?? '';
   return (
     <div data-testid="dashboard-ready">
-      {[region.code, ...region.members.map((m) => m.code)].map((c) => (
+      {[region.code, ...(members ?? []).map((m) => m.code)].map((c) => (
         <ProgressWatcher key={c} code={c} onChange={onChange} />
       ))}
       <p className="wz-muted wz-small">{t('regionDashboard')}</p>
@@ -107,7 +122,7 @@ export default function RegionDashboard() {
       <ErrorNotice error={error} />
       <Paragraph>
         {t('members')}:{' '}
-        {region.members.map((m, i) => (
+        {(members ?? []).map((m, i) => (
           <span key={m.id}>
             {i > 0 && ', '}
             <Link className="utrecht-link" to={`/gemeente/${m.code}`}>
@@ -127,9 +142,11 @@ export default function RegionDashboard() {
 
       <section aria-labelledby="region-targets">
         <Heading2 id="region-targets">{t('regionTargets')}</Heading2>
-        <TargetTable targets={region.targets} showBasis />
+        <TargetTable targets={region.targets} showBasis showFlags={false} caption={t('flagsOnTargetPage')} />
       </section>
 
+      <ErrorNotice error={membersResult.error} />
+      {!members && membersResult.fetching && <Loading />}
       <div className="wz-columns">
         <section aria-labelledby="member-map">
           <Heading2 id="member-map">{t('memberMap')}</Heading2>

@@ -11,15 +11,23 @@ import { StatusBadge } from '../components/status';
 import { JsonView } from '../components/JsonView';
 
 // One round trip: the target, its stored progress, the progress recomputed as known on a day
-// (`asOf`; no ids asked, so the recomputed snapshot never replaces the stored one in the cache),
+// (`asOf`, only when a day is chosen; no ids asked, so a recomputed snapshot never replaces the
+// stored one in the normalised cache),
 // the observations of its jurisdiction as known then, its rule and its citation.
 const TargetPageDocument = graphql(`
-  query TargetPage($id: ID!, $asOf: DateTime) {
+  query TargetPage($id: ID!, $asOf: DateTime, $hasAsOf: Boolean!) {
     node(id: $id) {
       __typename
       id
       ... on Target {
         ...TargetProgressFields
+        progress {
+          id
+          flags
+          details
+          computedAt
+          dataAsOf
+        }
         status
         startPeriod
         baselinePeriod
@@ -109,7 +117,7 @@ const TargetPageDocument = graphql(`
             quote
           }
         }
-        asKnown: progress(asOf: $asOf) {
+        asKnown: progress(asOf: $asOf) @include(if: $hasAsOf) {
           basis
           period
           status
@@ -137,7 +145,7 @@ export default function TargetPage() {
   const i18n = useI18n();
   const { t, tx } = i18n;
   const asOf = asOfDay ? `${asOfDay}T23:59:59Z` : null;
-  const [{ data, fetching, error }, reexecute] = useQuery({ query: TargetPageDocument, variables: { id, asOf } });
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: TargetPageDocument, variables: { id, asOf, hasAsOf: asOf !== null } });
   const target = data?.node?.__typename === 'Target' ? data.node : null;
   usePageTitle(target ? `${t('targetPage')}: ${target.code}` : t('targetPage'));
   const { lastUpdate, onChange } = useLiveRefresh(() => reexecute({ requestPolicy: 'network-only' }));
@@ -151,7 +159,8 @@ export default function TargetPage() {
       (o.targetGroup?.code ?? null) === (target.targetGroup?.code ?? null) &&
       (o.housingType?.code ?? null) === (target.housingType?.code ?? null),
   );
-  const discrepancies = target.asKnown.flatMap((p) => p.flags.filter((f) => f.startsWith('source_discrepancy')));
+  const counted = asOf ? (target.asKnown ?? []) : target.progress;
+  const discrepancies = counted.flatMap((p) => p.flags.filter((f) => f.startsWith('source_discrepancy')));
   return (
     <div data-testid="target-ready">
       <ProgressWatcher code={target.jurisdiction.code} onChange={onChange} />
@@ -239,7 +248,7 @@ export default function TargetPage() {
                 </tr>
               </thead>
               <tbody className="utrecht-table__body">
-                {target.asKnown.map((p, i) => (
+                {counted.map((p, i) => (
                   <tr key={i} className="utrecht-table__row">
                     <td className="utrecht-table__cell">{tx(`basis${p.basis}`)}</td>
                     <td className="utrecht-table__cell">
@@ -261,7 +270,7 @@ export default function TargetPage() {
 
       <section aria-labelledby="counted-heading">
         <Heading2 id="counted-heading">{t('howCounted')}</Heading2>
-        {target.asKnown.map((p, i) => (
+        {counted.map((p, i) => (
           <details key={i} open={i === 0} className="wz-details">
             <summary>
               {tx(`basis${p.basis}`)}
