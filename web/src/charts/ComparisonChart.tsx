@@ -18,7 +18,7 @@ export default function ComparisonChart({ rows, label }: { rows: ComparisonRow[]
         <BarChart data={data} layout="vertical" margin={{ left: 24, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" tickFormatter={(v: number) => i18n.percent(v)} />
-          <YAxis type="category" dataKey="name" width={150} />
+          <YAxis type="category" dataKey="name" width={180} />
           <ReferenceLine x={100} stroke="#1b1b1b" strokeDasharray="4 2" />
           <Tooltip formatter={(v) => i18n.percent(Number(v))} />
           <Bar dataKey="percent" name={i18n.t('percentOfTarget')} isAnimationActive={false}>

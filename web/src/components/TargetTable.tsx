@@ -186,11 +186,11 @@ export function TargetTable({ targets, showBasis = false, showFlags = true, capt
                           <>
                             <td rowSpan={rows.length} className="utrecht-table__cell wz-num">{targetValue(target, i18n)}</td>
                             <td rowSpan={rows.length} className="utrecht-table__cell">
-                              {target.recurrence === 'YEARLY' ? `${t('year').toLowerCase()}: ${p?.period ?? '–'}` : i18n.period(target.deadline)}
+                              {target.recurrence === 'YEARLY' ? t('yearly') : i18n.period(target.deadline)}
                             </td>
                           </>
                         ) : null}
-                        {showBasis && <td className="utrecht-table__cell">{p ? tx(`basis${p.basis}`) : '–'}</td>}
+                        {showBasis && <td className="utrecht-table__cell wz-nowrap">{p ? tx(`basis${p.basis}`) : '–'}</td>}
                         <td className="utrecht-table__cell">
                           <StatusBadge status={p?.status ?? 'NO_DATA'} />
                         </td>

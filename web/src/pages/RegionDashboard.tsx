@@ -48,6 +48,27 @@ const RegionMembersDocument = graphql(`
   }
 `);
 
+/** How many of the region's targets stand where: the headline of each (its own figures first). */
+function StatusSummary({ targets }: { targets: { progress: { basis: string; period?: string | null; status: string }[] }[] }) {
+  const { t } = useI18n();
+  const counts = new Map<string, number>();
+  for (const target of targets) {
+    const status = primarySnapshot(target)?.status ?? 'NO_DATA';
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  return (
+    <ul className="wz-summary" aria-label={t('statusSummary')}>
+      {['OFF_TRACK', 'AT_RISK', 'ON_TRACK', 'ACHIEVED', 'EXCEEDED', 'WITHIN', 'NO_DATA']
+        .filter((s) => counts.has(s))
+        .map((s) => (
+          <li key={s}>
+            <strong>{counts.get(s)}</strong> <StatusBadge status={s} />
+          </li>
+        ))}
+    </ul>
+  );
+}
+
 export default function RegionDashboard() {
   const { code = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -66,9 +87,18 @@ export default function RegionDashboard() {
 
   // The cells (indicator × target group × housing type × kind) the members have targets for.
   const cells = useMemo(() => {
-    const found = new Map<string, string>();
-    for (const member of members ?? []) for (const target of member.targets) found.set(cellKey(target), cellLabel(target, i18n) + ` (${i18n.tx(`kind${target.kind}`)})`);
-    return [...found.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+    const found = new Map<string, { label: string; members: Set<string> }>();
+    for (const member of members ?? [])
+      for (const target of member.targets) {
+        const key = cellKey(target);
+        const cell = found.get(key) ?? { label: cellLabel(target, i18n) + ` (${i18n.tx(`kind${target.kind}`)})`, members: new Set<string>() };
+        cell.members.add(member.code);
+        found.set(key, cell);
+      }
+    // The cells most members have first: the default colours the whole map.
+    return [...found.entries()]
+      .sort((a, b) => b[1].members.size - a[1].members.size || a[1].label.localeCompare(b[1].label))
+      .map(([key, cell]) => [key, `${cell.label} · ${cell.members.size}/${members?.length ?? 0}`] as const);
   }, [members, i18n]);
   const mapCell = params.get('kaart') ?? cells[0]?.[0] ?? '';
   const compareCell = params.get('vergelijk') ?? mapCell;
@@ -120,8 +150,9 @@ export default function RegionDashboard() {
         {lastUpdate && ` · ${t('liveUpdated', { time: lastUpdate.toLocaleTimeString(i18n.locale === 'nl' ? 'nl-NL' : 'en-GB') })}`}
       </p>
       <ErrorNotice error={error} />
+      <StatusSummary targets={region.targets} />
       <Paragraph>
-        {t('members')}:{' '}
+        {t('membersLabel')}:{' '}
         {(members ?? []).map((m, i) => (
           <span key={m.id}>
             {i > 0 && ', '}
@@ -139,11 +170,6 @@ export default function RegionDashboard() {
           {t('openPipeline')}
         </Link>
       </Paragraph>
-
-      <section aria-labelledby="region-targets">
-        <Heading2 id="region-targets">{t('regionTargets')}</Heading2>
-        <TargetTable targets={region.targets} showBasis showFlags={false} caption={t('flagsOnTargetPage')} />
-      </section>
 
       <ErrorNotice error={membersResult.error} />
       {!members && membersResult.fetching && <Loading />}
@@ -216,6 +242,11 @@ export default function RegionDashboard() {
           </div>
         </section>
       </div>
+      <section aria-labelledby="region-targets">
+        <Heading2 id="region-targets">{t('regionTargets')}</Heading2>
+        <TargetTable targets={region.targets} showBasis showFlags={false} caption={t('flagsOnTargetPage')} />
+      </section>
+
     </div>
   );
 }
