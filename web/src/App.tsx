@@ -2,7 +2,8 @@ import { lazy, useEffect, useMemo } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Provider } from 'urql';
 import { Layout } from './components/Layout';
-import { makeClient } from './lib/client';
+import { currentClient, makeClient } from './lib/client';
+import { RegionDashboardDocument } from './pages/region-queries';
 import { useSession } from './lib/auth';
 import { I18nProvider } from './lib/i18n';
 import { Home } from './pages/Home';
@@ -25,7 +26,15 @@ export const routes = [
     element: <Layout />,
     children: [
       { index: true, element: <Home /> },
-      { path: 'regio/:code', element: <RegionDashboard /> },
+      {
+        path: 'regio/:code',
+        element: <RegionDashboard />,
+        // Start the dashboard's first request while its code is still loading.
+        loader: ({ params }: { params: { code?: string } }) => {
+          if (params.code) void currentClient()?.query(RegionDashboardDocument, { code: params.code }).toPromise();
+          return null;
+        },
+      },
       { path: 'gemeente/:code', element: <MunicipalityPage /> },
       { path: 'doel/:id', element: <TargetPage /> },
       { path: 'maatregelen', element: <MeasuresBoard /> },

@@ -15,7 +15,6 @@ const wrap = (ui: ReactNode, locale: 'nl' | 'en' = 'nl') =>
   );
 
 const snapshot = (over: Partial<TargetRow['progress'][number]>): TargetRow['progress'][number] => ({
-  __typename: 'ProgressSnapshot',
   id: `p-${Math.random()}`,
   basis: 'OWN',
   period: null,
@@ -30,7 +29,6 @@ const snapshot = (over: Partial<TargetRow['progress'][number]>): TargetRow['prog
 });
 
 const target = (over: Partial<TargetRow> = {}): TargetRow => ({
-  __typename: 'Target',
   id: 'VGFyZ2V0OjE=',
   code: 'doc-ouderen-geclusterd',
   kind: 'MINIMUM',
@@ -41,8 +39,8 @@ const target = (over: Partial<TargetRow> = {}): TargetRow => ({
   deadline: '2030',
   recurrence: 'NONE',
   priceSegment: null,
-  indicator: { __typename: 'Indicator', id: 'i1', code: 'dwellings-added', nameNl: 'Toegevoegde woningen', nameEn: 'Dwellings added', unit: 'dwellings', kind: 'FLOW' },
-  targetGroup: { __typename: 'TargetGroup', id: 'g1', code: 'ouderen', nameNl: 'Ouderen', nameEn: 'Older people' },
+  indicator: { id: 'i1', code: 'dwellings-added', nameNl: 'Toegevoegde woningen', nameEn: 'Dwellings added', unit: 'dwellings', kind: 'FLOW' },
+  targetGroup: { id: 'g1', code: 'ouderen', nameNl: 'Ouderen', nameEn: 'Older people' },
   housingType: null,
   progress: [snapshot({}), snapshot({ period: '2025', status: 'ACHIEVED' })],
   ...over,
@@ -79,12 +77,11 @@ describe('TargetTable', () => {
 describe('ErrorsTable', () => {
   it('lists every error with row, column, value and the Dutch message', () => {
     const submission = {
-      __typename: 'Submission',
       id: 's1',
       filename: 'fout.csv',
       errors: [
-        { __typename: 'SubmissionError', rowNumber: 2, column: 'Periode', value: '2025-Q9', code: 'malformed_period', messageEn: 'Malformed period', messageNl: 'Onjuiste periode' },
-        { __typename: 'SubmissionError', rowNumber: null, column: null, value: null, code: 'empty_file', messageEn: 'Empty', messageNl: 'Leeg bestand' },
+        { rowNumber: 2, column: 'Periode', value: '2025-Q9', code: 'malformed_period', messageEn: 'Malformed period', messageNl: 'Onjuiste periode' },
+        { rowNumber: null, column: null, value: null, code: 'empty_file', messageEn: 'Empty', messageNl: 'Leeg bestand' },
       ],
     } as unknown as SubmissionRow;
     wrap(<ErrorsTable submission={submission} />);

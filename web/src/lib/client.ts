@@ -25,6 +25,13 @@ function wsUrl(): string {
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/graphql`;
 }
 
+let current: Client | null = null;
+
+/** The client of the present identity, for prefetching outside React (route loaders). */
+export function currentClient(): Client | null {
+  return current;
+}
+
 export function makeClient(): { client: Client; dispose: () => void } {
   let ws: WsClient | null = null;
   const socket = () =>
@@ -69,6 +76,7 @@ export function makeClient(): { client: Client; dispose: () => void } {
       }),
     ],
   });
+  current = client;
   return { client, dispose: () => void ws?.dispose() };
 }
 
