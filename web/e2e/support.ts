@@ -64,6 +64,9 @@ export function recordWaterfall(page: Page) {
   page.on('requestfinished', onDone);
   page.on('requestfailed', onDone);
   return {
+    async settled(): Promise<void> {
+      for (let i = 0; i < 100 && open.size > 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+    },
     depth(): number {
       page.off('request', onRequest);
       page.off('requestfinished', onDone);
@@ -87,7 +90,9 @@ export async function visit(page: Page, path: string, ready: string, name: strin
   await page.goto(path);
   await expect(page.getByTestId(ready)).toBeVisible();
   await page.waitForLoadState('networkidle');
+  await waterfall.settled();
   const depth = waterfall.depth();
+  report(`requests.${name}.count`, waterfall.count());
   report(`waterfall.${name}.depth`, depth);
   expect(depth, `request waterfall of ${name}`).toBeLessThanOrEqual(2);
   await checkA11y(page, name);

@@ -1,6 +1,6 @@
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { PageContent, PageFooter, PageHeader, Paragraph, SkipLink } from '@utrecht/component-library-react';
+import { PageContent, PageFooter, PageHeader, Paragraph } from '@utrecht/component-library-react';
 import { useI18n } from '../lib/i18n';
 import { can, signOut, useSession, type Ability } from '../lib/auth';
 import { Loading } from './feedback';
@@ -34,7 +34,9 @@ export function Layout() {
   ];
   return (
     <div className="wz-page">
-      <SkipLink href="#main">{t('skipToContent')}</SkipLink>
+      <a href="#main" className="utrecht-skip-link utrecht-skip-link--visible-on-focus">
+        {t('skipToContent')}
+      </a>
       <PageHeader className="wz-header">
         <div className="wz-header__bar">
           <NavLink to="/" className="wz-brand">

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { Heading1, Heading2, Heading3, Paragraph } from '@utrecht/component-library-react';
@@ -140,6 +140,7 @@ export default function MunicipalityPage() {
   const place = data?.jurisdiction;
   usePageTitle(place?.name ?? t('municipality'));
   const { lastUpdate, onChange } = useLiveRefresh(() => reexecute({ requestPolicy: 'network-only' }));
+  const [allCharts, setAllCharts] = useState(false);
   const charted = useMemo(() => (place ? place.targets.filter((target) => target.deadline && target.recurrence === 'NONE' && target.indicator.kind !== 'RATIO') : []), [place]);
 
   if (fetching && !data) return <Loading />;
@@ -181,7 +182,7 @@ export default function MunicipalityPage() {
         <Paragraph className="wz-muted">{t('timeSeriesNote')}</Paragraph>
         {charted.length === 0 && <Paragraph>{t('noTargets')}</Paragraph>}
         <div className="wz-chart-grid">
-          {charted.map((target) => {
+          {charted.slice(0, allCharts ? undefined : 6).map((target) => {
             const { points, source } = seriesFor(target, place.observations);
             const label = `${cellLabel(target, i18n)} (${tx(`kind${target.kind}`)} ${i18n.number(target.value ?? target.valueLow)}, ${i18n.period(target.deadline)})`;
             return (
@@ -205,6 +206,11 @@ export default function MunicipalityPage() {
             );
           })}
         </div>
+        {!allCharts && charted.length > 6 && (
+          <button type="button" className="utrecht-button utrecht-button--secondary-action" onClick={() => setAllCharts(true)}>
+            {t('showAllCharts', { count: charted.length })}
+          </button>
+        )}
       </section>
 
       <section aria-labelledby="measures-heading">
