@@ -81,6 +81,10 @@ export function recordWaterfall(page: Page) {
       return Math.max(0, ...depth);
     },
     count: () => timings.length,
+    timeline: () => {
+      const t0 = Math.min(...timings.map((t) => t.start));
+      return timings.map((t) => `${new URL(t.url).pathname}@${t.start - t0}-${t.end - t0}ms`).join(' ');
+    },
   };
 }
 
@@ -93,6 +97,7 @@ export async function visit(page: Page, path: string, ready: string, name: strin
   await waterfall.settled();
   const depth = waterfall.depth();
   report(`requests.${name}.count`, waterfall.count());
+  console.log(`# ${name}: ${waterfall.timeline()}`);
   report(`waterfall.${name}.depth`, depth);
   expect(depth, `request waterfall of ${name}`).toBeLessThanOrEqual(2);
   await checkA11y(page, name);

@@ -1,10 +1,11 @@
-import { lazy, useEffect, useMemo } from 'react';
+import { lazy } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Provider } from 'urql';
 import { Layout } from './components/Layout';
-import { currentClient, makeClient } from './lib/client';
+import { clientFor } from './lib/client';
 import { RegionDashboardDocument } from './pages/region-queries';
-import { useSession } from './lib/auth';
+import { fetchBoundaries } from './lib/boundaries';
+import { getSession, useSession } from './lib/auth';
 import { I18nProvider } from './lib/i18n';
 import { Home } from './pages/Home';
 
@@ -29,9 +30,10 @@ export const routes = [
       {
         path: 'regio/:code',
         element: <RegionDashboard />,
-        // Start the dashboard's first request while its code is still loading.
+        // Start the dashboard's first request and the map's boundaries while its code loads.
         loader: ({ params }: { params: { code?: string } }) => {
-          if (params.code) void currentClient()?.query(RegionDashboardDocument, { code: params.code }).toPromise();
+          if (params.code) void clientFor(getSession()?.token ?? null).query(RegionDashboardDocument, { code: params.code }).toPromise();
+          void fetchBoundaries().catch(() => undefined);
           return null;
         },
       },
@@ -55,8 +57,7 @@ const router = createBrowserRouter(routes);
 export function App() {
   const session = useSession();
   // A new client (and an empty cache) for every identity: what one token saw is not shown to another.
-  const { client, dispose } = useMemo(() => makeClient(), [session?.token]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => dispose, [dispose]);
+  const client = clientFor(session?.token ?? null);
   return (
     <I18nProvider>
       <Provider value={client}>

@@ -4,7 +4,7 @@ import { geoMercator, geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import boundariesUrl from '../../../data/geo/gemeente_2025.topojson?url';
+import { fetchBoundaries } from '../lib/boundaries';
 import { useI18n } from '../lib/i18n';
 import { statusColours } from './status';
 
@@ -15,12 +15,11 @@ let boundaries: Promise<Municipality[]> | null = null;
 
 /** The CBS 2025 boundaries, fetched once (started as soon as a page with a map loads). */
 export function loadBoundaries(): Promise<Municipality[]> {
-  boundaries ??= fetch(boundariesUrl)
-    .then((response) => {
-      if (!response.ok) throw new Error(`boundaries: HTTP ${response.status}`);
-      return response.json() as Promise<Topology<{ gemeente_2025: GeometryCollection<Props> }>>;
+  boundaries ??= fetchBoundaries()
+    .then((data) => {
+      const topology = data as Topology<{ gemeente_2025: GeometryCollection<Props> }>;
+      return (feature(topology, topology.objects.gemeente_2025) as FeatureCollection<Geometry, Props>).features;
     })
-    .then((topology) => (feature(topology, topology.objects.gemeente_2025) as FeatureCollection<Geometry, Props>).features)
     .catch((error: unknown) => {
       boundaries = null;
       throw error;

@@ -25,11 +25,18 @@ function wsUrl(): string {
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/graphql`;
 }
 
-let current: Client | null = null;
+let current: { token: string | null; client: Client; dispose: () => void } | null = null;
 
-/** The client of the present identity, for prefetching outside React (route loaders). */
-export function currentClient(): Client | null {
-  return current;
+/**
+ * The client of an identity (a token, or none): made once per identity, so what one token saw is
+ * never shown to another, and shared by React and the route loaders that prefetch.
+ */
+export function clientFor(token: string | null): Client {
+  if (current && current.token === token) return current.client;
+  current?.dispose();
+  const made = makeClient();
+  current = { token, ...made };
+  return made.client;
 }
 
 export function makeClient(): { client: Client; dispose: () => void } {
@@ -76,7 +83,6 @@ export function makeClient(): { client: Client; dispose: () => void } {
       }),
     ],
   });
-  current = client;
   return { client, dispose: () => void ws?.dispose() };
 }
 

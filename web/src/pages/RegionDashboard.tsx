@@ -41,7 +41,8 @@ export default function RegionDashboard() {
   const i18n = useI18n();
   const { t } = i18n;
   void loadBoundaries().catch(() => undefined);
-  const [{ data, fetching, error }, reexecute] = useQuery({ query: RegionDashboardDocument, variables: { code } });
+  // cache-first: the router has just asked for it; live events ask again (network-only).
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: RegionDashboardDocument, variables: { code }, requestPolicy: 'cache-first' });
   // Asked once the region's own answer is in: the server answers one request faster alone, and
   // the targets table is what makes the page usable (waterfall depth 2 at most).
   const [membersResult, reexecuteMembers] = useQuery({ query: RegionMembersDocument, variables: { code }, pause: !data });
