@@ -1,0 +1,93 @@
+// The GraphQL client: urql with Graphcache (normalised by the Relay global ids), HTTP for queries
+// and mutations (file uploads as GraphQL multipart requests), graphql-transport-ws for
+// subscriptions. Credentials come from ./auth only.
+import { Client, fetchExchange, subscriptionExchange } from 'urql';
+import { cacheExchange, type KeyingConfig } from '@urql/exchange-graphcache';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import schema from '../gql/introspection';
+import { authHeaders, wsConnectionParams } from './auth';
+
+type IntrospectionType = { kind: string; name: string; fields?: { name: string }[] | null };
+
+/** Types without an `id` are embedded in their parent (citations, summaries, results). */
+export function keylessTypes(): KeyingConfig {
+  const keys: KeyingConfig = {};
+  for (const type of (schema as unknown as { __schema: { types: IntrospectionType[] } }).__schema.types) {
+    if (type.kind === 'OBJECT' && !type.name.startsWith('__') && !(type.fields ?? []).some((f) => f.name === 'id')) {
+      if (!['Query', 'Mutation', 'Subscription'].includes(type.name)) keys[type.name] = () => null;
+    }
+  }
+  return keys;
+}
+
+function wsUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/graphql`;
+}
+
+let current: { token: string | null; client: Client; dispose: () => void } | null = null;
+
+/**
+ * The client of an identity (a token, or none): made once per identity, so what one token saw is
+ * never shown to another, and shared by React and the route loaders that prefetch.
+ */
+export function clientFor(token: string | null): Client {
+  if (current && current.token === token) return current.client;
+  current?.dispose();
+  const made = makeClient();
+  current = { token, ...made };
+  return made.client;
+}
+
+export function makeClient(): { client: Client; dispose: () => void } {
+  let ws: WsClient | null = null;
+  const socket = () =>
+    (ws ??= createWsClient({
+      url: wsUrl(),
+      connectionParams: () => wsConnectionParams(),
+      retryAttempts: 20,
+      shouldRetry: () => true,
+      lazy: true,
+    }));
+  const client = new Client({
+    url: '/graphql',
+    preferGetMethod: false,
+    requestPolicy: 'cache-and-network',
+    fetchOptions: () => ({ headers: { ...authHeaders(), Accept: 'application/graphql-response+json, application/json' } }),
+    exchanges: [
+      cacheExchange({
+        schema,
+        keys: keylessTypes(),
+        updates: {
+          Mutation: {
+            // New or decided submissions change the lists: ask the server again.
+            uploadSubmission: (_result, _args, cache) => invalidateField(cache, 'submissions'),
+            submitObservations: (_result, _args, cache) => invalidateField(cache, 'submissions'),
+            approveSubmission: (_result, _args, cache) => invalidateField(cache, 'submissions'),
+            returnSubmission: (_result, _args, cache) => invalidateField(cache, 'submissions'),
+            reportMeasureStatus: (_result, _args, cache) => invalidateField(cache, 'overdueMeasures'),
+          },
+        },
+      }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query ?? '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = socket().subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return { client, dispose: () => void ws?.dispose() };
+}
+
+function invalidateField(cache: { inspectFields: (e: string) => { fieldName: string; fieldKey: string }[]; invalidate: (e: string, f: string) => void }, field: string) {
+  for (const info of cache.inspectFields('Query')) {
+    if (info.fieldName === field) cache.invalidate('Query', info.fieldKey);
+  }
+}
