@@ -3,7 +3,7 @@
 ``SecretsInUrlMiddleware`` refuses a request whose query string carries a token (``access_token``,
 ``token``, ``api_key``…, or any value shaped like an API token) with 400 ``token_in_url``;
 ``RedactSecretsFilter`` blanks such values in the access log all the same, for the requests that
-are refused.
+are refused and for one-time links (``/auth/set-password?token=…``), which are URLs by design.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ SECRET_PARAMETERS = frozenset(
     {"access_token", "token", "api_key", "apikey", "secret", "password", "authorization", "bearer"}
 )
 TOKEN_SHAPE = re.compile(r"wz_[A-Za-z0-9_\-]{8,}")
+# One-time links (invitations, password resets, the first administrator's) are URLs by design:
+# e-mailed, used once, short-lived. Their token is still blanked in the access log.
+ONE_TIME_LINK_PATHS = frozenset({"/auth/set-password"})
 REDACTED = "REDACTED"
 
 
@@ -48,7 +51,7 @@ class SecretsInUrlMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             query = scope.get("query_string", b"").decode("latin-1")
-            if query and has_secret(query):
+            if query and scope.get("path") not in ONE_TIME_LINK_PATHS and has_secret(query):
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": 1008})
                     return

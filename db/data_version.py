@@ -29,10 +29,15 @@ from sqlalchemy.engine.interfaces import DBAPICursor
 
 TABLE = "data_version"
 
-UNVERSIONED_TABLES = frozenset({"outbox_job", "worker_heartbeat", "alembic_version", TABLE})
+UNVERSIONED_TABLES = frozenset(
+    {"outbox_job", "worker_heartbeat", "worker_process", "alembic_version", TABLE}
+)
 """Tables no GraphQL read or HTTP answer shows."""
 
-UNVERSIONED_COLUMNS = {"api_token": frozenset({"last_used_at"})}
+UNVERSIONED_COLUMNS = {
+    "api_token": frozenset({"last_used_at"}),
+    "user_session": frozenset({"last_seen_at"}),
+}
 """Columns no read shows: an UPDATE setting only these does not bump."""
 
 _MARK = "woonzorg_data_changed"

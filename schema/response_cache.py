@@ -155,10 +155,12 @@ def normalised_query(query: str, operation_name: str | None) -> str | None:
 def visibility(principal: Principal | None) -> str:
     """What the caller may see, as a key part: role and organisation decide every rule of
     ``schema.access`` (a task force's regions and a partner's scope are data: the data version
-    covers them). Never the token itself."""
+    covers them), and who the caller is decides ``me``: a user's or a token's answers are never
+    another's. Never the token itself."""
     if principal is None:
         return "public"
-    return f"{principal.role.value}:{principal.organisation_id}"
+    who = f"user:{principal.user_id}" if principal.user_id is not None else "token"
+    return f"{principal.role.value}:{principal.organisation_id}:{who}:{principal.token_id}"
 
 
 def answer_settings(settings: Settings, schema_sdl: str) -> str:

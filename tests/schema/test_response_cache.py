@@ -12,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
-from tests.workers.test_recompute import region_world
 
 from api.app import create_app
 from core.enums import OrganisationKind, ProjectPhase, Role
@@ -26,6 +25,7 @@ from services.projects.service import PhaseMove, move_phase
 from services.submissions import service as intake
 from tests.conftest import drain
 from tests.factories import Factory
+from tests.services.progress.test_recompute import region_world
 from tests.workers.submission_support import ADMIN, request, rows
 
 PROGRESS = """query Progress($code: String!) {
@@ -269,3 +269,20 @@ async def test_clients_missing_together_wait_for_one_execution(
     assert {a.status_code for a in answers} == {200}
     assert len({a.content for a in answers}) == 1
     assert len(executions) == 1
+
+
+def test_who_is_asking_is_never_answered_from_another_callers_cache(
+    session: Session, make: Factory, api: TestClient, executions: list[int]
+) -> None:
+    # given two tokens of the same organisation and role
+    make.organisation(code="eigen")
+    session.commit()
+    first, second = make.token("eigen", "partner"), make.token("eigen", "partner")
+    # when each asks who it is
+    answers = [
+        read(api, token, "{ me { tokenPrefix } }")["me"]["tokenPrefix"] for token in (first, second)
+    ]
+    # then each hears its own token, not the other's cached answer
+    assert first.removeprefix("wz_").startswith(answers[0])
+    assert second.removeprefix("wz_").startswith(answers[1])
+    assert answers[0] != answers[1]
