@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-NESTED = "{ nodes { targets { progress { target { document { targets { code } } } } } } } }"
+NESTED = (
+    "{ nodes { targets(first: 10) { nodes { progress { target { document"
+    " { targets(first: 10) { nodes { code } } } } } } } } } }"
+)
 
 
 def _cost_error(client: TestClient, query: str, variables: dict | None = None) -> dict | None:

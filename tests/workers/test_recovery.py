@@ -112,8 +112,10 @@ def test_a_failure_during_a_database_outage_is_recorded_once_it_is_back(
     monkeypatch.setattr(outbox, "_write_failure", database_down)
     with pytest.raises(RuntimeError, match="the work failed"):
         fails_for_recovery.fn(job_id)
-    # then nothing is written yet, and the failure is kept
-    assert _job(clean_db, job_id).attempts == 0
+    # then the failure is not written yet (the attempt was counted before the work began), and
+    # it is kept
+    before = _job(clean_db, job_id)
+    assert before.attempts == 1 and before.last_error is None
     assert unrecorded_failures() == 1
     # when the database answers again (the next beat, job or outbox check)
     assert flush_unrecorded_failures(clean_db) == 1
