@@ -50,7 +50,7 @@ test-python: install  ## the Python suite (SQLite + in-memory broker unless WOON
 test-web: install  ## the web app: component tests, then end-to-end and accessibility tests in Chromium against a real server
 ifneq ($(NPM),)
 	$(MAKE) --no-print-directory web/dist/index.html
-	web/scripts/ensure-chromium.sh
+	sh web/scripts/ensure-chromium.sh
 	cd web && npm test
 	cd web && npm run e2e
 else

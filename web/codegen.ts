@@ -17,7 +17,7 @@ const config: CodegenConfig = {
         scalars: {
           Date: 'string',
           DateTime: 'string',
-          Decimal: 'string',
+          Decimal: 'number',
           Period: 'string',
           JSON: 'unknown',
           Upload: 'File',

@@ -66,6 +66,7 @@ export default async function globalSetup() {
     WOONZORG_PUBLIC_READ: 'true',
     WOONZORG_PORT: String(apiPort),
     WOONZORG_HOST: '127.0.0.1',
+    WOONZORG_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
   };
   const run = (...args: string[]) => execFileSync(cli, args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   run('migrate');
@@ -77,6 +78,12 @@ export default async function globalSetup() {
     if (!token) throw new Error(`no token in: ${out}`);
     tokens[role] = token;
   }
+  // A person (issue 15): the operator's CLI prints a one-time link to set the password.
+  const person = { email: 'e2e-beheerder@example.nl', password: `e2e-${Math.random().toString(36).slice(2)}-wachtwoord` };
+  const adminOut = run('admin', 'create', '--email', person.email, '--name', 'E2E Beheerder');
+  const link = /https?:\/\/\S+\/auth\/set-password\?token=[^\s"']+/.exec(adminOut)?.[0];
+  if (!link) throw new Error(`no one-time link in: ${adminOut}`);
+  const linkToken = new URL(link).searchParams.get('token') ?? '';
   const log = openSync(join(tmp, 'serve.log'), 'a');
   const api: ChildProcess = spawn(cli, ['serve', '--port', String(apiPort)], { cwd: repo, env, stdio: ['ignore', log, log], detached: true });
   api.unref();
@@ -121,8 +128,14 @@ export default async function globalSetup() {
     if ((body.data?.progress?.totalCount ?? 0) > 0) break;
     await new Promise((ok) => setTimeout(ok, 500));
   }
+  const setPassword = await fetch(`${apiUrl}/auth/set-password`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ token: linkToken, password: person.password }),
+  });
+  if (!setPassword.ok) throw new Error(`set-password answered ${setPassword.status}: ${await setPassword.text()}`);
   process.env.E2E_BASE_URL = baseURL;
-  writeFileSync(stateFile, JSON.stringify({ baseURL, apiUrl, servedBy, tokens, pids, tmp }, null, 2));
+  writeFileSync(stateFile, JSON.stringify({ baseURL, apiUrl, servedBy, tokens, person, pids, tmp }, null, 2));
   console.log(`e2e: API ${apiUrl}, app served by ${servedBy} at ${baseURL}, data in ${tmp}`);
   } catch (error) {
     stopAll(); // the processes this setup started, and only those

@@ -11,6 +11,8 @@ export interface State {
   apiUrl: string;
   servedBy: string;
   tokens: Record<'admin' | 'taskforce' | 'partner' | 'viewer', string>;
+  /** An administrator with e-mail and password (set through the CLI's one-time link). */
+  person: { email: string; password: string };
 }
 
 export const state = (): State => JSON.parse(readFileSync(join(__dirname, '.tmp', 'state.json'), 'utf8')) as State;
@@ -23,8 +25,8 @@ export function report(key: string, value: string | number) {
 
 export async function signIn(page: Page, role: keyof State['tokens']) {
   await page.goto('/inloggen');
-  await page.getByLabel('API-token').fill(state().tokens[role]);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByLabel('API-token', { exact: true }).fill(state().tokens[role]);
+  await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
   await expect(page.getByTestId('account-role')).toBeVisible();
 }
 

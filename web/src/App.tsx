@@ -5,7 +5,7 @@ import { Layout } from './components/Layout';
 import { clientFor } from './lib/client';
 import { RegionDashboardDocument } from './pages/region-queries';
 import { fetchBoundaries } from './lib/boundaries';
-import { getSession, useSession } from './lib/auth';
+import { getSession, identityOf, useSession } from './lib/auth';
 import { I18nProvider } from './lib/i18n';
 import { Home } from './pages/Home';
 
@@ -32,7 +32,7 @@ export const routes = [
         element: <RegionDashboard />,
         // Start the dashboard's first request and the map's boundaries while its code loads.
         loader: ({ params }: { params: { code?: string } }) => {
-          if (params.code) void clientFor(getSession()?.token ?? null).query(RegionDashboardDocument, { code: params.code }).toPromise();
+          if (params.code) void clientFor(identityOf(getSession())).query(RegionDashboardDocument, { code: params.code }).toPromise();
           void fetchBoundaries().catch(() => undefined);
           return null;
         },
@@ -57,7 +57,7 @@ const router = createBrowserRouter(routes);
 export function App() {
   const session = useSession();
   // A new client (and an empty cache) for every identity: what one token saw is not shown to another.
-  const client = clientFor(session?.token ?? null);
+  const client = clientFor(identityOf(session));
   return (
     <I18nProvider>
       <Provider value={client}>

@@ -19,12 +19,12 @@ const snapshot = (over: Partial<TargetRow['progress'][number]>): TargetRow['prog
   basis: 'OWN',
   period: null,
   status: 'OFF_TRACK',
-  realised: '1080.0000',
-  percentOfTarget: '138.5000',
-  expectedByNow: '500.0000',
-  gap: '-300.0000',
-  forecastTrend: '1500.0000',
-  forecastPipeline: '1600.0000',
+  realised: 1080,
+  percentOfTarget: 138.5,
+  expectedByNow: 500,
+  gap: -300,
+  forecastTrend: 1500,
+  forecastPipeline: 1600,
   ...over,
 });
 
@@ -32,7 +32,7 @@ const target = (over: Partial<TargetRow> = {}): TargetRow => ({
   id: 'VGFyZ2V0OjE=',
   code: 'doc-ouderen-geclusterd',
   kind: 'MINIMUM',
-  value: '780.0000',
+  value: 780,
   valueLow: null,
   valueHigh: null,
   isRange: false,
@@ -105,7 +105,7 @@ describe('RefusalNotice', () => {
 describe('time series', () => {
   it('adds a flow up from the target window start, and draws the expected path to the deadline', () => {
     const t = { ...target(), startPeriod: '2025', baselinePeriod: null, baselineValue: null } as Parameters<typeof seriesFor>[0];
-    const obs = (period: string, start: string, end: string, value: string) =>
+    const obs = (period: string, start: string, end: string, value: number) =>
       ({
         id: period,
         period,
@@ -119,7 +119,7 @@ describe('time series', () => {
         housingType: null,
         sourceOrganisation: { id: 'o', code: 'cbs', name: 'CBS' },
       }) as unknown as Parameters<typeof seriesFor>[1][number];
-    const { points, source } = seriesFor(t, [obs('2024', '2024-01-01', '2024-12-31', '50'), obs('2025-Q1', '2025-01-01', '2025-03-31', '10'), obs('2025-Q2', '2025-04-01', '2025-06-30', '15')]);
+    const { points, source } = seriesFor(t, [obs('2024', '2024-01-01', '2024-12-31', 50), obs('2025-Q1', '2025-01-01', '2025-03-31', 10), obs('2025-Q2', '2025-04-01', '2025-06-30', 15)]);
     expect(source).toBe('CBS');
     expect(points.filter((p) => p.realised !== undefined).map((p) => p.realised)).toEqual([10, 25]);
     expect(points.find((p) => p.expected === 780)).toBeTruthy();

@@ -2,15 +2,23 @@
 // touching the pages: the GraphQL client asks `authHeaders()` / `wsConnectionParams()`, pages ask
 // `useSession()` and `can()`.
 //
-// Today the only identity is an API token (`Authorization: Bearer wz_…`), pasted at sign-in and
-// kept in sessionStorage (this tab only). The API has no "who am I" query, so the role is derived
-// from what the token may do (two GraphQL requests and one template request, in parallel).
+// Two identities: an API token (`Authorization: Bearer wz_…`), pasted at sign-in, or a person's
+// cookie session (`POST /auth/sign-in` with e-mail and password; every POST then carries
+// `X-CSRF-Token` from the readable woonzorg_csrf cookie). What is known of the session is kept in
+// sessionStorage (this tab only). GraphQL `me` says who is asking (role, organisation).
 import { useSyncExternalStore } from 'react';
 
 export type Role = 'admin' | 'taskforce' | 'partner' | 'viewer';
 
 export interface Session {
-  token: string;
+  /** The API token; null for a person signed in with e-mail and password (cookie session). */
+  token: string | null;
+  /** How this session signs its requests: a bearer token, or the session cookie plus CSRF header. */
+  via?: 'token' | 'cookie';
+  /** The CSRF token of a cookie session (also readable from the woonzorg_csrf cookie). */
+  csrf?: string | null;
+  /** The signed-in person's e-mail address (cookie sessions). */
+  email?: string | null;
   /** The token's public prefix (wz_<prefix>_…), safe to show. */
   prefix: string;
   role: Role | null;
@@ -61,18 +69,48 @@ export function setSession(session: Session | null): void {
   emit();
 }
 
-export function signOut(): void {
+export function signOut(fetcher: typeof fetch = fetch): void {
+  const was = current;
   setSession(null);
+  if (was && !was.token) {
+    // End the cookie session on the server too (the cookie is worthless afterwards).
+    void fetcher('/auth/sign-out', { method: 'POST', headers: { 'X-CSRF-Token': csrfToken(was) ?? '' }, credentials: 'same-origin' }).catch(() => undefined);
+  }
+}
+
+/** The identity a GraphQL client belongs to (a token, a person's cookie session, or nobody). */
+export function identityOf(session: Session | null): string | null {
+  if (!session) return null;
+  return session.token ?? `cookie:${session.email ?? session.organisation ?? ''}`;
+}
+
+function cookie(name: string): string | null {
+  try {
+    for (const part of document.cookie.split(';')) {
+      const [key, ...value] = part.trim().split('=');
+      if (key === name) return decodeURIComponent(value.join('='));
+    }
+  } catch {
+    /* no document (tests) */
+  }
+  return null;
+}
+
+function csrfToken(session: Session): string | null {
+  return cookie('woonzorg_csrf') ?? session.csrf ?? null;
 }
 
 /** Headers for HTTP requests to the API (GraphQL, uploads, templates). */
 export function authHeaders(): Record<string, string> {
-  return current ? { Authorization: `Bearer ${current.token}` } : {};
+  if (!current) return {};
+  if (current.token) return { Authorization: `Bearer ${current.token}` };
+  const csrf = csrfToken(current);
+  return csrf ? { 'X-CSRF-Token': csrf } : {};
 }
 
-/** The graphql-transport-ws connection payload. */
+/** The graphql-transport-ws connection payload (a cookie session's socket carries the cookie). */
 export function wsConnectionParams(): Record<string, string> {
-  return current ? { Authorization: `Bearer ${current.token}` } : {};
+  return current?.token ? { Authorization: `Bearer ${current.token}` } : {};
 }
 
 export function tokenPrefix(token: string): string | null {
@@ -81,44 +119,71 @@ export function tokenPrefix(token: string): string | null {
 }
 
 export class SignInError extends Error {
-  constructor(public readonly reason: 'format' | 'refused' | 'network', message?: string) {
+  constructor(public readonly reason: 'format' | 'refused' | 'network' | 'tooMany', message?: string) {
     super(message ?? reason);
   }
 }
 
-/** Check a token with the API and learn what it may do; stores the session when it is valid. */
+const ME_QUERY = 'query Me { me { role organisationCode via tokenPrefix } }';
+
+type MeAnswer = { role: string; organisationCode: string; via: string; tokenPrefix: string | null };
+
+function roleOf(value: string | undefined): Role | null {
+  const role = value?.toLowerCase();
+  return role === 'admin' || role === 'taskforce' || role === 'partner' || role === 'viewer' ? role : null;
+}
+
+/** Check a token with the API and ask it who this is (`me`); stores the session when it is valid. */
 export async function signIn(rawToken: string, fetcher: typeof fetch = fetch): Promise<Session> {
   const token = rawToken.trim();
   const prefix = tokenPrefix(token);
   if (!prefix) throw new SignInError('format');
-  const headers = { Authorization: `Bearer ${token}` };
-  // Each probe is its own request: a refused non-null root field nulls the whole answer, and the
-  // server then does not always report the other field's refusal.
-  const ask = (query: string) =>
-    fetcher('/graphql', {
-      method: 'POST',
-      headers: { ...headers, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query }),
-    });
-  const [adminProbe, auditProbe, template] = await Promise.all([
-    ask('query MayReadSources { sources(first: 0) { totalCount } }'),
-    ask('query MayReadAudit { auditEvents(first: 0) { totalCount } }'),
-    fetcher('/submissions/template?format=csv', { method: 'GET', headers }),
-  ]).catch((error: unknown) => {
+  const response = await fetcher('/graphql', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ query: ME_QUERY }),
+  }).catch((error: unknown) => {
     throw new SignInError('network', String(error));
   });
-  if (adminProbe.status === 401) throw new SignInError('refused');
-  const allowed = async (response: Response) => {
-    const body = (await response.json().catch(() => ({}))) as { data?: unknown; errors?: unknown[] };
-    return response.ok && !body.errors?.length && !!body.data;
-  };
-  const organisation = organisationFromDisposition(template.headers.get('Content-Disposition'));
-  let role: Role;
-  if (await allowed(adminProbe)) role = 'admin';
-  else if (await allowed(auditProbe)) role = 'taskforce';
-  else if (template.ok) role = 'partner';
-  else role = 'viewer';
-  const session: Session = { token, prefix, role, organisation };
+  if (response.status === 401 || response.status === 403) throw new SignInError('refused');
+  const body = (await response.json().catch(() => ({}))) as { data?: { me?: MeAnswer | null } | null };
+  const me = body.data?.me;
+  if (!response.ok || !me) throw new SignInError('refused');
+  const session: Session = { token, via: 'token', prefix: me.tokenPrefix ?? prefix, role: roleOf(me.role), organisation: me.organisationCode };
+  setSession(session);
+  return session;
+}
+
+/**
+ * Sign a person in with e-mail and password (`POST /auth/sign-in`): the API sets the HttpOnly
+ * session cookie and the readable CSRF cookie; `me` then says the role and organisation.
+ */
+export async function signInWithPassword(email: string, password: string, fetcher: typeof fetch = fetch): Promise<Session> {
+  const answer = await fetcher('/auth/sign-in', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ email: email.trim(), password }),
+  }).catch((error: unknown) => {
+    throw new SignInError('network', String(error));
+  });
+  if (answer.status === 429) throw new SignInError('tooMany');
+  if (!answer.ok) throw new SignInError('refused');
+  const body = (await answer.json().catch(() => ({}))) as { signedIn?: boolean; csrfToken?: string; user?: { email?: string } };
+  if (!body.signedIn) throw new SignInError('refused');
+  const csrf = cookie('woonzorg_csrf') ?? body.csrfToken ?? null;
+  const response = await fetcher('/graphql', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+    body: JSON.stringify({ query: ME_QUERY }),
+  }).catch((error: unknown) => {
+    throw new SignInError('network', String(error));
+  });
+  const result = (await response.json().catch(() => ({}))) as { data?: { me?: MeAnswer | null } | null };
+  const me = result.data?.me;
+  if (!response.ok || !me) throw new SignInError('refused');
+  const session: Session = { token: null, via: 'cookie', csrf, email: body.user?.email ?? email.trim(), prefix: '', role: roleOf(me.role), organisation: me.organisationCode };
   setSession(session);
   return session;
 }

@@ -53,7 +53,7 @@ export function makeClient(): { client: Client; dispose: () => void } {
     url: '/graphql',
     preferGetMethod: false,
     requestPolicy: 'cache-and-network',
-    fetchOptions: () => ({ headers: { ...authHeaders(), Accept: 'application/graphql-response+json, application/json' } }),
+    fetchOptions: () => ({ credentials: 'same-origin', headers: { ...authHeaders(), Accept: 'application/graphql-response+json, application/json' } }),
     exchanges: [
       cacheExchange({
         schema,

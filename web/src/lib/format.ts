@@ -15,7 +15,7 @@ function numberFormat(locale: Locale, maxFraction: number): Intl.NumberFormat {
   return format;
 }
 
-/** A decimal from the API (a string) or a number as a number; null for missing or not numeric. */
+/** A decimal from the API (a JSON number; older APIs sent a string) as a number; null for missing or not numeric. */
 export function toNumber(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null;
   const n = typeof value === 'number' ? value : Number(value);

@@ -33,12 +33,19 @@ export default function AccountPage() {
           <dt>{t('organisation')}</dt>
           <dd>{session.organisation ?? '–'}</dd>
         </div>
-        <div>
-          <dt>{t('tokenPrefix')}</dt>
-          <dd>
-            <code>wz_{session.prefix}_…</code>
-          </dd>
-        </div>
+        {session.token ? (
+          <div>
+            <dt>{t('tokenPrefix')}</dt>
+            <dd>
+              <code>wz_{session.prefix}_…</code>
+            </dd>
+          </div>
+        ) : (
+          <div>
+            <dt>{t('email')}</dt>
+            <dd data-testid="account-email">{session.email ?? '–'}</dd>
+          </div>
+        )}
       </dl>
       <Paragraph className="wz-muted">{t('accountNote')}</Paragraph>
       <button

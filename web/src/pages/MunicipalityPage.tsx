@@ -1,9 +1,9 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { Heading1, Heading2, Heading3, Paragraph } from '@utrecht/component-library-react';
 import { graphql } from '../gql';
-import type { MunicipalityPageQuery } from '../gql/graphql';
+import type { MunicipalityMeasureFieldsFragment, MunicipalityPageQuery } from '../gql/graphql';
 import { useI18n } from '../lib/i18n';
 import { ProgressWatcher, useLiveRefresh, usePageTitle } from '../lib/hooks';
 import { ErrorNotice, Loading, NotFoundNotice } from '../components/feedback';
@@ -26,70 +26,118 @@ const MunicipalityPageDocument = graphql(`
         code
         name
       }
-      targets {
-        ...TargetProgressFields
-        progress {
-          id
-          flags
+      targets(first: 100) {
+        nodes {
+          ...TargetProgressFields
+          progress {
+            id
+            flags
+          }
+          startPeriod
+          baselinePeriod
+          baselineValue
         }
-        startPeriod
-        baselinePeriod
-        baselineValue
       }
-      observations {
-        id
-        period
-        periodStart
-        periodEnd
-        value
-        perYear
-        priceSegment
-        indicator {
+      observations(first: 100) {
+        nodes {
           id
-          code
+          period
+          periodStart
+          periodEnd
+          value
+          perYear
+          priceSegment
+          indicator {
+            id
+            code
+          }
+          targetGroup {
+            id
+            code
+          }
+          housingType {
+            id
+            code
+          }
+          sourceOrganisation {
+            id
+            code
+            name
+          }
         }
-        targetGroup {
-          id
-          code
+      }
+      measures(first: 100) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
         }
-        housingType {
-          id
-          code
+        nodes {
+          ...MunicipalityMeasureFields
         }
-        sourceOrganisation {
+      }
+      projects(first: 100) {
+        nodes {
           id
-          code
           name
+          phase
+          expectedCompletion
+          totalUnits
         }
-      }
-      measures {
-        id
-        code
-        title
-        status
-        due
-        owner {
-          id
-          name
-        }
-        document {
-          id
-          code
-          title
-        }
-      }
-      projects {
-        id
-        name
-        phase
-        expectedCompletion
-        totalUnits
       }
     }
   }
 `);
 
-type Place = NonNullable<MunicipalityPageQuery['jurisdiction']>;
+// A municipality can have more measures than one page (max 100): the rest on request.
+graphql(`
+  fragment MunicipalityMeasureFields on Measure {
+    id
+    code
+    title
+    status
+    due
+    owner {
+      id
+      name
+    }
+    document {
+      id
+      code
+      title
+    }
+  }
+`);
+
+const MunicipalityMoreMeasuresDocument = graphql(`
+  query MunicipalityMoreMeasures($code: String!, $after: String) {
+    jurisdiction(code: $code) {
+      id
+      measures(first: 100, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...MunicipalityMeasureFields
+        }
+      }
+    }
+  }
+`);
+
+type PlaceRaw = NonNullable<MunicipalityPageQuery['jurisdiction']>;
+/** The municipality with its connections' nodes as plain lists. */
+type Place = Omit<PlaceRaw, 'targets' | 'observations' | 'measures' | 'projects'> & {
+  targets: PlaceRaw['targets']['nodes'];
+  observations: PlaceRaw['observations']['nodes'];
+  measures: PlaceRaw['measures']['nodes'];
+  projects: PlaceRaw['projects']['nodes'];
+};
+
+export function flattenPlace(raw: PlaceRaw): Place {
+  return { ...raw, targets: raw.targets.nodes, observations: raw.observations.nodes, measures: raw.measures.nodes, projects: raw.projects.nodes };
+}
 type PlaceTarget = Place['targets'][number];
 
 const PHASES = ['INITIATIVE', 'PLAN', 'PERMIT', 'CONSTRUCTION', 'COMPLETED', 'CANCELLED'] as const;
@@ -137,11 +185,34 @@ export default function MunicipalityPage() {
   const i18n = useI18n();
   const { t, tx } = i18n;
   const [{ data, fetching, error }, reexecute] = useQuery({ query: MunicipalityPageDocument, variables: { code } });
-  const place = data?.jurisdiction;
+  const raw = data?.jurisdiction;
+  const place = useMemo(() => (raw ? flattenPlace(raw) : undefined), [raw]);
   usePageTitle(place?.name ?? t('municipality'));
   const { lastUpdate, onChange } = useLiveRefresh(() => reexecute({ requestPolicy: 'network-only' }));
   const [allCharts, setAllCharts] = useState(false);
+  const client = useClient();
+  const [more, setMore] = useState<{ code: string; nodes: MunicipalityMeasureFieldsFragment[]; cursor: string | null; hasNext: boolean } | null>(null);
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<Error | null>(null);
   const charted = useMemo(() => (place ? place.targets.filter((target) => target.deadline && target.recurrence === 'NONE' && target.indicator.kind !== 'RATIO') : []), [place]);
+
+  const extra = more && more.code === code ? more : null;
+  const extraMeasures = extra?.nodes ?? [];
+  const measuresTotal = raw?.measures.totalCount ?? 0;
+  const measuresHasNext = extra ? extra.hasNext : (raw?.measures.pageInfo.hasNextPage ?? false);
+  async function loadMoreMeasures() {
+    const after = extra ? extra.cursor : (raw?.measures.pageInfo.endCursor ?? null);
+    setMoreBusy(true);
+    setMoreError(null);
+    const result = await client.query(MunicipalityMoreMeasuresDocument, { code, after }, { requestPolicy: 'network-only' }).toPromise();
+    setMoreBusy(false);
+    const page = result.data?.jurisdiction?.measures;
+    if (result.error || !page) {
+      setMoreError(result.error ?? new Error(t('notFound')));
+      return;
+    }
+    setMore({ code, nodes: [...extraMeasures, ...page.nodes], cursor: page.pageInfo.endCursor ?? null, hasNext: page.pageInfo.hasNextPage });
+  }
 
   if (fetching && !data) return <Loading />;
   if (error && !data) return <ErrorNotice error={error} />;
@@ -220,7 +291,7 @@ export default function MunicipalityPage() {
             {t('openMeasures')}
           </Link>
         </Paragraph>
-        {place.measures.length === 0 ? (
+        {place.measures.length + extraMeasures.length === 0 ? (
           <Paragraph>{t('none')}</Paragraph>
         ) : (
           <div className="wz-scroll" tabIndex={0} role="region" aria-label={t('measures')}>
@@ -235,7 +306,7 @@ export default function MunicipalityPage() {
                 </tr>
               </thead>
               <tbody className="utrecht-table__body">
-                {place.measures.map((m) => (
+                {[...place.measures, ...extraMeasures].map((m) => (
                   <tr key={m.id} className="utrecht-table__row">
                     <th scope="row" className="utrecht-table__header-cell">
                       {m.code} {m.title}
@@ -252,6 +323,12 @@ export default function MunicipalityPage() {
             </table>
           </div>
         )}
+        {measuresHasNext && (
+          <button type="button" className="utrecht-button utrecht-button--secondary-action" disabled={moreBusy} onClick={() => void loadMoreMeasures()}>
+            {t('moreMeasures', { shown: place.measures.length + extraMeasures.length, total: measuresTotal })}
+          </button>
+        )}
+        {moreError && <ErrorNotice error={moreError} />}
       </section>
 
       <section aria-labelledby="projects-heading">

@@ -58,7 +58,7 @@ export default function RegionDashboard() {
   const cells = useMemo(() => {
     const found = new Map<string, { label: string; members: Set<string> }>();
     for (const member of members ?? [])
-      for (const target of member.targets) {
+      for (const target of member.targets.nodes) {
         const key = cellKey(target);
         const cell = found.get(key) ?? { label: cellLabel(target, i18n) + ` (${i18n.tx(`kind${target.kind}`)})`, members: new Set<string>() };
         cell.members.add(member.code);
@@ -77,7 +77,7 @@ export default function RegionDashboard() {
   const mapValues = useMemo(() => {
     const values = new Map<string, MapValue>();
     for (const member of members ?? []) {
-      const target = memberTarget(member.targets, mapCell);
+      const target = memberTarget(member.targets.nodes, mapCell);
       const snapshot = target && primarySnapshot(target);
       values.set(member.code, {
         status: snapshot?.status ?? null,
@@ -90,7 +90,7 @@ export default function RegionDashboard() {
   const comparison = useMemo(
     () =>
       (members ?? []).map((member) => {
-        const target = memberTarget(member.targets, compareCell);
+        const target = memberTarget(member.targets.nodes, compareCell);
         const snapshot = target && primarySnapshot(target);
         return { member, target, snapshot };
       }),
@@ -119,7 +119,7 @@ export default function RegionDashboard() {
         {lastUpdate && ` · ${t('liveUpdated', { time: lastUpdate.toLocaleTimeString(i18n.locale === 'nl' ? 'nl-NL' : 'en-GB') })}`}
       </p>
       <ErrorNotice error={error} />
-      <StatusSummary targets={region.targets} />
+      <StatusSummary targets={region.targets.nodes} />
       <Paragraph>
         {t('membersLabel')}:{' '}
         {(members ?? []).map((m, i) => (
@@ -213,7 +213,7 @@ export default function RegionDashboard() {
       </div>
       <section aria-labelledby="region-targets">
         <Heading2 id="region-targets">{t('regionTargets')}</Heading2>
-        <TargetTable targets={region.targets} showBasis showFlags={false} caption={t('flagsOnTargetPage')} />
+        <TargetTable targets={region.targets.nodes} showBasis showFlags={false} caption={t('flagsOnTargetPage')} />
       </section>
 
     </div>

@@ -52,39 +52,41 @@ const TargetPageDocument = graphql(`
           code
           name
           kind
-          observations(asOf: $asOf) {
-            id
-            period
-            value
-            version
-            recordedAt
-            supersededAt
-            changeReason
-            flag
-            notes
-            perYear
-            priceSegment
-            indicator {
+          observations(asOf: $asOf, first: 100) {
+            nodes {
               id
-              code
-            }
-            targetGroup {
-              id
-              code
-            }
-            housingType {
-              id
-              code
-            }
-            sourceOrganisation {
-              id
-              code
-              name
-            }
-            source {
-              document
-              lines
-              quote
+              period
+              value
+              version
+              recordedAt
+              supersededAt
+              changeReason
+              flag
+              notes
+              perYear
+              priceSegment
+              indicator {
+                id
+                code
+              }
+              targetGroup {
+                id
+                code
+              }
+              housingType {
+                id
+                code
+              }
+              sourceOrganisation {
+                id
+                code
+                name
+              }
+              source {
+                document
+                lines
+                quote
+              }
             }
           }
         }
@@ -153,7 +155,7 @@ export default function TargetPage() {
   if (fetching && !data) return <Loading />;
   if (error && !data) return <ErrorNotice error={error} />;
   if (!target) return <NotFoundNotice />;
-  const observations = target.jurisdiction.observations.filter(
+  const observations = target.jurisdiction.observations.nodes.filter(
     (o) =>
       o.indicator.code === target.indicator.code &&
       (o.targetGroup?.code ?? null) === (target.targetGroup?.code ?? null) &&

@@ -20,28 +20,30 @@ const TaskforceDocument = graphql(`
     decided: submissions(filter: { statuses: [APPROVED, RETURNED, APPLIED], dryRun: false }, first: 10) {
       nodes {
         ...SubmissionFields
-        observations {
-          id
-          period
-          value
-          version
-          changeReason
-          indicator {
+        observations(first: 100) {
+          nodes {
             id
-            code
-            nameNl
-            nameEn
-          }
-          jurisdiction {
-            id
-            code
-            name
-          }
-          versions {
-            id
+            period
             value
             version
-            recordedAt
+            changeReason
+            indicator {
+              id
+              code
+              nameNl
+              nameEn
+            }
+            jurisdiction {
+              id
+              code
+              name
+            }
+            versions {
+              id
+              value
+              version
+              recordedAt
+            }
           }
         }
       }
@@ -179,7 +181,7 @@ function Corrections({ decided }: { decided: Decided[] }) {
   const i18n = useI18n();
   const { t } = i18n;
   const rows = decided.flatMap((s) =>
-    s.observations
+    s.observations.nodes
       .filter((o) => o.version > 1)
       .map((o) => ({ s, o, previous: o.versions.find((v) => v.version === o.version - 1) })),
   );

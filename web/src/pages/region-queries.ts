@@ -11,8 +11,10 @@ export const RegionDashboardDocument = graphql(`
       name
       kind
       regionType
-      targets {
-        ...TargetProgressFields
+      targets(first: 100) {
+        nodes {
+          ...TargetProgressFields
+        }
       }
     }
   }
@@ -26,8 +28,10 @@ export const RegionMembersDocument = graphql(`
         id
         code
         name
-        targets {
-          ...MemberTargetFields
+        targets(first: 100) {
+          nodes {
+            ...MemberTargetFields
+          }
         }
       }
     }
