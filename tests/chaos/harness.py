@@ -331,6 +331,12 @@ class Topology:
                 submissions = q("SELECT count(*) FROM submission")
                 open_subs = q("SELECT count(*) FROM submission WHERE status <> 'applied'")
                 jobs = q("SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')")
+                unfinished = conn.execute(
+                    sa.text(
+                        "SELECT actor_name, status, attempts, worker_id, last_error FROM outbox_job"
+                        " WHERE status IN ('pending','sent') ORDER BY id LIMIT 3"
+                    )
+                ).all()
                 stale = stale_targets(conn)
         except sa.exc.DBAPIError:
             return "database unreachable"
@@ -339,7 +345,7 @@ class Topology:
         if open_subs:
             return f"{open_subs} submission(s) not applied"
         if jobs:
-            return f"{jobs} job(s) unfinished"
+            return f"{jobs} job(s) unfinished, e.g. {[tuple(row) for row in unfinished]}"
         if stale:
             return f"{stale} target(s) not recomputed since their last figures"
         return None
