@@ -31,13 +31,15 @@ def http() -> Iterator[ScriptedServer]:
 
 
 def _deliver(session: Session, make: Factory, url: str, setting: Setting) -> WebhookDelivery:
-    """Subscribe ``url`` (while any target is allowed), then deliver one event to it."""
+    """Subscribe ``url`` (while any target is allowed), then deliver one event to it, here and once
+    (its queued job stays in the outbox, so a running worker does not deliver it as well)."""
     organisation = make.organisation()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(webhooks, "check_url", lambda url: None)  # a row stored earlier
         subscribe(session, organisation.id, url, [WebhookEvent.REMINDER])  # type: ignore[arg-type]
-    [delivery] = emit(session, WebhookEvent.REMINDER, {}, [organisation.id])  # type: ignore[list-item]
-    session.commit()
+        patch.setattr("workers.outbox.can_deliver", lambda: False)
+        [delivery] = emit(session, WebhookEvent.REMINDER, {}, [organisation.id])  # type: ignore[list-item]
+        session.commit()
     attempt_delivery(delivery.id, FIRST_AND_LAST_ATTEMPT)  # type: ignore[arg-type]
     session.refresh(delivery)
     return delivery
