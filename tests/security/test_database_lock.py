@@ -22,7 +22,7 @@ from tests.factories import Factory
 from tests.workers.submission_support import reporting_world
 from workers.actors.submissions import process_submission
 
-EMPTY_ROWS = 300_000
+EMPTY_ROWS = 600_000  # seconds of reading, even on an idle machine
 
 
 def workbook_of_empty_rows(rows: int) -> bytes:
@@ -107,7 +107,7 @@ def test_validating_a_slow_upload_leaves_the_database_writable(
     session.expire_all()
     submission = session.exec(select(Submission)).one()
     assert submission.status.value == "rejected"  # the wrong indicator
-    assert took > 3.0, f"the file was read in {took:.2f} s: too quick to show anything"
+    assert took > 2.0, f"the file was read in {took:.2f} s: too quick to show anything"
     # (a write used to wait for the whole validation; a loaded machine may take a second or two)
     waited = f"a write or a request waited {slowest:.2f} s (validation: {took:.2f} s)"
     assert slowest < min(3.0, took / 3), waited
