@@ -233,7 +233,7 @@ class PersistedQueries:
     def resolve(self, query: str | None, extensions: dict[str, Any] | None) -> Resolved:
         persisted = (extensions or {}).get("persistedQuery")
         if persisted is None:
-            if query is not None and not self._allowed_to_run(query):
+            if query is not None and not self.allows(query):
                 return Resolved(None, expected_error("PERSISTED_QUERY_NOT_ALLOWED"))
             return Resolved(query)
         digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
@@ -248,7 +248,7 @@ class PersistedQueries:
             known = self.registered.get(digest)
             if known is None:
                 remembered = self.store.get(digest)
-                if remembered is not None and self._allowed_to_run(remembered):
+                if remembered is not None and self.allows(remembered):
                     known = remembered
             if known is None:
                 return Resolved(None, expected_error("PERSISTED_QUERY_NOT_FOUND"))
@@ -256,12 +256,13 @@ class PersistedQueries:
         if sha256(query) != digest:
             return Resolved(None, expected_error("PERSISTED_QUERY_HASH_MISMATCH"))
         if digest not in self.registered:
-            if not self._allowed_to_run(query):
+            if not self.allows(query):
                 return Resolved(None, expected_error("PERSISTED_QUERY_NOT_ALLOWED"))
             self.store.put(digest, query)
         return Resolved(query, by_hash=True)
 
-    def _allowed_to_run(self, query: str) -> bool:
+    def allows(self, query: str) -> bool:
         """Any query outside allow-list mode; in it, a registered document in any layout (a
-        remembered hash is checked again: the store may hold queries from before the mode)."""
+        remembered hash is checked again: the store may hold queries from before the mode).
+        Also asked for operations over the WebSocket (schema.security), which skip ``resolve``."""
         return not self.persisted_only or normalised(query) in self._allowed

@@ -279,3 +279,26 @@ def test_the_memory_store_remembers() -> None:
     assert store.get(HASH) is None
     store.put(HASH, QUERY)
     assert store.get(HASH) == QUERY
+
+
+def _over_the_websocket(client: TestClient, query: str) -> dict[str, Any]:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        authorization = client.headers["Authorization"]
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": authorization}})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
+        return dict(ws.receive_json())
+
+
+def test_the_allow_list_holds_over_the_websocket_too(clean_db: sa.Engine) -> None:
+    # given the server in allow-list mode
+    for client in _client(clean_db, persisted_only=True):
+        # when an operation of neither set is sent over graphql-transport-ws (which runs queries
+        # too), it is refused as over HTTP
+        refused = _over_the_websocket(client, "{ jurisdictions(first: 2) { totalCount } }")
+        assert refused["type"] == "error", refused
+        assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+        # while a registered one runs
+        allowed = _over_the_websocket(client, _web_operation("Home"))
+        assert allowed["type"] == "next", allowed
+        assert allowed["payload"]["data"]["regions"] == {"nodes": []}
