@@ -6,8 +6,9 @@
 //   2. run against a running server by urql (@urql/core) with its Automatic Persisted Queries
 //      exchange (@urql/exchange-persisted) as a front end sends it: a query by its hash over GET,
 //      the query itself after a `PersistedQueryNotFound`, then by its hash alone again, which must
-//      answer over GET with a `Cache-Control` max-age; a mutation over POST. Subscriptions are
-//      validated only (the Python suite runs them over WebSocket).
+//      answer over GET with a `Cache-Control` max-age; a mutation over POST; a subscription over
+//      the WebSocket (graphql-ws, as the web app sends it), which must be accepted and give no
+//      error for a while (no event is provoked: the Python suite checks what events deliver).
 // Any GraphQL error, network error or validation error fails the check. With
 // WOONZORG_EXPECT_PERSISTED_ONLY=true (the server runs WOONZORG_PERSISTED_ONLY=true) an operation
 // of neither set must also be refused with PERSISTED_QUERY_NOT_ALLOWED, so the check proves the
@@ -19,9 +20,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, fetchExchange } from '@urql/core';
+import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { persistedExchange } from '@urql/exchange-persisted';
 import { Kind, buildSchema, parse, validate } from 'graphql';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { variables as knownVariables, variablesFor } from './operation-variables.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -71,14 +74,31 @@ async function recordingFetch(input, init = {}) {
   return response;
 }
 
+const SUBSCRIPTION_QUIET_MS = 1500;
+const authorization = token ? { Authorization: `Bearer ${token}` } : {};
+const ws = createWsClient({
+  url: url.replace(/^http/, 'ws'),
+  webSocketImpl: WebSocket,
+  connectionParams: authorization,
+  retryAttempts: 0,
+});
+
 const client = new Client({
   url,
-  exchanges: [persistedExchange({ preferGetForPersistedQueries: 'within-url-limit' }), fetchExchange],
+  exchanges: [
+    persistedExchange({ preferGetForPersistedQueries: 'within-url-limit' }),
+    fetchExchange,
+    subscriptionExchange({
+      forwardSubscription: (request) => ({
+        subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+      }),
+    }),
+  ],
   fetch: recordingFetch,
   fetchOptions: () => ({
     headers: {
       Accept: 'application/graphql-response+json, application/json;q=0.9',
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...authorization,
     },
   }),
   requestPolicy: 'network-only',
@@ -133,11 +153,37 @@ async function checkQuery(document, variables) {
   return { note: `${missed ? 'miss, registered, then' : 'registered hash, then again'} GET by hash; ${byHash.cacheControl}` };
 }
 
+// What mutations answered that later operations need (the dry-run upload's submission).
+const found = {};
+
 async function checkMutation(document, variables) {
   const { result } = await run('mutation', document, variables);
   const failed = problem(result);
   const answer = result.data && Object.values(result.data)[0];
+  if (answer?.submission?.id) found.submissionId = answer.submission.id;
   return failed ? { failed } : { note: `POST; answered ${answer?.__typename ?? 'data'}` };
+}
+
+// A subscription: accepted over the WebSocket and quiet (no error) for a while.
+function checkSubscription(document, variables) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      subscription.unsubscribe();
+      resolve(outcome);
+    };
+    const subscription = client.subscription(document, variables).subscribe((result) => {
+      const failed = problem(result);
+      settle(failed ? { failed } : { note: 'WebSocket; an event arrived' });
+    });
+    const timer = setTimeout(
+      () => settle({ note: `WebSocket; subscribed, no error in ${SUBSCRIPTION_QUIET_MS} ms` }),
+      SUBSCRIPTION_QUIET_MS,
+    );
+  });
 }
 
 async function checkNotAllowed() {
@@ -161,7 +207,15 @@ function report(name, { failed, note }) {
   }
 }
 
-for (const { source, document } of [...documentedOperations(), ...webOperations()]) {
+const kindOf = ({ document }) => operationOf(document).operation;
+const operations = [...documentedOperations(), ...webOperations()];
+// Subscriptions last: they may need what a mutation made (a submission to watch).
+const ordered = [
+  ...operations.filter((o) => kindOf(o) !== 'subscription'),
+  ...operations.filter((o) => kindOf(o) === 'subscription'),
+];
+const checks = { query: checkQuery, mutation: checkMutation, subscription: checkSubscription };
+for (const { source, document } of ordered) {
   const operation = operationOf(document);
   const name = operation.name?.value ?? source;
   const invalid = validate(schema, document);
@@ -174,19 +228,14 @@ for (const { source, document } of [...documentedOperations(), ...webOperations(
     report(source, { failed: missing });
     continue;
   }
-  if (operation.operation === 'subscription') {
-    report(source, { note: 'valid; a subscription, run over WebSocket by the Python suite' });
-    continue;
-  }
-  const variables = variablesFor(name) ?? {};
-  const check = operation.operation === 'mutation' ? checkMutation : checkQuery;
   try {
-    report(source, await check(document, variables));
+    report(source, await checks[operation.operation](document, variablesFor(name, found) ?? {}));
   } catch (error) {
     report(source, { failed: `${error}` });
   }
 }
 if (expectPersistedOnly) report('allow-list', await checkNotAllowed());
 
+await ws.dispose();
 console.log(`${count - failures}/${count} checks ok`);
 process.exit(failures ? 1 : 0);

@@ -2,7 +2,8 @@
 // (`woonzorg seed`). An operation whose variables all have defaults needs no entry here; one
 // with a required variable and no entry fails the check, so a new operation gets its entry.
 // Mutations aim at ids that do not exist (their answer is a `NotFound` member of the result
-// union: data, not a GraphQL error), except the upload, which is a dry run.
+// union: data, not a GraphQL error), except the upload, which is a dry run; the submission it
+// makes is the one `SubmissionChanged` watches.
 const id = (type, rowId) => Buffer.from(`${type}:${rowId}`).toString('base64');
 const MISSING = 999999;
 const LEIDEN = 'GM0546';
@@ -26,12 +27,12 @@ export const variables = {
     file: new File(['indicator,jurisdiction,period,value\n'], 'contract-check.csv', { type: 'text/csv' }),
     dryRun: true,
   }),
-  // web app: subscriptions (validated against the schema; run by the Python suite over WebSocket)
+  // web app: subscriptions (run after the mutations: `found` holds what they made)
   ProgressChanged: { jurisdictionCode: LEIDEN },
-  SubmissionChanged: { id: id('Submission', MISSING) },
+  SubmissionChanged: (found) => ({ id: found.submissionId }),
 };
 
-export function variablesFor(name) {
+export function variablesFor(name, found) {
   const entry = variables[name];
-  return typeof entry === 'function' ? entry() : entry;
+  return typeof entry === 'function' ? entry(found) : entry;
 }
