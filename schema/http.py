@@ -145,7 +145,13 @@ class GraphQLView(GraphQL[Context, None]):
         principal = (
             getattr(request.state, "principal", None) if isinstance(request, Request) else None
         )
-        return Context(engine=engine, settings=get_settings(), request=request, principal=principal)
+        return Context(
+            engine=engine,
+            settings=get_settings(),
+            request=request,
+            principal=principal,
+            persisted=self.persisted,
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket authenticates in its connection payload: ``{"Authorization": "Bearer …"}``."""
