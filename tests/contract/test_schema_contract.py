@@ -42,9 +42,6 @@ def test_documented_operation_is_valid_against_the_committed_sdl(operation: Path
 
 
 # Being turned into connections on another branch (issue 15's administration lists).
-CONVERTED_ELSEWHERE = {"Query.apiTokens", "Query.users"}
-
-
 def test_every_list_of_objects_is_a_connection_or_says_why_it_is_a_plain_list() -> None:
     """Lists of values (codes, flags, enum values) are attributes; a list of objects outside a
     connection's own edges/nodes must be a small closed set whose description says so."""
@@ -60,9 +57,7 @@ def test_every_list_of_objects_is_a_connection_or_says_why_it_is_a_plain_list() 
             if not isinstance(of, GraphQLList) or is_leaf_type(get_named_type(of)):
                 continue
             coordinate = f"{name}.{field_name}"
-            if "plain list" not in (field.description or "") and (
-                coordinate not in CONVERTED_ELSEWHERE
-            ):
+            if "plain list" not in (field.description or ""):
                 unexplained.append(coordinate)
     assert unexplained == []
 
