@@ -96,11 +96,20 @@ def grounds(citation: Citation | None, reason: str | None) -> None:
         )
 
 
-def source_of(citation: Citation | None, reason: str | None) -> dict[str, str] | None:
-    """The ``source`` stored with the entity: the citation, else the reason given."""
+def source_of(
+    citation: Citation | None, reason: str | None, document: str | None
+) -> dict[str, str] | None:
+    """The ``source`` stored with the entity: the citation, else the reason given; naming the
+    entity's own document when the citation names none (as the reference loader stores it)."""
     if citation is not None:
-        return citation.as_source()
-    return {"reason": reason.strip()} if reason else None
+        source = citation.as_source()
+    elif reason:
+        source = {"reason": reason.strip()}
+    else:
+        return None
+    if document is not None:
+        source.setdefault("document", document)
+    return source
 
 
 def check_author(session: Session, actor: Actor, places: set[int], what: str) -> None:
@@ -178,3 +187,97 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+CODES: dict[str, tuple[str, str, str]] = {
+    "policy_editors_only": (
+        "NotAllowed",
+        "Only administrators and the task force of its area change policy content.",
+        "Alleen beheerders en de taskforce van het gebied wijzigen beleidsinhoud.",
+    ),
+    "outside_area": (
+        "NotAllowed",
+        "A task force changes only policy content of its area.",
+        "Een taskforce wijzigt alleen beleidsinhoud van het eigen gebied.",
+    ),
+    "not_found": ("NotFound", "There is no such content.", "Die inhoud bestaat niet."),
+    "citation_or_reason_required": (
+        "InvalidInput",
+        "Give a citation (document, lines or page, quote) or a reason.",
+        "Geef een bronvermelding (document, regels of pagina, citaat) of een reden.",
+    ),
+    "citation_without_quote": (
+        "InvalidInput",
+        "A citation quotes the document verbatim.",
+        "Een bronvermelding citeert het document letterlijk.",
+    ),
+    "citation_without_place": (
+        "InvalidInput",
+        "A citation names the lines or the page.",
+        "Een bronvermelding noemt de regels of de pagina.",
+    ),
+    "required": ("InvalidInput", "A required field is missing.", "Een verplicht veld ontbreekt."),
+    "unknown_field": ("InvalidInput", "Not a field of this content.", "Geen veld van deze inhoud."),
+    "unknown_code": ("InvalidInput", "A code names nothing.", "Een code verwijst nergens naar."),
+    "unknown_value": (
+        "InvalidInput",
+        "A value is not in its vocabulary.",
+        "Een waarde hoort niet bij de lijst.",
+    ),
+    "invalid_period": ("InvalidInput", "Not a period.", "Geen periode."),
+    "invalid_date": ("InvalidInput", "Not a plausible day.", "Geen plausibele dag."),
+    "code_taken": ("InvalidInput", "The code is taken.", "De code is al in gebruik."),
+    "not_changeable": (
+        "InvalidInput",
+        "The field is set on creation only.",
+        "Het veld wordt alleen bij het aanmaken vastgelegd.",
+    ),
+    "own_parent": (
+        "InvalidInput",
+        "An action line cannot be its own parent.",
+        "Een actielijn kan niet haar eigen ouder zijn.",
+    ),
+    "percentage_range": (
+        "InvalidInput",
+        "A percentage is between 0 and 100.",
+        "Een percentage ligt tussen 0 en 100.",
+    ),
+    "value_or_range": (
+        "InvalidInput",
+        "A target has a value or a range.",
+        "Een doel heeft een waarde of een bandbreedte.",
+    ),
+    "range_ordered": (
+        "InvalidInput",
+        "A range's low end is above its high end.",
+        "De ondergrens ligt boven de bovengrens.",
+    ),
+    "method_inputs": (
+        "InvalidInput",
+        "The rule's method needs more inputs.",
+        "De methode van de verdeelsleutel vraagt meer invoer.",
+    ),
+    "invalid_rounding": (
+        "InvalidInput",
+        "Rounding is half_up or none.",
+        "Afronding is half_up of none.",
+    ),
+    "not_derivable": (
+        "InvalidInput",
+        "The rule derives no targets from its inputs.",
+        "De verdeelsleutel levert geen doelen op.",
+    ),
+    "adopted_stays_adopted": (
+        "InvalidState",
+        "Adopted content does not go back to draft.",
+        "Vastgestelde inhoud gaat niet terug naar concept.",
+    ),
+    "retired": (
+        "InvalidState",
+        "Retired content changes no more.",
+        "Ingetrokken inhoud verandert niet meer.",
+    ),
+    "already_retired": ("InvalidState", "It was already retired.", "Het is al ingetrokken."),
+}
+"""Every code a policy content mutation answers with: result type, English, Dutch
+(``docs/errors.md``; a test keeps this list and the service's codes the same)."""

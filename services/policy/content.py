@@ -16,11 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from core.enums import DistributionMethod, DocumentStatus, PartnerRole
+from core.enums import (
+    DistributionMethod,
+    DocumentStatus,
+    MeasureStatus,
+    PartnerRole,
+    Recurrence,
+    TargetKind,
+)
 from core.principal import Actor
 from db.models import (
     ActionLine,
@@ -120,6 +128,22 @@ def _percentage(_: Session, __: Context, field: str, value: Any) -> Any:
     return value
 
 
+def _enum(vocabulary: type[StrEnum]) -> Convert:
+    def convert(_: Session, __: Context, field: str, value: Any) -> Any:
+        try:
+            return vocabulary(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in vocabulary)
+            raise invalid(
+                "unknown_value",
+                field,
+                f"{field}: '{value}' is not one of {allowed}.",
+                f"{field}: '{value}' is niet een van {allowed}.",
+            ) from None
+
+    return convert
+
+
 JURISDICTION = _code_of(Jurisdiction)
 ORGANISATION = _code_of(Organisation)
 INDICATOR = _code_of(Indicator)
@@ -148,7 +172,7 @@ DOCUMENT = Spec(
         "issuer": ("issuer_id", ORGANISATION),
         "jurisdiction": ("jurisdiction_id", JURISDICTION),
         "published_on": ("published_on", _plain),
-        "status": ("status", _plain),
+        "status": ("status", _enum(DocumentStatus)),
         "horizon_year": ("horizon_year", _plain),
         "source_file": ("source_file", _plain),
         "notes": ("notes", _plain),
@@ -180,7 +204,7 @@ MEASURE = Spec(
         "owner": ("owner_id", ORGANISATION),
         "planned_start": ("planned_start", _period),
         "due": ("due", _period),
-        "status": ("status", _plain),
+        "status": ("status", _enum(MeasureStatus)),
         "notes": ("notes", _plain),
     },
     ("code", "title"),
@@ -197,7 +221,7 @@ TARGET = Spec(
         "target_group": ("target_group_id", _code_of(TargetGroup)),
         "housing_type": ("housing_type_id", _code_of(HousingType)),
         "price_segment": ("price_segment", _plain),
-        "kind": ("kind", _plain),
+        "kind": ("kind", _enum(TargetKind)),
         "value": ("value", _plain),
         "low": ("value_low", _plain),
         "high": ("value_high", _plain),
@@ -205,9 +229,9 @@ TARGET = Spec(
         "baseline_value": ("baseline_value", _plain),
         "start": ("start_period", _period),
         "deadline": ("deadline", _period),
-        "recurrence": ("recurrence", _plain),
+        "recurrence": ("recurrence", _enum(Recurrence)),
         "carry_over": ("carry_over", _plain),
-        "status": ("status", _plain),
+        "status": ("status", _enum(DocumentStatus)),
         "document": ("document_id", _code_of(PolicyDocument)),
         "flag": ("flag", _plain),
         "notes": ("notes", _plain),
@@ -221,20 +245,20 @@ RULE = Spec(
     {
         "code": ("code", _plain),
         "name": ("name", _plain),
-        "method": ("method", _plain),
+        "method": ("method", _enum(DistributionMethod)),
         "region": ("region_id", JURISDICTION),
         "indicator": ("indicator_id", INDICATOR),
         "target_group": ("target_group_id", _code_of(TargetGroup)),
         "housing_type": ("housing_type_id", _code_of(HousingType)),
         "price_segment": ("price_segment", _plain),
-        "target_kind": ("target_kind", _plain),
+        "target_kind": ("target_kind", _enum(TargetKind)),
         "input_indicator": ("input_indicator_id", INDICATOR),
         "input_price_segment": ("input_price_segment", _plain),
         "input_period_from": ("input_period_from", _period),
         "input_period_to": ("input_period_to", _period),
         "percentage": ("percentage", _percentage),
         "regional_total": ("regional_total", _plain),
-        "recurrence": ("recurrence", _plain),
+        "recurrence": ("recurrence", _enum(Recurrence)),
         "carry_over": ("carry_over", _plain),
         "rounding": ("rounding", _plain),
         "document": ("document_id", _code_of(PolicyDocument)),
@@ -309,8 +333,14 @@ def _create(
         )
     row = spec.model(**columns, **extra)
     if hasattr(row, "source"):
-        row.source = source_of(citation, reason)
+        row.source = source_of(citation, reason, _document_code(session, row))
     return row
+
+
+def _document_code(session: Session, row: Any) -> str | None:
+    document_id = getattr(row, "document_id", None)
+    document = session.get(PolicyDocument, document_id) if document_id is not None else None
+    return document.code if document is not None else None
 
 
 def _find(session: Session, spec: Spec, code: str, context: Context) -> Any:
@@ -359,10 +389,12 @@ def _apply(
     return before, after
 
 
-def _grounded_source(row: Any, citation: Citation | None, reason: str | None) -> None:
+def _grounded_source(
+    session: Session, row: Any, citation: Citation | None, reason: str | None
+) -> None:
     """A change with a new citation cites it from now on."""
     if citation is not None and hasattr(row, "source"):
-        row.source = citation.as_source()
+        row.source = source_of(citation, reason, _document_code(session, row))
 
 
 def _label(spec: Spec, row: Any, document_code: str | None = None) -> str:
@@ -545,7 +577,7 @@ def update_action_line(
             "An action line cannot be its own parent.",
             "Een actielijn kan niet haar eigen ouder zijn.",
         )
-    _grounded_source(row, citation, reason)
+    _grounded_source(session, row, citation, reason)
     session.add(row)
     session.flush()
     if after:
@@ -610,7 +642,7 @@ def update_measure(
     row = _part(session, actor, MEASURE, document_code, code)
     old_partners = _partner_codes(session, row)
     before, after = _apply(session, MEASURE, row, values, Context(row.document_id))
-    _grounded_source(row, citation, reason)
+    _grounded_source(session, row, citation, reason)
     session.add(row)
     session.flush()
     if partners is not None or "owner_id" in after:
@@ -750,7 +782,7 @@ def update_target(
     before, after = _apply(session, TARGET, row, values, Context())
     check_author(session, actor, _target_places(session, row), TARGET.what[0])
     _check_target(row)
-    _grounded_source(row, citation, reason)
+    _grounded_source(session, row, citation, reason)
     session.add(row)
     session.flush()
     if after:
@@ -859,7 +891,15 @@ def _share_count(session: Session, rule: DistributionRule) -> int:
 
 def _derive_and_queue(session: Session, rule: DistributionRule) -> None:
     assert rule.id is not None
-    derive_rule(session, rule.id, date.today())
+    try:
+        derive_rule(session, rule.id, date.today())
+    except ValueError as exc:  # e.g. a population key whose region counts no population
+        raise invalid(
+            "not_derivable",
+            "method",
+            f"Rule {rule.code} derives no targets from its inputs: {exc}.",
+            f"Verdeelsleutel {rule.code} levert met deze invoer geen doelen op: {exc}.",
+        ) from None
     session.flush()
     _queue_targets(session, _derived_targets(session, rule.id))
 
@@ -909,7 +949,7 @@ def update_distribution_rule(
     check_author(session, actor, {row.region_id}, RULE.what[0])
     before, after = _apply(session, RULE, row, values, Context())
     check_author(session, actor, {row.region_id}, RULE.what[0])
-    _grounded_source(row, citation, reason)
+    _grounded_source(session, row, citation, reason)
     session.add(row)
     session.flush()
     if shares is not None:
