@@ -117,11 +117,11 @@ class _Writer:
         for label in changed.get("measure", set()):
             document_code, code = label.split("/", 1)
             document = by_code[document_code]
-            row = self.session.exec(
+            measure = self.session.exec(
                 select(Measure).where(Measure.document_id == document.id, Measure.code == code)
             ).one()
             self.document(document)
-            self.measure(document, row)
+            self.measure(document, measure)
         for code in changed.get("distribution_rule", set()):
             rule = self.session.exec(
                 select(DistributionRule).where(DistributionRule.code == code)
@@ -362,22 +362,27 @@ class _Writer:
                     notes=organisation.notes,
                 ),
             )
-        for model, kind in ((TargetGroup, "target_groups"), (HousingType, "housing_types")):
-            for row in self.session.exec(select(model).order_by(col(model.id))):
+        vocabularies: tuple[tuple[type[TargetGroup] | type[HousingType], str], ...] = (
+            (TargetGroup, "target_groups"),
+            (HousingType, "housing_types"),
+        )
+        for model, kind in vocabularies:
+            terms: list[Any] = list(self.session.exec(select(model).order_by(col(model.id))))
+            for term in terms:
                 self.out.add(
                     COMMON,
                     kind,
-                    row.code,
+                    term.code,
                     _entry(
-                        code=row.code,
-                        name_nl=row.name_nl,
-                        name_en=row.name_en,
-                        parent=self.code(model, row.parent_id),
+                        code=term.code,
+                        name_nl=term.name_nl,
+                        name_en=term.name_en,
+                        parent=self.code(model, term.parent_id),
                         statutory=getattr(row, "statutory", None) or None,
-                        definition=row.definition,
-                        counting_rule=row.counting_rule,
-                        source=row.source or NO_CITATION,
-                        notes=row.notes,
+                        definition=term.definition,
+                        counting_rule=term.counting_rule,
+                        source=term.source or NO_CITATION,
+                        notes=term.notes,
                     ),
                 )
         for indicator in self.session.exec(select(Indicator).order_by(col(Indicator.id))):
