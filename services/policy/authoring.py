@@ -112,8 +112,9 @@ def source_of(
     return source
 
 
-def check_author(session: Session, actor: Actor, places: set[int], what: str) -> None:
-    """Refuse unless ``actor`` may change content about every jurisdiction in ``places``."""
+def check_role(actor: Actor, what: str) -> None:
+    """Refuse at once whoever may change no policy content at all (before anything else is
+    looked at: a partner learns nothing about the content or the input)."""
     if actor.is_admin:
         return
     if actor.role is not Role.TASKFORCE or actor.organisation_id is None:
@@ -123,6 +124,14 @@ def check_author(session: Session, actor: Actor, places: set[int], what: str) ->
             f"Only administrators and the task force of its area change {what}.",
             f"Alleen beheerders en de taskforce van het gebied wijzigen {what}.",
         )
+
+
+def check_author(session: Session, actor: Actor, places: set[int], what: str) -> None:
+    """Refuse unless ``actor`` may change content about every jurisdiction in ``places``."""
+    check_role(actor, what)
+    if actor.is_admin:
+        return
+    assert actor.organisation_id is not None  # a task force (check_role)
     outside = places - taskforce_area(session, actor.organisation_id)
     if outside:
         taskforce = session.get(Organisation, actor.organisation_id)

@@ -50,6 +50,7 @@ from services.policy.authoring import (
     Citation,
     PolicyError,
     check_author,
+    check_role,
     check_retired_on,
     grounds,
     invalid,
@@ -464,6 +465,7 @@ def _queue_targets(session: Session, target_ids: list[int]) -> None:
 def create_policy_document(
     session: Session, actor: Actor, values: Values, citation: Citation | None, reason: str | None
 ) -> PolicyDocument:
+    check_role(actor, DOCUMENT.what[0])
     context = Context()
     row = _create(session, actor, DOCUMENT, values, context, citation, reason)
     check_author(session, actor, {row.jurisdiction_id}, DOCUMENT.what[0])
@@ -484,6 +486,7 @@ def update_policy_document(
     citation: Citation | None,
     reason: str | None,
 ) -> PolicyDocument:
+    check_role(actor, DOCUMENT.what[0])
     grounds(citation, reason)
     row = _document(session, code)
     check_author(session, actor, {row.jurisdiction_id}, DOCUMENT.what[0])
@@ -508,6 +511,7 @@ def retire_policy_document(
     citation: Citation | None,
     reason: str | None,
 ) -> PolicyDocument:
+    check_role(actor, DOCUMENT.what[0])
     row = _document(session, code)
     check_author(session, actor, {row.jurisdiction_id}, DOCUMENT.what[0])
     _retire(session, actor, DOCUMENT, row, on, citation, reason, row.code)
@@ -543,6 +547,7 @@ def create_action_line(
     citation: Citation | None,
     reason: str | None,
 ) -> ActionLine:
+    check_role(actor, ACTION_LINE.what[0])
     document = _document(session, document_code)
     check_author(session, actor, {document.jurisdiction_id}, ACTION_LINE.what[0])
     context = Context(document.id)
@@ -567,6 +572,7 @@ def update_action_line(
     citation: Citation | None,
     reason: str | None,
 ) -> ActionLine:
+    check_role(actor, ACTION_LINE.what[0])
     grounds(citation, reason)
     row = _part(session, actor, ACTION_LINE, document_code, code)
     before, after = _apply(session, ACTION_LINE, row, values, Context(row.document_id))
@@ -597,6 +603,7 @@ def retire_action_line(
     citation: Citation | None,
     reason: str | None,
 ) -> ActionLine:
+    check_role(actor, ACTION_LINE.what[0])
     row = _part(session, actor, ACTION_LINE, document_code, code)
     _retire(session, actor, ACTION_LINE, row, on, citation, reason, f"{document_code}/{code}")
     return row
@@ -611,6 +618,7 @@ def create_measure(
     reason: str | None,
     partners: list[str] | None = None,
 ) -> Measure:
+    check_role(actor, MEASURE.what[0])
     document = _document(session, document_code)
     check_author(session, actor, {document.jurisdiction_id}, MEASURE.what[0])
     context = Context(document.id)
@@ -638,6 +646,7 @@ def update_measure(
     reason: str | None,
     partners: list[str] | None = None,
 ) -> Measure:
+    check_role(actor, MEASURE.what[0])
     grounds(citation, reason)
     row = _part(session, actor, MEASURE, document_code, code)
     old_partners = _partner_codes(session, row)
@@ -667,6 +676,7 @@ def retire_measure(
     citation: Citation | None,
     reason: str | None,
 ) -> Measure:
+    check_role(actor, MEASURE.what[0])
     row = _part(session, actor, MEASURE, document_code, code)
     _retire(session, actor, MEASURE, row, on, citation, reason, f"{document_code}/{code}")
     return row
@@ -751,6 +761,7 @@ def _check_target(row: Target) -> None:
 def create_target(
     session: Session, actor: Actor, values: Values, citation: Citation | None, reason: str | None
 ) -> Target:
+    check_role(actor, TARGET.what[0])
     row = _create(session, actor, TARGET, values, Context(), citation, reason)
     if values.get("status") is None:  # as in the reference YAML: the document's status
         document = session.get(PolicyDocument, row.document_id) if row.document_id else None
@@ -776,6 +787,7 @@ def update_target(
     citation: Citation | None,
     reason: str | None,
 ) -> Target:
+    check_role(actor, TARGET.what[0])
     grounds(citation, reason)
     row = _target(session, code)
     check_author(session, actor, _target_places(session, row), TARGET.what[0])
@@ -802,6 +814,7 @@ def retire_target(
     citation: Citation | None,
     reason: str | None,
 ) -> Target:
+    check_role(actor, TARGET.what[0])
     row = _target(session, code)
     check_author(session, actor, _target_places(session, row), TARGET.what[0])
     _retire(session, actor, TARGET, row, on, citation, reason, row.code)
@@ -920,6 +933,7 @@ def create_distribution_rule(
     reason: str | None,
     shares: list[Share] | None = None,
 ) -> DistributionRule:
+    check_role(actor, RULE.what[0])
     row = _create(session, actor, RULE, values, Context(), citation, reason)
     check_author(session, actor, {row.region_id}, RULE.what[0])
     _check_rule(row, len(shares or []))
@@ -944,6 +958,7 @@ def update_distribution_rule(
     reason: str | None,
     shares: list[Share] | None = None,
 ) -> DistributionRule:
+    check_role(actor, RULE.what[0])
     grounds(citation, reason)
     row = _rule(session, code)
     check_author(session, actor, {row.region_id}, RULE.what[0])
@@ -973,6 +988,7 @@ def retire_distribution_rule(
     reason: str | None,
 ) -> DistributionRule:
     """Retire the rule and the targets it derived (from the same day)."""
+    check_role(actor, RULE.what[0])
     row = _rule(session, code)
     check_author(session, actor, {row.region_id}, RULE.what[0])
     _retire(session, actor, RULE, row, on, citation, reason, row.code)
