@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from api.cli_people import admin_app, obligation_app, organisation_app, scope_app, user_app
+from api.cli_policy import app as policy_app
 from api.cli_tokens import app as tokens
 from core.settings import get_settings
 from workers import boot
@@ -28,6 +29,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(scope_app, name="scope")
 app.add_typer(organisation_app, name="organisation")
 app.add_typer(obligation_app, name="obligation")
+app.add_typer(policy_app, name="policy")
 
 
 @app.callback()

@@ -14,11 +14,22 @@ class SourceCitation:
         description="Line range in the document's text, e.g. L133-135."
     )
     quote: str | None = strawberry.field(description="The words as printed (Dutch).")
+    page: str | None = strawberry.field(
+        default=None, description="Page, for content cited by page (entered through the API)."
+    )
+    reason: str | None = strawberry.field(
+        default=None,
+        description="For content entered through the API without a citation: the reason given.",
+    )
 
     @classmethod
     def of(cls, source: dict[str, Any] | None) -> SourceCitation | None:
         if not source:
             return None
         return cls(
-            document=source.get("document"), lines=source.get("lines"), quote=source.get("quote")
+            document=source.get("document"),
+            lines=source.get("lines"),
+            quote=source.get("quote"),
+            page=source.get("page"),
+            reason=source.get("reason"),
         )

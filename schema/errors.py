@@ -186,6 +186,7 @@ def not_found(message: str) -> GraphQLError:
 def errors_table() -> str:
     """docs/errors.md: every expected error with its code and messages."""
     from ingest.errors import MESSAGES
+    from services.policy.authoring import CODES as POLICY_CODES
 
     def row(*cells: str) -> str:
         return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
@@ -232,6 +233,14 @@ def errors_table() -> str:
         row("code", "English", "Nederlands"),
         row("---", "---", "---"),
         *(row(f"`{code.value}`", en, nl) for code, (en, nl) in MESSAGES.items()),
+        "",
+        "## Policy content: `code` of the results of create/update/retire mutations",
+        "",
+        "The messages name the content and field; these are their general meaning.",
+        "",
+        row("code", "__typename", "English", "Nederlands"),
+        row("---", "---", "---", "---"),
+        *(row(f"`{code}`", kind, en, nl) for code, (kind, en, nl) in POLICY_CODES.items()),
         "",
     ]
     return "\n".join(lines)

@@ -54,6 +54,9 @@ class PolicyDocument(RowNode):
     )
     source_file: str | None = strawberry.field(description="File name of the source text.")
     notes: str | None = strawberry.field(description="Remarks.")
+    retired_on: date | None = strawberry.field(
+        description="The first day it no longer applies (retired); null while in force."
+    )
 
     @strawberry.field(description="The organisation that issued it.")
     async def issuer(self, info: Info) -> LazyOrganisation | None:
@@ -103,6 +106,9 @@ class ActionLine(RowNode):
     title: str = strawberry.field(description="Title as printed.")
     description: str | None = strawberry.field(description="What it is about.")
     position: int = strawberry.field(description="Order within its parent.")
+    retired_on: date | None = strawberry.field(
+        description="The first day it no longer applies (retired); null while in force."
+    )
 
     @strawberry.field(description="How the document phrases it.")
     def source(self) -> SourceCitation | None:
@@ -151,6 +157,9 @@ class Measure(RowNode):
     )
     percent_complete: Decimal | None = strawberry.field(description="Reported completion, 0-100.")
     notes: str | None = strawberry.field(description="Remarks.")
+    retired_on: date | None = strawberry.field(
+        description="The first day it no longer applies (retired); null while in force."
+    )
 
     @strawberry.field(description="How the document phrases it.")
     def source(self) -> SourceCitation | None:

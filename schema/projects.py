@@ -245,6 +245,10 @@ class PipelineSummary:
     weighted_forecast: Decimal = strawberry.field(
         description="Units of open projects expected by the end of `untilYear`, weighted by phase."
     )
+    mapped_from: list[str] = strawberry.field(
+        description="Codes of municipalities merged into this one (or into a member) whose "
+        "projects are counted here (flagged as mapped); empty without a merger."
+    )
 
     @strawberry.field(description="The municipality or region summarised.")
     async def jurisdiction(self, info: Info) -> LazyJurisdiction:
@@ -283,6 +287,7 @@ class PipelineSummary:
             units_after_horizon=summary.units_after_horizon,
             realised_units=summary.realised_units,
             weighted_forecast=summary.weighted_forecast,
+            mapped_from=list(summary.mapped_from),
         )
 
 

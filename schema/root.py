@@ -16,6 +16,7 @@ from schema.geography import GeographyQuery
 from schema.mutations.access import AccessMutation, AccessQuery
 from schema.mutations.geography import GeographyMutation
 from schema.mutations.measures import MeasureMutation
+from schema.mutations.policy import PolicyMutation
 from schema.mutations.projects import ProjectMutation
 from schema.mutations.submissions import SubmissionMutation
 from schema.mutations.webhooks import WebhookMutation
@@ -78,6 +79,7 @@ class Mutation(
     SubmissionMutation,
     ProjectMutation,
     MeasureMutation,
+    PolicyMutation,
     WebhookMutation,
     SourceMutation,
     AccessMutation,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -112,6 +112,9 @@ class Target(RowNode):
         description="A doubt about the printed value (kept as printed)."
     )
     notes: str | None = strawberry.field(description="Remarks, e.g. inconsistencies in the source.")
+    retired_on: date | None = strawberry.field(
+        description="The first day it no longer applies (retired); null while in force."
+    )
     derivation: JSON | None = strawberry.field(
         description="For a derived target: the inputs its distribution rule computed it from."
     )
@@ -199,6 +202,9 @@ class DistributionRule(RowNode):
     carry_over: bool = strawberry.field(description="A yearly shortfall is added to the next year.")
     rounding: str = strawberry.field(description="Rounding of derived values: half_up or none.")
     notes: str | None = strawberry.field(description="Remarks.")
+    retired_on: date | None = strawberry.field(
+        description="The first day it no longer applies (retired); null while in force."
+    )
     indicator: LazyIndicator = indicator_field()
     target_group: LazyTargetGroup | None = target_group_field()
     housing_type: LazyHousingType | None = housing_type_field()

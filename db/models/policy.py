@@ -24,6 +24,7 @@ class PolicyDocument(SQLModel, table=True):
     horizon_year: int | None = Field(default=None)
     source_file: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, sa_type=sa.Text)
+    retired_on: date | None = Field(default=None, description="No longer in force from this day")
 
 
 class ActionLine(SQLModel, table=True):
@@ -40,6 +41,7 @@ class ActionLine(SQLModel, table=True):
     description: str | None = Field(default=None, sa_type=sa.Text)
     position: int = Field(default=0)
     source: dict | None = Field(default=None, sa_type=sa.JSON)
+    retired_on: date | None = Field(default=None, description="Finished or dropped from this day")
 
 
 class Measure(SQLModel, table=True):
@@ -67,6 +69,7 @@ class Measure(SQLModel, table=True):
     percent_complete: Decimal | None = Field(default=None, sa_type=FIGURE)
     source: dict | None = Field(default=None, sa_type=sa.JSON)
     notes: str | None = Field(default=None, sa_type=sa.Text)
+    retired_on: date | None = Field(default=None, description="No longer pursued from this day")
 
 
 class MeasurePartner(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -43,6 +43,7 @@ class DistributionRule(SQLModel, table=True):
     document_id: int | None = fk("policy_document.id", nullable=True)
     source: dict | None = Field(default=None, sa_type=sa.JSON)
     notes: str | None = Field(default=None, sa_type=sa.Text)
+    retired_on: date | None = Field(default=None, description="No longer applied from this day")
 
 
 class DistributionShare(SQLModel, table=True):
@@ -102,4 +103,5 @@ class Target(SQLModel, table=True):
     derivation: dict | None = Field(
         default=None, sa_type=sa.JSON, description="Inputs a derived target was computed from"
     )
+    retired_on: date | None = Field(default=None, description="No longer in force from this day")
     updated_at: datetime = timestamp_field(default_now=True)

@@ -86,11 +86,24 @@ class Entry(BaseModel):
 
 
 class Citation(BaseModel):
+    """Where a value stands: lines (or a page) of a document and a verbatim quote; or, for
+    content entered through the API without a document to cite, the reason given for it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    lines: Text
-    quote: Text
+    lines: Text | None = None
+    page: Text | None = None
+    quote: Text | None = None
     document: Code | None = None
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _cites_or_says_why(self) -> Citation:
+        if self.quote is not None and (self.lines is not None or self.page is not None):
+            return self
+        if self.quote is None and self.lines is None and self.page is None and self.reason:
+            return self
+        raise ValueError("a citation gives lines (or page) and quote, or only a reason")
 
 
 class JurisdictionEntry(Entry):
@@ -200,6 +213,7 @@ class DocumentEntry(Entry):
     status: DocumentStatus
     horizon_year: int | None = None
     source_file: str | None = None
+    retired_on: date | None = None
 
 
 class ActionLineEntry(Entry):
@@ -209,6 +223,7 @@ class ActionLineEntry(Entry):
     description: str | None = None
     position: int | None = None
     source: Citation | None = None
+    retired_on: date | None = None
 
 
 class MeasureEntry(Entry):
@@ -222,6 +237,7 @@ class MeasureEntry(Entry):
     due: PeriodText | None = None
     status: MeasureStatus = MeasureStatus.PLANNED
     source: Citation
+    retired_on: date | None = None
 
 
 class Baseline(BaseModel):
@@ -251,6 +267,7 @@ class TargetEntry(Entry):
     status: DocumentStatus | None = None
     distribution_rule: Code | None = None
     source: Citation
+    retired_on: date | None = None
 
     @model_validator(mode="after")
     def _value_or_range(self) -> TargetEntry:
@@ -293,6 +310,7 @@ class DistributionRuleEntry(Entry):
     carry_over: bool = False
     rounding: Literal["half_up", "none"] = "half_up"
     source: Citation
+    retired_on: date | None = None
 
     @model_validator(mode="after")
     def _inputs_for_method(self) -> DistributionRuleEntry:

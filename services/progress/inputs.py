@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from core.enums import IndicatorKind, ProjectPhase, Recurrence
 from db.models import (
     HousingType,
@@ -57,16 +58,17 @@ from db.models import (
     Target,
     TargetGroup,
 )
-from db.queries.geography import in_area
 from db.queries.vocabulary import with_descendants
 from ingest.periods import Period, PeriodKind
 from progress_engine.model import YEARLY, ObservationPoint, PipelineItem, TargetSpec
 from progress_engine.rollup import Membership
+from services.geography.pipeline_area import pipeline_areas
 from services.progress.prefetch import (
     MEMBER_COLUMNS,
     OBSERVATION_COLUMNS,
     Row,
     prefetched,
+    prefetched_area,
     prefetched_members,
     prefetched_units,
 )
@@ -88,6 +90,20 @@ class RegionInputs:
     memberships: list[Membership]
     pipeline: list[PipelineItem]
     mapped_from: tuple[str, ...] = ()
+    pipeline_mapped_from: tuple[str, ...] = ()
+
+    @property
+    def lineage_flags(self) -> tuple[str, ...]:
+        return _mapped_flags(self.mapped_from, self.pipeline_mapped_from)
+
+
+def _mapped_flags(figures: tuple[str, ...], pipeline: tuple[str, ...]) -> tuple[str, ...]:
+    flags = []
+    if figures:
+        flags.append(f"mapped_from_predecessors: {', '.join(figures)}")
+    if pipeline:
+        flags.append(f"pipeline_mapped_from_predecessors: {', '.join(pipeline)}")
+    return tuple(flags)
 
 
 @dataclass(frozen=True)
@@ -101,12 +117,11 @@ class TargetInputs:
     mapped_from: tuple[str, ...] = ()
     ended_on: date | None = None
     successor: str | None = None
+    pipeline_mapped_from: tuple[str, ...] = ()
 
     @property
     def lineage_flags(self) -> tuple[str, ...]:
-        flags = []
-        if self.mapped_from:
-            flags.append(f"mapped_from_predecessors: {', '.join(self.mapped_from)}")
+        flags = list(_mapped_flags(self.mapped_from, self.pipeline_mapped_from))
         if self.ended_on is not None:
             flags.append(
                 f"ended_at_merger: {self.ended_on.isoformat()} (successor {self.successor})"
@@ -144,13 +159,15 @@ def inputs_of_target(
     place = session.get(Jurisdiction, where)
     ended = place is not None and place.successor_id is not None and place.valid_to is not None
     successor = session.get(Jurisdiction, place.successor_id) if ended and place else None
+    items, pipeline_mapped = pipeline(session, target, indicator, where)
     return TargetInputs(
         spec,
         own + mapped,
-        pipeline(session, target, indicator, where),
+        items,
         mapped_from,
         place.valid_to if ended and place else None,
         successor.code if successor is not None else None,
+        pipeline_mapped,
     )
 
 
@@ -295,7 +312,7 @@ def region_inputs(session: Session, target_id: int) -> RegionInputs:
     indicator = session.get(Indicator, target.indicator_id)
     assert indicator is not None
     spec = target_spec(session, target, indicator)
-    items = pipeline(session, target, indicator, target.jurisdiction_id)
+    items, pipeline_mapped = pipeline(session, target, indicator, target.jurisdiction_id)
     rows = _members(session, target.jurisdiction_id)
     memberships = [Membership(m.code, m.valid_from, m.valid_to) for m in rows]
     members = frozenset(m.member_id for m in rows)
@@ -308,7 +325,9 @@ def region_inputs(session: Session, target_id: int) -> RegionInputs:
         )
         observations[m.code] = own + mapped
         mapped_from.update(codes)
-    return RegionInputs(spec, observations, memberships, items, tuple(sorted(mapped_from)))
+    return RegionInputs(
+        spec, observations, memberships, items, tuple(sorted(mapped_from)), pipeline_mapped
+    )
 
 
 def _members(session: Session, region_id: int) -> Sequence[Row]:
@@ -392,22 +411,25 @@ def cell_observations(
 
 def pipeline(
     session: Session, target: Target, indicator: Indicator, jurisdiction_id: int
-) -> list[PipelineItem]:
+) -> tuple[list[PipelineItem], tuple[str, ...]]:
+    """The open projects of the jurisdiction's pipeline (``services.geography.pipeline_area``:
+    a successor's predecessors' included, a region's members by today's membership), and the
+    codes of the predecessors whose projects were counted (flagged as mapped)."""
     counted = indicator.kind in (IndicatorKind.FLOW, IndicatorKind.STOCK)
     if not counted or indicator.unit not in PIPELINE_UNITS:
-        return []
+        return [], ()
+    area = prefetched_area(session, jurisdiction_id)
     units = prefetched_units(
         session, jurisdiction_id, target.housing_type_id, target.target_group_id
     )
-    if units is not None:
-        return _summed_per_project(units)
-    place = session.get(Jurisdiction, jurisdiction_id)
-    code = None if place is None else place.code
+    if area is not None and units is not None:
+        return _summed_per_project(units), area.mapped_codes(u.municipality_id for u in units)
+    area = pipeline_areas(session, [jurisdiction_id], utcnow().date())[jurisdiction_id]
     statement = (
         sa.select(Project, sa.func.sum(col(ProjectUnits.units)))
         .join(ProjectUnits, col(ProjectUnits.project_id) == col(Project.id))
         .where(
-            in_area(col(Project.municipality_id), [code], True),  # type: ignore[list-item]
+            col(Project.municipality_id).in_(area.municipalities),
             col(Project.phase).not_in([ProjectPhase.COMPLETED, ProjectPhase.CANCELLED]),
         )
         .group_by(col(Project.id))
@@ -423,12 +445,14 @@ def pipeline(
         statement = statement.where(
             col(ProjectUnits.target_group_id).in_(with_descendants(TargetGroup, [group_code]))  # type: ignore[list-item]
         )
-    return [
+    found = session.execute(statement).all()
+    items = [
         PipelineItem(
             project.external_key, project.phase, Decimal(units), project.expected_completion
         )
-        for project, units in session.execute(statement)
+        for project, units in found
     ]
+    return items, area.mapped_codes(project.municipality_id for project, _ in found)
 
 
 def _summed_per_project(units: Sequence[Row]) -> list[PipelineItem]:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.clock import utcnow
 from core.enums import ProjectPhase
 from db.models import (
     HousingType,
@@ -29,7 +30,7 @@ from db.models import (
     Target,
     TargetGroup,
 )
-from db.queries.geography import areas_and_contents
+from services.geography.pipeline_area import PipelineArea, pipeline_areas
 
 Cell = tuple[int, int]  # (indicator id, jurisdiction id)
 Row = sa.Row[Any]
@@ -63,6 +64,7 @@ MEMBER_COLUMNS = (
 # An open project's units in one breakdown.
 UNIT_COLUMNS = (
     Project.id,
+    Project.municipality_id,
     Project.external_key,
     Project.phase,
     Project.expected_completion,
@@ -78,7 +80,8 @@ Vocabulary = type[TargetGroup] | type[HousingType]
 class _Inputs:
     cells: dict[Cell, list[Row]]
     members: dict[int, list[Row]]  # per region
-    units: dict[int, list[Row]]  # per area: its open projects' units, its members' included
+    units: dict[int, list[Row]]  # per area: its pipeline's open projects' units
+    areas: dict[int, PipelineArea]  # per area: the municipalities of its pipeline
     children: dict[Vocabulary, dict[int, list[int]]]  # per vocabulary entry: the entries below
 
 
@@ -115,6 +118,12 @@ def prefetched_units(
     return [u for u in units if all(getattr(u, column) in ids for column, ids in wanted)]
 
 
+def prefetched_area(session: Session, area_id: int) -> PipelineArea | None:
+    """The municipalities of the area's pipeline, when prefetched; None: ask the database."""
+    inputs = _current(session)
+    return None if inputs is None else inputs.areas.get(area_id)
+
+
 def _descendants(children: dict[int, list[int]], entry: int) -> set[int]:
     found, frontier = {entry}, [entry]
     while frontier:
@@ -136,10 +145,12 @@ def prefetched_inputs(session: Session, target_ids: Sequence[int]) -> Iterator[N
     ).all()
     places = {t.jurisdiction_id for t in targets}
     members = _members(session, places)
+    areas = pipeline_areas(session, places, utcnow().date())
     session.info[_KEY] = _Inputs(
         cells=_observations(session, _cells_of(session, targets, members)),
         members=members,
-        units=_units(session, places),
+        units=_units(session, areas),
+        areas=areas,
         children={model: _children(session, model) for model in (TargetGroup, HousingType)},
     )
     try:
@@ -193,16 +204,24 @@ def _observations(session: Session, wanted: set[Cell]) -> dict[Cell, list[Row]]:
     return cells
 
 
-def _units(session: Session, areas: set[int]) -> dict[int, list[Row]]:
-    contents = areas_and_contents(areas).subquery()
+def _units(session: Session, areas: dict[int, PipelineArea]) -> dict[int, list[Row]]:
+    """Per area the units of the open projects of its pipeline's municipalities (one statement
+    for every area)."""
+    wanted = set().union(*(area.municipalities for area in areas.values())) if areas else set()
     statement = (
-        sa.select(contents.c.area_id, *UNIT_COLUMNS)  # type: ignore[call-overload]
-        .join(Project, Project.municipality_id == contents.c.id)
+        sa.select(*UNIT_COLUMNS)  # type: ignore[call-overload]
         .join(ProjectUnits, ProjectUnits.project_id == Project.id)
-        .where(Project.phase.not_in(_CLOSED_PHASES))  # type: ignore[attr-defined]
+        .where(
+            Project.phase.not_in(_CLOSED_PHASES),  # type: ignore[attr-defined]
+            Project.municipality_id.in_(wanted),  # type: ignore[attr-defined]
+        )
         .order_by(Project.id, ProjectUnits.id)
     )
-    return _grouped(session, statement, "area_id", areas)
+    rows = session.execute(statement).all()
+    return {
+        area_id: [row for row in rows if row.municipality_id in area.municipalities]
+        for area_id, area in areas.items()
+    }
 
 
 def _grouped(

@@ -221,11 +221,7 @@ def _members_sum(
     if as_of is not None:
         for member, points in inputs.member_observations.items():
             inputs.member_observations[member] = [o for o in points if _known(o.recorded_at, as_of)]
-    mapped = (
-        (f"mapped_from_predecessors: {', '.join(inputs.mapped_from)}",)
-        if inputs.mapped_from
-        else ()
-    )
+    mapped = inputs.lineage_flags
     result = _flagged(
         compute_region_progress(
             inputs.target,

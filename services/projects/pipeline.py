@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
+from core.clock import utcnow
 from core.enums import ProjectPhase
-from db.models import HousingType, Project, ProjectUnits
-from db.queries.geography import in_area
+from db.models import HousingType, Jurisdiction, Project, ProjectUnits
 from ingest.projects.phases import OPEN
+from services.geography.pipeline_area import pipeline_areas
 from services.progress.config import engine_config
 
 HORIZON_YEAR = 2030
@@ -60,6 +61,7 @@ class PipelineSummary:
     units_after_horizon: int  # open projects expected after until_year
     realised_units: int  # completed projects
     weighted_forecast: Decimal  # open projects expected by the end of until_year, weighted
+    mapped_from: tuple[str, ...] = ()  # predecessors (merged into it) whose projects count
 
 
 def pipeline_summary(
@@ -69,11 +71,19 @@ def pipeline_summary(
     *,
     until_year: int = HORIZON_YEAR,
 ) -> PipelineSummary:
-    """Units per phase and year; ``probabilities`` default to the configured ones."""
+    """Units per phase and year; ``probabilities`` default to the configured ones. The projects
+    are those of ``services.geography.pipeline_area``: a merged municipality's predecessors'
+    (flagged in ``mapped_from``), a region's members by today's membership."""
     if probabilities is None:
         probabilities = engine_config().phase_probability
+    place = session.exec(
+        select(Jurisdiction.id).where(Jurisdiction.code == jurisdiction_code)
+    ).first()
+    area = pipeline_areas(session, [place], utcnow().date())[place] if place is not None else None
+    municipalities = area.municipalities if area is not None else frozenset()
     rows = session.execute(
         sa.select(
+            col(Project.municipality_id),
             col(Project.id),
             col(Project.phase),
             col(Project.expected_completion),
@@ -82,7 +92,7 @@ def pipeline_summary(
         )
         .join(ProjectUnits, col(ProjectUnits.project_id) == col(Project.id))
         .outerjoin(HousingType, col(HousingType.id) == col(ProjectUnits.housing_type_id))
-        .where(in_area(col(Project.municipality_id), [jurisdiction_code], True))
+        .where(col(Project.municipality_id).in_(municipalities))
         .order_by(col(Project.id))
     ).all()
     by_cell: dict[tuple[ProjectPhase, str | None], int] = defaultdict(int)
@@ -91,7 +101,7 @@ def pipeline_summary(
     by_year: dict[int, int] = defaultdict(int)
     weighted_by_year: dict[int, Decimal] = defaultdict(Decimal)
     undated = later = 0
-    for project_id, phase, expected, housing_type, units in rows:
+    for _, project_id, phase, expected, housing_type, units in rows:
         by_cell[(phase, housing_type)] += units
         by_phase[phase] += units
         projects[phase].add(project_id)
@@ -133,6 +143,7 @@ def pipeline_summary(
         units_after_horizon=later,
         realised_units=by_phase.get(ProjectPhase.COMPLETED, 0),
         weighted_forecast=sum(weighted_by_year.values(), Decimal(0)),
+        mapped_from=area.mapped_codes(row[0] for row in rows) if area is not None else (),
     )
 
 

@@ -185,6 +185,80 @@ def test_the_services_write_paths_each_bump(
         ),
     )
     assert bumps(session, lambda: issue_token(session, "portaal", Role.PARTNER, name="nieuw"))
+    # policy content through the API: create, update and retire each kind
+    _policy_content_paths_each_bump(session, make, world.leiden_id)
+
+
+def _policy_content_paths_each_bump(session: Session, make: Factory, place_id: int) -> None:
+    from db.models import Jurisdiction
+    from services.policy import content
+
+    place = session.get(Jurisdiction, place_id)
+    assert place is not None
+    indicator = make.indicator(code="policy-paths")
+    session.commit()
+    why = "data version walk"
+    doc = {"code": "dv-doc", "title": "D", "jurisdiction": place.code, "status": "draft"}
+    steps: list[Callable[[], object]] = [
+        lambda: content.create_policy_document(session, ADMIN, doc, None, why),
+        lambda: content.update_policy_document(
+            session, ADMIN, "dv-doc", {"horizon_year": 2030}, None, why
+        ),
+        lambda: content.create_action_line(
+            session, ADMIN, "dv-doc", {"code": "A", "title": "A"}, None, why
+        ),
+        lambda: content.update_action_line(
+            session, ADMIN, "dv-doc", "A", {"title": "B"}, None, why
+        ),
+        lambda: content.retire_action_line(
+            session, ADMIN, "dv-doc", "A", date(2027, 1, 1), None, why
+        ),
+        lambda: content.create_measure(
+            session, ADMIN, "dv-doc", {"code": "m", "title": "M"}, None, why
+        ),
+        lambda: content.update_measure(session, ADMIN, "dv-doc", "m", {"due": "2027"}, None, why),
+        lambda: content.retire_measure(session, ADMIN, "dv-doc", "m", date(2027, 1, 1), None, why),
+        lambda: content.create_target(
+            session,
+            ADMIN,
+            {
+                "code": "dv-t",
+                "indicator": indicator.code,
+                "jurisdiction": place.code,
+                "kind": "target",
+                "value": 3,
+                "document": "dv-doc",
+            },
+            None,
+            why,
+        ),
+        lambda: content.update_target(session, ADMIN, "dv-t", {"value": 4}, None, why),
+        lambda: content.retire_target(session, ADMIN, "dv-t", date(2027, 1, 1), None, why),
+        lambda: content.create_distribution_rule(
+            session,
+            ADMIN,
+            {
+                "code": "dv-r",
+                "name": "R",
+                "method": "fixed",
+                "region": place.code,
+                "indicator": indicator.code,
+                "target_kind": "commitment",
+            },
+            None,
+            why,
+            shares=[content.Share(place.code, Decimal(2))],
+        ),
+        lambda: content.update_distribution_rule(session, ADMIN, "dv-r", {"name": "S"}, None, why),
+        lambda: content.retire_distribution_rule(
+            session, ADMIN, "dv-r", date(2027, 1, 1), None, why
+        ),
+        lambda: content.retire_policy_document(
+            session, ADMIN, "dv-doc", date(2028, 1, 1), None, why
+        ),
+    ]
+    for number, step in enumerate(steps):
+        assert bumps(session, step), f"policy step {number} did not bump the data version"
 
 
 def test_the_reference_data_load_bumps(clean_db: sa.Engine) -> None:
