@@ -50,7 +50,10 @@ class SignedIn(BasePermission):
 
 
 class ReadsAudit(BasePermission):
-    message = "Only administrators and the task force read the audit trail."
+    message = (
+        "Viewers do not read the audit trail; administrators, the task force and partners read "
+        "the part about what they may see."
+    )
     error_extensions = FORBIDDEN
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
