@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -62,7 +63,7 @@ class AuditReader:
 EVERYTHING = AuditReader(organisations=None, published=True)
 
 
-def _id_text(column: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
+def _id_text(column: Any) -> sa.ColumnElement[str]:
     return sa.cast(column, sa.String)
 
 

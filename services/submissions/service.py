@@ -80,6 +80,16 @@ def validate(
     return outcome
 
 
+def give_up(session: Session, submission_id: int, *, error: str, attempts: int) -> None:
+    """A job on the submission failed for the last time: the submission ends as failed (its
+    submitter sees the reason and a status event), never left validating or approved."""
+    first_line = error.strip().splitlines()[0] if error.strip() else "unknown error"
+    reason = f"Processing stopped after {attempts} failed attempt(s): {first_line}"
+    submission = lifecycle.fail_submission(session, submission_id, reason)
+    if submission is not None:
+        _announce(session, submission_id, submission.status)
+
+
 def apply(session: Session, submission_id: int, today: date) -> Outcome:
     """Write an approved submission's rows as observations."""
     outcome = lifecycle.apply_submission(session, payload_store(), submission_id, today)
