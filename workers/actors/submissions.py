@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from core.clock import utcnow
 from services.submissions import service
 from workers.outbox import job_actor
 
@@ -28,3 +29,9 @@ def process_submission(session: Session, submission_id: int) -> None:
 def apply_approved_submission(session: Session, submission_id: int) -> None:
     """Write an approved submission's rows as observations."""
     service.apply(session, submission_id, date.today())
+
+
+@job_actor(max_retries=3, time_limit_ms=30 * 60_000)
+def delete_expired_payloads(session: Session) -> None:
+    """Delete the files of submissions rejected longer ago than the retention period."""
+    service.delete_expired_payloads(session, utcnow())
