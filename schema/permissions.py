@@ -50,6 +50,8 @@ class SignedIn(BasePermission):
 
 
 class ReadsAudit(BasePermission):
+    requires_sign_in = True  # without a token: UNAUTHENTICATED first, not FORBIDDEN
+
     message = (
         "Viewers do not read the audit trail; administrators, the task force and partners read "
         "the part about what they may see."
@@ -61,6 +63,8 @@ class ReadsAudit(BasePermission):
 
 
 class AdminOnly(BasePermission):
+    requires_sign_in = True
+
     message = "Only administrators read this."
     error_extensions = FORBIDDEN
 
@@ -100,10 +104,15 @@ def guard_root_fields(root: type) -> None:
         permission = special.get(
             field.graphql_name or _camel(field.python_name), DEFAULTS[definition.name]
         )
-        field.permission_classes = [permission]
+        classes = (
+            [SignedIn, permission]
+            if getattr(permission, "requires_sign_in", False)
+            else [permission]
+        )
+        field.permission_classes = classes
         field.extensions = [e for e in field.extensions if not isinstance(e, PermissionExtension)]
         field.extensions.append(
-            PermissionExtension(permissions=[permission()], fail_silently=False)
+            PermissionExtension(permissions=[c() for c in classes], fail_silently=False)
         )
 
 
