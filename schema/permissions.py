@@ -104,11 +104,9 @@ def guard_root_fields(root: type) -> None:
         permission = special.get(
             field.graphql_name or _camel(field.python_name), DEFAULTS[definition.name]
         )
-        classes = (
-            [SignedIn, permission]
-            if getattr(permission, "requires_sign_in", False)
-            else [permission]
-        )
+        classes: list[type[BasePermission]] = [permission]
+        if getattr(permission, "requires_sign_in", False):
+            classes.insert(0, SignedIn)
         field.permission_classes = classes
         field.extensions = [e for e in field.extensions if not isinstance(e, PermissionExtension)]
         field.extensions.append(
