@@ -20,3 +20,4 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, object],
 
 
 from tests.schema.conftest import app_client  # noqa: E402, F401  (the API with an admin's token)
+from tests.schema.conftest import gql, reference_client, reference_engine  # noqa: E402, F401
