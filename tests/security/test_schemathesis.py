@@ -73,9 +73,7 @@ def fuzz_client() -> Iterator[TestClient]:
     suppress_health_check=list(HealthCheck),
     database=None,
 )
-def test_no_server_error_and_every_error_has_a_code(
-    case: Any, fuzz_client: TestClient
-) -> None:
+def test_no_server_error_and_every_error_has_a_code(case: Any, fuzz_client: TestClient) -> None:
     response = fuzz_client.post("/graphql", json={"query": case.body})
     assert response.status_code < 500, (case.body, response.text[:500])
     body = response.json()
