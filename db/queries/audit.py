@@ -39,7 +39,10 @@ PRIVATE_TYPES = (
     "webhook_subscription",
     "source",
     "reporting_obligation",
+    "organisation_scope",
 )
+# Objects whose id is written as ``<organisation code>/…``.
+_PREFIXED_BY_CODE = ("reporting_obligation", "organisation_scope")
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,8 @@ def _owned_by(organisations: frozenset[int]) -> sa.ColumnElement[bool]:
             kind == "organisation",
             obj.in_(sa.select(col(Organisation.code)).where(col(Organisation.id).in_(ids))),
         ),
-        sa.and_(  # written as organisation/indicator/frequency (codes)
-            kind == "reporting_obligation",
+        sa.and_(  # e.g. organisation/indicator/frequency, organisation/scope jurisdiction
+            kind.in_(_PREFIXED_BY_CODE),
             sa.exists().where(
                 col(Organisation.id).in_(ids),
                 sa.func.substr(obj, 1, sa.func.length(col(Organisation.code)) + 1)

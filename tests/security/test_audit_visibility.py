@@ -182,3 +182,19 @@ def test_an_event_done_by_an_organisation_of_the_area_on_another_ones_object_sta
     session.commit()
     events = _trail(app_client, area["tokens"]["taskforce"])
     assert not any(e["objectId"] == prefix for e in events)
+
+
+def test_scope_events_of_the_reference_load_follow_their_organisation(
+    app_client: TestClient, session: Session, area: dict[str, Any]
+) -> None:
+    for label in ("elders-corp/scope GM0547", "portaal/scope GM0546"):
+        audit.record(
+            session, None, "reference.create", "organisation_scope", label, actor_label="seed"
+        )
+    session.commit()
+    scopes = {
+        e["objectId"]
+        for e in _trail(app_client, area["tokens"]["taskforce"])
+        if e["objectType"] == "organisation_scope"
+    }
+    assert scopes == {"portaal/scope GM0546"}
