@@ -2,7 +2,8 @@
 
 The organisation is the token's: a partner submits for its own organisation; an admin names the
 organisation (form field or query parameter ``organisation``). Uploads count against the token's
-rate limit.
+rate limit and, by their bytes, against its upload volume; a file part larger than
+``WOONZORG_MAX_UPLOAD_FILE_BYTES`` is refused (413) and not kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry import relay
 
 from core.enums import Role, SubmissionChannel
+from core.settings import get_settings
 from db.engine import session_scope
 from db.models import Organisation
 from db.queries.access import taskforce_organisations
@@ -24,6 +26,7 @@ from ingest.templates import template_csv, template_xlsx
 from schema.errors import HTTP_ERRORS
 from services.access.authentication import Principal
 from services.access.rate_limit import rate_limiter
+from services.access.upload_volume import VolumeDecision, upload_volume
 from services.submissions.expected_cells import expected_cells
 from services.submissions.intake import IdempotencyConflict, IntakeRequest
 from services.submissions.service import submit_file
@@ -61,6 +64,22 @@ def _acting_organisation(
     return principal.organisation_code, None
 
 
+def _volume_exceeded(decision: VolumeDecision) -> JSONResponse:
+    minutes = get_settings().upload_volume_window_minutes
+    return JSONResponse(
+        {
+            "error": {
+                "code": "upload_volume_exceeded",
+                "messageNl": HTTP_ERRORS["upload_volume_exceeded"].nl,
+                "message": f"this token may upload {decision.limit} bytes in {minutes} minutes "
+                f"and has uploaded {decision.used}; try again in {decision.retry_after} s",
+            }
+        },
+        status_code=429,
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
 def _principal(request: Request) -> Principal | None:
     return getattr(request.state, "principal", None)
 
@@ -95,10 +114,27 @@ async def upload_submission(request: Request) -> Response:
             status_code=429,
             headers={"Retry-After": str(decision.retry_after)},
         )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit():  # refused before a byte is read when it cannot fit
+        ahead = upload_volume().fits(principal.rate_key, int(declared))
+        if not ahead.allowed:
+            return _volume_exceeded(ahead)
     form = await request.form(max_files=1, max_fields=20, max_part_size=MAX_FIELD_BYTES)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return problem(400, "missing_file", "send the file as multipart form field 'file'")
+    size = upload.size if upload.size is not None else 0
+    largest = get_settings().max_upload_file_bytes
+    if size > largest:
+        await form.close()  # the spooled part is dropped, never stored
+        return problem(
+            413,
+            "file_too_large",
+            f"'{upload.filename}' is {size} bytes; a file may have at most {largest} bytes",
+        )
+    counted = upload_volume().add(principal.rate_key, size)
+    if not counted.allowed:
+        return _volume_exceeded(counted)
     suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
     if suffix not in CHANNELS:
         return problem(415, "unsupported_format", f"'{upload.filename}': send a .csv or .xlsx file")

@@ -145,6 +145,7 @@ class SubmissionStatus(StrEnum):
     APPROVED = "approved"
     RETURNED = "returned"
     APPLIED = "applied"
+    FAILED = "failed"  # its job kept failing (retries exhausted): final, with a failure reason
 
 
 class ProgressStatus(StrEnum):

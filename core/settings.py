@@ -143,6 +143,28 @@ class Settings(BaseSettings):
         default=51 * 1024 * 1024,
         description="Largest POST /submissions body (the file, 50 MB at most, and its form fields)",
     )
+    max_upload_file_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        description="Largest file in one POST /submissions: a larger file part is refused with "
+        "413 file_too_large and not kept",
+    )
+    upload_bytes_per_token: int = Field(
+        default=500 * 1024 * 1024,
+        description="Upload bytes one token (or user) may send within "
+        "WOONZORG_UPLOAD_VOLUME_WINDOW_MINUTES; beyond: 429 upload_volume_exceeded",
+    )
+    upload_volume_window_minutes: int = Field(
+        default=60, description="The sliding window of WOONZORG_UPLOAD_BYTES_PER_TOKEN"
+    )
+    rejected_payload_retention_days: int = Field(
+        default=30,
+        description="Days a rejected submission's file is kept; then a scheduled job deletes "
+        "its bytes (the submission and its errors stay)",
+    )
+    payload_retention_cron: str = Field(
+        default="30 3 * * *",
+        description="When the scheduler deletes rejected submissions' expired files (cron, UTC)",
+    )
     max_query_string_bytes: int = Field(
         default=16 * 1024, description="Longest query string (GraphQL over GET); 414 beyond"
     )

@@ -13,6 +13,7 @@ people and may be reworded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -372,10 +373,19 @@ MESSAGES: dict[ErrorCode, tuple[str, str]] = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def render_messages(code: ErrorCode, **params: object) -> tuple[str, str]:
-    """The (English, Dutch) message for ``code`` filled with ``params``."""
+    """The (English, Dutch) message for ``code`` filled with ``params``. Control characters in
+    the values quoted from the file are shown as U+FFFD: a message never carries a NUL (which
+    PostgreSQL refuses to store, e.g. the headers of a UTF-16 file read without its BOM)."""
     english, dutch = MESSAGES[code]
-    return english.format(**params), dutch.format(**params)
+    shown = {
+        name: _CONTROL.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
+        for name, value in params.items()
+    }
+    return english.format(**shown), dutch.format(**shown)
 
 
 @dataclass(frozen=True, slots=True)

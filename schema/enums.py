@@ -51,7 +51,8 @@ strawberry.enum(SubmissionChannel, description="How a submission arrived.")
 SubmissionStatus = enums.SubmissionStatus
 strawberry.enum(
     SubmissionStatus,
-    description="received → validating → rejected | validated → approved | returned → applied.",
+    description="received → validating → rejected | validated → approved | returned → applied; "
+    "FAILED when its processing kept failing (see `failureReason`).",
 )
 ProgressStatus = enums.ProgressStatus
 strawberry.enum(

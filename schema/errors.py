@@ -160,6 +160,21 @@ HTTP_ERRORS: dict[str, ExpectedError] = {
             "Te veel uploads met dit token; probeer het later opnieuw.",
             "HTTP 429 on /submissions (`Retry-After` says when).",
         ),
+        ExpectedError(
+            "file_too_large",
+            "The file is larger than an upload may be.",
+            "Het bestand is groter dan een upload mag zijn.",
+            "HTTP 413 on POST /submissions: the file part passes `WOONZORG_MAX_UPLOAD_FILE_BYTES`; "
+            "it is not kept.",
+        ),
+        ExpectedError(
+            "upload_volume_exceeded",
+            "This token has uploaded as many bytes as it may in the window; try again later.",
+            "Dit token heeft in dit tijdvak zoveel bytes geüpload als mag; probeer het later "
+            "opnieuw.",
+            "HTTP 429 on POST /submissions: `WOONZORG_UPLOAD_BYTES_PER_TOKEN` per "
+            "`WOONZORG_UPLOAD_VOLUME_WINDOW_MINUTES` (`Retry-After` says when).",
+        ),
     )
 }
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -66,6 +67,16 @@ JSON = "application/json"
 OFF_LOOP_JSON_BYTES = 64 * 1024
 # The body decoded off the loop, and the decoded value, for parse_json to hand back.
 _DECODED: ContextVar[tuple[bytes, Any] | None] = ContextVar("decoded_json_body", default=None)
+
+
+def _an_operation(decoded: Any) -> Any:
+    """A JSON body is an object (or a list of objects): another JSON value (a string, a number)
+    is the client's mistake, answered 400, never a server error."""
+    if isinstance(decoded, dict) or (
+        isinstance(decoded, list) and all(isinstance(item, dict) for item in decoded)
+    ):
+        return decoded
+    raise HTTPException(400, "The request body must be a JSON object with `query`.")
 
 
 def wants_graphql_response_json(accept: str) -> bool:
@@ -213,8 +224,8 @@ class GraphQLView(GraphQL[Context, None]):
     def parse_json(self, data: str | bytes) -> Any:
         decoded = _DECODED.get()
         if decoded is not None and decoded[0] is data:
-            return decoded[1]
-        return super().parse_json(data)
+            return _an_operation(decoded[1])
+        return _an_operation(super().parse_json(data))
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Run one operation on an event loop of its own in a worker thread: resolvers and

@@ -50,7 +50,12 @@ class SignedIn(BasePermission):
 
 
 class ReadsAudit(BasePermission):
-    message = "Only administrators and the task force read the audit trail."
+    requires_sign_in = True  # without a token: UNAUTHENTICATED first, not FORBIDDEN
+
+    message = (
+        "Viewers do not read the audit trail; administrators, the task force and partners read "
+        "the part about what they may see."
+    )
     error_extensions = FORBIDDEN
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
@@ -58,6 +63,8 @@ class ReadsAudit(BasePermission):
 
 
 class AdminOnly(BasePermission):
+    requires_sign_in = True
+
     message = "Only administrators read this."
     error_extensions = FORBIDDEN
 
@@ -97,10 +104,13 @@ def guard_root_fields(root: type) -> None:
         permission = special.get(
             field.graphql_name or _camel(field.python_name), DEFAULTS[definition.name]
         )
-        field.permission_classes = [permission]
+        classes: list[type[BasePermission]] = [permission]
+        if getattr(permission, "requires_sign_in", False):
+            classes.insert(0, SignedIn)
+        field.permission_classes = classes
         field.extensions = [e for e in field.extensions if not isinstance(e, PermissionExtension)]
         field.extensions.append(
-            PermissionExtension(permissions=[permission()], fail_silently=False)
+            PermissionExtension(permissions=[c() for c in classes], fail_silently=False)
         )
 
 

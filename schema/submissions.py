@@ -49,6 +49,10 @@ class Submission(RowNode):
     decided_at: datetime | None = strawberry.field(description="When it was approved or returned.")
     decision_reason: str | None = strawberry.field(description="Why it was approved or returned.")
     applied_at: datetime | None = strawberry.field(description="When its figures were applied.")
+    failure_reason: str | None = strawberry.field(
+        description="Status FAILED: why processing stopped after its retries (the last error, in "
+        "English); send the file again or ask the operators, who have the details."
+    )
 
     @strawberry.field(description="The organisation that sent it.")
     async def organisation(

@@ -38,6 +38,7 @@ JOBS: dict[str, str] = {
     "send_reminder_email": MAINTENANCE,
     "deliver_webhook": MAINTENANCE,
     "refresh_open_data": MAINTENANCE,
+    "delete_expired_payloads": MAINTENANCE,
 }
 
 PENDING_JOBS_KEY = "outbox_pending_ids"

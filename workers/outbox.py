@@ -188,6 +188,7 @@ def job_actor(
     max_retries: int = 5,
     time_limit_ms: int = 10 * 60_000,
     before: Callable[..., Any] | None = None,
+    give_up: Callable[..., Any] | None = None,
     **options: Any,
 ) -> Callable[[Callable[..., Any]], dramatiq.Actor]:
     """Turn ``fn(session, **args)`` into an idempotent actor that takes an outbox job id.
@@ -195,6 +196,8 @@ def job_actor(
     The function's work and the job's ``done`` mark commit in one transaction. A failure rolls the
     work back, records the error on the job and lets dramatiq retry with backoff. ``before``
     (same arguments) runs first in a transaction of its own, e.g. to show that work has started.
+    ``give_up(session, error=…, attempts=…, **args)`` runs when the last retry failed, in the
+    transaction that marks the job failed (e.g. to end what the job was working on).
     """
 
     def decorate(fn: Callable[..., Any]) -> dramatiq.Actor:
@@ -224,7 +227,9 @@ def job_actor(
                     job.status = JobStatus.DONE
                     job.finished_at = utcnow()
             except Exception as exc:
-                _record_failure(engine, job_id, exc, final=_is_last_attempt(max_retries))
+                _record_failure(
+                    engine, job_id, exc, final=_is_last_attempt(max_retries), give_up=give_up
+                )
                 raise
 
         run.__name__ = fn.__name__
@@ -253,14 +258,22 @@ class _Failure:
     error: str
     final: bool
     at: datetime
+    give_up: Callable[..., Any] | None = None
 
 
 _unrecorded: deque[_Failure] = deque(maxlen=10_000)
 _unrecorded_lock = threading.Lock()
 
 
-def _record_failure(engine: sa.Engine, job_id: int, exc: Exception, *, final: bool) -> None:
-    failure = _Failure(job_id, f"{type(exc).__name__}: {exc}"[:2000], final, utcnow())
+def _record_failure(
+    engine: sa.Engine,
+    job_id: int,
+    exc: Exception,
+    *,
+    final: bool,
+    give_up: Callable[..., Any] | None = None,
+) -> None:
+    failure = _Failure(job_id, f"{type(exc).__name__}: {exc}"[:2000], final, utcnow(), give_up)
     try:
         _write_failure(engine, failure)
     except Exception as write_error:
@@ -285,6 +298,8 @@ def _write_failure(engine: sa.Engine, failure: _Failure) -> None:
         if failure.final and job.status != JobStatus.DONE:
             job.status = JobStatus.FAILED
             job.finished_at = failure.at
+            if failure.give_up is not None:
+                failure.give_up(session, error=failure.error, attempts=job.attempts, **job.args)
 
 
 def flush_unrecorded_failures(engine: sa.Engine) -> int:

@@ -62,6 +62,11 @@ def send_nightly_recompute() -> None:
         enqueue_job(session, "recompute_everything")
 
 
+def send_payload_retention() -> None:
+    with session_scope() as session:
+        enqueue_job(session, "delete_expired_payloads")
+
+
 def _never_raises(job: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
@@ -90,6 +95,11 @@ def add_schedule(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
         send_nightly_recompute,
         CronTrigger.from_crontab(settings.nightly_recompute_cron, timezone="UTC"),
         id="nightly-recompute",
+    )
+    scheduler.add_job(
+        send_payload_retention,
+        CronTrigger.from_crontab(settings.payload_retention_cron, timezone="UTC"),
+        id="payload-retention",
     )
     add_periodic_schedule(scheduler, settings.reminders_cron)  # source pulls, reminders
     return scheduler

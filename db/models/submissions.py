@@ -42,6 +42,11 @@ class Submission(SQLModel, table=True):
     decided_by_user_id: int | None = fk("app_user.id", nullable=True)
     decision_reason: str | None = Field(default=None, sa_type=sa.Text)
     applied_at: datetime | None = timestamp_field(nullable=True)
+    failure_reason: str | None = Field(
+        default=None,
+        sa_type=sa.Text,
+        description="Why processing stopped (status failed): the last error of the job",
+    )
 
 
 class SubmissionError(SQLModel, table=True):

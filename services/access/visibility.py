@@ -2,10 +2,13 @@
 the exports at ``/exports`` share these rules).
 
 Roles (README "Roles and scopes"): ``admin`` everything; ``taskforce`` reads everything, and the
-submissions and audit trail of the organisations in its regions, which it may approve or return;
-``partner`` reads published data and its own organisation's submissions, and submits for its own
-scope; ``viewer`` reads published data. Without a token nothing is readable, unless the public
+submissions of the organisations in its regions, which it may approve or return; ``partner``
+reads published data and its own organisation's submissions, and submits for its own scope; ``viewer`` reads published data. Without a token nothing is readable, unless the public
 read-only mode is on (then: published data, like a viewer).
+
+The audit trail follows the objects: a task force reads the events about published objects and
+about the objects of the organisations in its regions; a partner those about its own
+organisation's objects.
 
 Hidden objects look exactly like missing ones: ``null``, never a "forbidden" that would confirm
 they exist.
@@ -28,6 +31,7 @@ from db.models import (
     User,
 )
 from db.queries import access as queries
+from db.queries.audit import EVERYTHING, AuditReader, sees_event
 from services.access.authentication import Principal
 
 
@@ -47,7 +51,15 @@ class Access:
 
     @property
     def reads_audit(self) -> bool:
-        return self.role in (Role.ADMIN, Role.TASKFORCE)
+        return self.role in (Role.ADMIN, Role.TASKFORCE, Role.PARTNER)
+
+    @cached_property
+    def audit_reader(self) -> AuditReader:
+        """Which audit events are visible (``reads_audit`` first)."""
+        organisations = self.submission_organisations
+        if organisations is None:
+            return EVERYTHING
+        return AuditReader(frozenset(organisations), published=self.role is Role.TASKFORCE)
 
     @cached_property
     def submission_organisations(self) -> set[int] | None:
@@ -71,7 +83,11 @@ class Access:
         if isinstance(row, Submission):
             return self.sees_submission_of(row.organisation_id)
         if isinstance(row, AuditEvent):
-            return self.reads_audit
+            return (
+                self.reads_audit
+                and row.id is not None
+                and sees_event(self.session, self.audit_reader, row.id)
+            )
         if isinstance(row, User | ApiToken):
             return self.sees_people_of(row.organisation_id)
         if isinstance(row, ReportingObligation | OrganisationScope):

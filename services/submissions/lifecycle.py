@@ -1,4 +1,5 @@
-"""A submission's life: validate → rejected | validated → approved | returned → applied.
+"""A submission's life: validate → rejected | validated → approved | returned → applied; a
+submission whose job keeps failing ends as failed (never left validating or approved).
 
 Each step is one function over one session; the caller's transaction makes it all-or-nothing.
 Files are read twice (validate, then apply), streaming, so memory does not grow with their size.
@@ -435,6 +436,22 @@ def _applied(session: Session, submission: Submission, rows: int, stats: WriteSt
         applied=stats,
         affected_cells=stats.cells,
     )
+
+
+# The states a job works on; a job that gives up leaves the submission failed instead.
+UNFINISHED = (SubmissionStatus.RECEIVED, SubmissionStatus.VALIDATING, SubmissionStatus.APPROVED)
+FAILURE_REASON_CHARS = 500
+
+
+def fail_submission(session: Session, submission_id: int, reason: str) -> Submission | None:
+    """End an unfinished submission as failed with ``reason`` (nothing for a finished one, or
+    one that does not exist); its errors and its payload stay."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.status not in UNFINISHED:
+        return None
+    submission.failure_reason = reason[:FAILURE_REASON_CHARS]
+    _set_status(session, submission, SubmissionStatus.FAILED, reason=submission.failure_reason)
+    return submission
 
 
 def _apply_projects(

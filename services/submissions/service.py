@@ -7,19 +7,20 @@ outbox), and every change of state is announced to subscribers once committed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import BinaryIO
 
 from sqlmodel import Session
 
 from core.enums import SubmissionStatus
 from core.principal import Actor
+from core.settings import get_settings
 from db.models import Submission
 from ingest.submitted_rows import SubmittedRow
 from services import events
 from services.jobs import enqueue_job, on_commit
 from services.progress.service import queue_recompute_for_cells
-from services.submissions import lifecycle
+from services.submissions import lifecycle, retention
 from services.submissions.intake import (
     Intake,
     IntakeRequest,
@@ -78,6 +79,24 @@ def validate(
     )
     _follow_up(session, outcome)
     return outcome
+
+
+def give_up(session: Session, submission_id: int, *, error: str, attempts: int) -> None:
+    """A job on the submission failed for the last time: the submission ends as failed (its
+    submitter sees the reason and a status event), never left validating or approved."""
+    first_line = error.strip().splitlines()[0] if error.strip() else "unknown error"
+    reason = f"Processing stopped after {attempts} failed attempt(s): {first_line}"
+    submission = lifecycle.fail_submission(session, submission_id, reason)
+    if submission is not None:
+        _announce(session, submission_id, submission.status)
+
+
+def delete_expired_payloads(session: Session, now: datetime) -> int:
+    """The scheduled clean-up: rejected submissions' files older than the retention period."""
+    days = get_settings().rejected_payload_retention_days
+    return retention.delete_expired_rejected_payloads(
+        session, payload_store(), now, timedelta(days=days)
+    )
 
 
 def apply(session: Session, submission_id: int, today: date) -> Outcome:

@@ -19,4 +19,9 @@ def setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, object],
     yield change
 
 
-from tests.schema.conftest import app_client  # noqa: E402, F401  (the API with an admin's token)
+from tests.schema.conftest import (  # noqa: E402, F401
+    app_client,
+    gql,
+    reference_client,
+    reference_engine,
+)
