@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from strawberry.relay import to_base64
 
 from core.enums import (
+    DistributionMethod,
     JurisdictionKind,
     OrganisationKind,
     ProjectPhase,
@@ -18,10 +19,13 @@ from core.enums import (
     ReportingFrequency,
     SourceKind,
     SubmissionStatus,
+    TargetKind,
     WebhookEvent,
 )
 from db.models import (
+    ActionLine,
     ApiToken,
+    DistributionRule,
     Indicator,
     Jurisdiction,
     Measure,
@@ -96,6 +100,20 @@ def build_world(session: Session, make: Factory, admin_token: str) -> World:
         )
     )
     indicator = session.exec(select(Indicator).where(Indicator.code == "dwellings-added")).one()
+    # policy content about Leiderdorp and its region: outside the task force's area
+    session.add(ActionLine(document_id=document.id, code="A", title="Bouwen"))
+    target = make.target(
+        indicator_id=indicator.id, jurisdiction_id=leiderdorp.id, document_id=document.id
+    )
+    rule = DistributionRule(
+        code="elders-key",
+        name="Verdeelsleutel elders",
+        method=DistributionMethod.FIXED,
+        region_id=theirs.id,
+        indicator_id=indicator.id,
+        target_kind=TargetKind.COMMITMENT,
+    )
+    session.add(rule)
     obligation = ReportingObligation(
         organisation_id=other.id,
         indicator_id=indicator.id,
@@ -128,6 +146,9 @@ def build_world(session: Session, make: Factory, admin_token: str) -> World:
             "submission_row": str(submission.id),
             "project": to_base64("Project", project.id),
             "measure": to_base64("Measure", measure.id),
+            "document": document.code,
+            "target": target.code,
+            "rule": rule.code,
             "webhook": to_base64("WebhookSubscription", webhook.id),
             "source": source.code,
             "source_node": to_base64("Source", source.id),

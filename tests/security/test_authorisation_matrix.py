@@ -49,6 +49,25 @@ def none(_: World) -> dict[str, Any]:
     return {}
 
 
+POLICY_CONTENT = {"code": "document", "document": "document", "target": "target", "rule": "rule"}
+
+
+def policy_case(mutation: str, arguments: str) -> Case:
+    """A policy-content mutation on elders-corp's content about Leiderdorp (outside the task
+    force's area). ``$code`` names its document, ``$document`` the document of an action line or
+    measure, ``$target`` and ``$rule`` its target and distribution rule: passed as variables."""
+    names = [name for name in POLICY_CONTENT if f"${name}" in arguments]
+    for name in names:
+        argument = "document" if name == "document" else "code"
+        arguments = arguments.replace(f"${name}", f"{argument}: ${name}")
+    signature = "(" + ", ".join(f"${name}: String!" for name in names) + ")" if names else ""
+
+    def variables(world: World) -> dict[str, Any]:
+        return {name: world.ids[POLICY_CONTENT[name]] for name in names}
+
+    return Case(op(mutation, arguments, signature), variables)
+
+
 ROW = {"indicator": "dwellings-added", "jurisdiction": "GM0547", "period": "2024", "value": "1"}
 
 MUTATIONS: dict[str, Case] = {
@@ -162,6 +181,38 @@ MUTATIONS: dict[str, Case] = {
         op("revokeToken", "prefix: $prefix", "($prefix: String!)"),
         lambda w: {"prefix": w.ids["token"]},
     ),
+    **{
+        name: policy_case(name, arguments)
+        for name, arguments in (
+            (
+                "createPolicyDocument",
+                'input: {code: "elders-plan", title: "Plan", jurisdiction: "GM0547",'
+                ' status: DRAFT}, reason: "r"',
+            ),
+            ("updatePolicyDocument", '$code, input: {title: "T"}, reason: "r"'),
+            ("retirePolicyDocument", '$code, on: "2026-01-01", reason: "r"'),
+            ("createActionLine", '$document, input: {code: "B", title: "B"}, reason: "r"'),
+            ("updateActionLine", '$document, code: "A", input: {title: "T"}, reason: "r"'),
+            ("retireActionLine", '$document, code: "A", on: "2026-01-01", reason: "r"'),
+            ("createMeasure", '$document, input: {code: "1b", title: "B"}, reason: "r"'),
+            ("updateMeasure", '$document, code: "1a", input: {title: "T"}, reason: "r"'),
+            ("retireMeasure", '$document, code: "1a", on: "2026-01-01", reason: "r"'),
+            (
+                "createTarget",
+                'input: {code: "elders-t", indicator: "dwellings-added", jurisdiction: "GM0547",'
+                ' kind: TARGET, value: 10, deadline: "2030"}, reason: "r"',
+            ),
+            ("updateTarget", '$target, input: {notes: "n"}, reason: "r"'),
+            ("retireTarget", '$target, on: "2026-01-01", reason: "r"'),
+            (
+                "createDistributionRule",
+                'input: {code: "elders-k2", name: "K", method: FIXED, region: "rg-theirs",'
+                ' indicator: "dwellings-added", targetKind: COMMITMENT}, reason: "r"',
+            ),
+            ("updateDistributionRule", '$rule, input: {notes: "n"}, reason: "r"'),
+            ("retireDistributionRule", '$rule, on: "2026-01-01", reason: "r"'),
+        )
+    },
     "recordMerger": Case(
         op("recordMerger", "input: $input", "($input: MergerInput!)"),
         lambda w: {
@@ -274,19 +325,19 @@ READS: dict[str, Read] = {
         ),
     ),
     "apiTokens": Read(
-        "{ result: apiTokens { prefix } }",
+        "{ result: apiTokens(first: 100) { nodes { prefix } } }",
         lambda r, w: any(n["prefix"] == w.ids["token"] for n in _nodes(r)),
     ),
     "users": Read(
-        "{ result: users { email } }",
+        "{ result: users(first: 100) { nodes { email } } }",
         lambda r, w: any(n["email"] == w.ids["user"] for n in _nodes(r)),
     ),
     "webhookSubscriptions": Read(
-        "{ result: webhookSubscriptions { id } }",
+        "{ result: webhookSubscriptions(first: 100) { nodes { id } } }",
         lambda r, w: any(n["id"] == w.ids["webhook"] for n in _nodes(r)),
     ),
     "webhookDeliveries": Read(
-        "{ result: webhookDeliveries { eventId } }",
+        "{ result: webhookDeliveries(first: 100) { nodes { eventId } } }",
         lambda r, w: any(n["eventId"].endswith("0001") for n in _nodes(r)),
     ),
     "sources": Read(
@@ -298,7 +349,7 @@ READS: dict[str, Read] = {
         lambda r, w: any("elders" in (n["error"] or "") for n in _nodes(r)),
     ),
     "missingReports": Read(
-        "{ result: missingReports { organisation { code } } }",
+        "{ result: missingReports(first: 100) { nodes { organisation { code } } } }",
         lambda r, w: any(n["organisation"]["code"] == OTHER for n in _nodes(r)),
     ),
     "node": Read(
