@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet, build_layout
 from ingest.limits import ReadLimits
-from ingest.raw_rows import DecimalMark, FileLayout, Overflow, RawRow
+from ingest.raw_rows import BATCH_ROWS, DecimalMark, FileLayout, Overflow, RawRow, RowBatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,44 @@ def raw_rows(
     limits: ReadLimits,
     headers: HeaderSet = OBSERVATION_HEADERS,
 ) -> Iterator[RawRow]:
+    for layout, record, cells, overflow in _data_records(records, shape, limits, headers):
+        yield _raw_row(record, cells, layout, overflow)
+
+
+def raw_batches(
+    records: Iterable[SheetRecord],
+    shape: RecordShape,
+    limits: ReadLimits,
+    headers: HeaderSet = OBSERVATION_HEADERS,
+    size: int = BATCH_ROWS,
+) -> Iterator[RowBatch]:
+    """The same rows as ``raw_rows``, as column lists of at most ``size`` rows: no object per
+    row, so a columnar validator takes them as they are."""
+    batch: RowBatch | None = None
+    for layout, record, cells, overflow in _data_records(records, shape, limits, headers):
+        if batch is None:
+            batch = RowBatch.empty(layout)
+        if overflow is not None or record.formulas:
+            batch.irregular.append(_raw_row(record, cells, layout, overflow))
+        else:
+            batch.row_numbers.append(record.row_number)
+            width = len(cells)
+            for (_, position), values in zip(batch.positions, batch.column_values, strict=True):
+                values.append(cells[position - 1] if position <= width else None)
+        if batch.size >= size:
+            yield batch
+            batch = RowBatch.empty(layout)
+    if batch is not None and batch.size:
+        yield batch
+
+
+def _data_records(
+    records: Iterable[SheetRecord],
+    shape: RecordShape,
+    limits: ReadLimits,
+    headers: HeaderSet,
+) -> Iterator[tuple[FileLayout, SheetRecord, list[str | None], Overflow | None]]:
+    """Each data record with its layout, trimmed cells and overflow; checks the limits."""
     layout: FileLayout | None = None
     header_width = 0
     data_rows = 0
@@ -66,15 +104,14 @@ def raw_rows(
         data_rows += 1
         if data_rows > limits.max_rows:
             raise FileError(ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=limits.max_rows)
-        overflow = _overflow(record, cells, header_width, shape)
-        yield _raw_row(record, cells, layout, overflow)
+        yield layout, record, cells, _overflow(record, cells, header_width, shape)
     if layout is None:
         raise FileError(ErrorCode.EMPTY_FILE)
 
 
 def _trimmed(cells: Sequence[str | None]) -> list[str | None]:
     """Cells with blanks stripped, empty ones as None, trailing empty ones dropped."""
-    stripped = [(cell.strip() or None) if cell is not None else None for cell in cells]
+    stripped = [(cell.strip() or None) if cell else None for cell in cells]
     while stripped and stripped[-1] is None:
         stripped.pop()
     return stripped
