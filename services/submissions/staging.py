@@ -189,36 +189,44 @@ class PostgresStaging(Staging):
             "recorded_at": target.recorded_at,
             "reason": target.reason,
         }
-        inserted = self.session.connection().execute(
-            sa.text(
-                "INSERT INTO observation (indicator_id, jurisdiction_id, period, period_start, "
-                "period_end, target_group_id, housing_type_id, price_segment, cell_key, value, "
-                "per_year, notes, source_organisation_id, submission_id, recorded_at, version, "
-                "change_reason) "
-                "SELECT s.indicator_id, s.jurisdiction_id, s.period, s.period_start, "
-                "s.period_end, s.target_group_id, s.housing_type_id, s.price_segment, "
-                "s.cell_key, s.value, false, s.notes, :source, :submission, :recorded_at, "
-                "coalesce(o.version, 0) + 1, CASE WHEN o.id IS NULL THEN NULL ELSE :reason END "
-                f"FROM {STAGING_TABLE} AS s LEFT JOIN observation AS o "
-                "ON o.source_organisation_id = :source AND o.cell_key = s.cell_key "
-                "AND o.superseded_at IS NULL "
-                "WHERE o.id IS NULL OR o.value <> s.value"
-            ),
-            parameters,
-        ).rowcount
+        inserted = (
+            self.session.connection()
+            .execute(
+                sa.text(
+                    "INSERT INTO observation (indicator_id, jurisdiction_id, period, period_start, "
+                    "period_end, target_group_id, housing_type_id, price_segment, cell_key, value, "
+                    "per_year, notes, source_organisation_id, submission_id, recorded_at, version, "
+                    "change_reason) "
+                    "SELECT s.indicator_id, s.jurisdiction_id, s.period, s.period_start, "
+                    "s.period_end, s.target_group_id, s.housing_type_id, s.price_segment, "
+                    "s.cell_key, s.value, false, s.notes, :source, :submission, :recorded_at, "
+                    "coalesce(o.version, 0) + 1, CASE WHEN o.id IS NULL THEN NULL ELSE :reason END "
+                    f"FROM {STAGING_TABLE} AS s LEFT JOIN observation AS o "
+                    "ON o.source_organisation_id = :source AND o.cell_key = s.cell_key "
+                    "AND o.superseded_at IS NULL "
+                    "WHERE o.id IS NULL OR o.value <> s.value"
+                ),
+                parameters,
+            )
+            .rowcount
+        )
         self.before_supersede()
-        corrected = self.session.connection().execute(
-            sa.text(
-                "UPDATE observation AS old SET superseded_at = :recorded_at, "
-                "superseded_by_id = new.id "
-                "FROM observation AS new "
-                "WHERE new.submission_id = :submission AND new.version > 1 "
-                "AND old.source_organisation_id = :source "
-                "AND old.cell_key = new.cell_key AND old.version = new.version - 1 "
-                "AND old.superseded_at IS NULL"
-            ),
-            parameters,
-        ).rowcount
+        corrected = (
+            self.session.connection()
+            .execute(
+                sa.text(
+                    "UPDATE observation AS old SET superseded_at = :recorded_at, "
+                    "superseded_by_id = new.id "
+                    "FROM observation AS new "
+                    "WHERE new.submission_id = :submission AND new.version > 1 "
+                    "AND old.source_organisation_id = :source "
+                    "AND old.cell_key = new.cell_key AND old.version = new.version - 1 "
+                    "AND old.superseded_at IS NULL"
+                ),
+                parameters,
+            )
+            .rowcount
+        )
         return WriteStats(
             created=inserted - corrected,
             corrected=corrected,
