@@ -92,20 +92,10 @@ class RowBatch:
     row_numbers: list[int]
     columns: dict[str, list[str | None]]
     irregular: list[RawRow] = field(default_factory=list)
-    positions: tuple[tuple[str, int], ...] = ()
-    column_values: tuple[list[str | None], ...] = ()
 
     @classmethod
     def empty(cls, layout: FileLayout) -> RowBatch:
-        columns: dict[str, list[str | None]] = {column.field: [] for column in layout.columns}
-        positions = tuple((column.field, column.position or 0) for column in layout.columns)
-        return cls(
-            layout,
-            [],
-            columns,
-            positions=positions,
-            column_values=tuple(columns[name] for name, _ in positions),
-        )
+        return cls(layout, [], {column.field: [] for column in layout.columns})
 
     @property
     def size(self) -> int:

@@ -208,3 +208,29 @@ def test_a_repeat_across_batches_names_the_first_row(tmp_path: Path) -> None:
     errors = [(e.row, e.related_row, e.code) for result in results for e in result.errors]
     assert errors == [(12, 5, "duplicate_row"), (13, 5, "duplicate_row")]
     assert sum(result.valid.height for result in results) == 10
+
+
+def test_batches_stream_in_memory_of_a_batch_whatever_the_file(tmp_path: Path) -> None:
+    import gc
+    import tracemalloc
+
+    from test_ingest_streaming_memory import write_large_csv
+
+    def peak_while_validating(rows: int) -> int:
+        path = tmp_path / f"rows-{rows}.csv"
+        write_large_csv(path, rows)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            batches = read_table_batches(path, path.name, size=2_000)
+            seen = sum(result.rows for result in validate_batches(batches, make_context()))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert seen == rows
+        return peak
+
+    # given two files, one three times longer, read in batches of 2,000 rows and validated
+    small, large = peak_while_validating(20_000), peak_while_validating(60_000)
+    # then the longer one needs (almost) no more memory: that of a batch, not of the file
+    assert large < small * 1.25 + 256 * 1024, (small, large)
