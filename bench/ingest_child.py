@@ -13,6 +13,7 @@ import argparse
 import json
 import resource
 import time
+import uuid
 from pathlib import Path
 
 from bench.jobs import submit_and_process
@@ -32,12 +33,20 @@ def _memory_kb(field: str) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--organisation", required=True)
+    parser.add_argument(
+        "--resend",
+        action="store_true",
+        help="send each file as a new submission (a fresh idempotency key) even if received before",
+    )
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
     boot.start(get_settings())
     rss_before = _memory_kb("VmRSS")
     started_at = time.time()  # wall clock: the parent compares children's spans
-    rows = sum(submit_and_process(args.organisation, path) for path in args.files)
+    rows = sum(
+        submit_and_process(args.organisation, path, uuid.uuid4().hex if args.resend else None)
+        for path in args.files
+    )
     figures = {
         "rows": rows,
         "started_at": started_at,

@@ -28,14 +28,24 @@ def latest_job(actor_name: str) -> OutboxJob | None:
         ).first()
 
 
-def submit_and_process(organisation_code: str, path: Path) -> int:
-    """``submit_file`` then the ``process_submission`` actor's body; returns the rows applied."""
+def submit_and_process(
+    organisation_code: str, path: Path, idempotency_key: str | None = None
+) -> int:
+    """``submit_file`` then the ``process_submission`` actor's body; returns the rows applied.
+
+    With an ``idempotency_key`` never used before, content received before is a new submission
+    all the same: a re-sent delivery goes through validation and the apply again."""
     with session_scope() as session:
         organisation = session.exec(
             select(Organisation).where(Organisation.code == organisation_code)
         ).one()
         with path.open("rb") as stream:
-            request = IntakeRequest(organisation, SubmissionChannel.CSV, filename=path.name)
+            request = IntakeRequest(
+                organisation,
+                SubmissionChannel.CSV,
+                filename=path.name,
+                idempotency_key=idempotency_key,
+            )
             submission_id = submit_file(session, request, stream).submission.id
     job = latest_job("process_submission")
     assert job is not None and job.id is not None and job.args.get("submission_id") == submission_id

@@ -14,7 +14,12 @@ from bench.generator.database import build_database
 from bench.generator.partner_files import write_partner_files
 from bench.generator.plan import Plan
 from bench.generator.structure import Universe
-from bench.ingestion import bulk_reference, ingest_end_to_end
+from bench.ingestion import (
+    bulk_reference,
+    indexed_reference,
+    ingest_end_to_end,
+    validation_rate,
+)
 from bench.load import run_load
 from bench.queries import Read, reads, sql_latencies
 from bench.recompute import (
@@ -209,20 +214,37 @@ def _ingest(
     figures: _Figures,
 ) -> None:
     files = write_partner_files(plan, universe, env.out / f"partner-{options.scale:g}")
+    figures.put("ingest.files_count", len(files))
+    figures.put("ingest.validate_us_per_row", validation_rate("bench-partner-1", files))
+    # two worker processes (the default), repeated, one fresh partner per run …
     runs = [
         ingest_end_to_end(env, f"bench-partner-{run + 1}", files, options.ingest_workers)
         for run in range(options.ingest_repeat)
     ]
-    reference = median([bulk_reference(engine, files) for _ in range(options.repeat)])
+    # … then one worker process, once, and the first partner's delivery sent again
+    single = ingest_end_to_end(env, f"bench-partner-{options.ingest_repeat + 1}", files, 1)
+    resend = ingest_end_to_end(env, "bench-partner-1", files, options.ingest_workers, resend=True)
+    bare = median([bulk_reference(engine, files) for _ in range(options.repeat)])
     rate = median([r.rows_per_second for r in runs])
-    figures.put("ingest.files_count", len(files))
     figures.put("ingest.workers_count", options.ingest_workers)
     figures.put("ingest.rows_count", runs[0].rows)
     figures.put("ingest.rows_per_s", rate)
-    figures.put("ingest.peak_rss_mb", max(r.peak_rss_mb for r in runs))
-    figures.put("ingest.rss_growth_mb", max(r.rss_growth_mb for r in runs))
-    figures.put("ingest.reference_rows_per_s", reference)
-    figures.put("ingest.ratio", ratio(rate, reference))
+    figures.put("ingest.w1.rows_per_s", single.rows_per_second)
+    figures.put("ingest.peak_rss_mb", max(r.peak_rss_mb for r in [*runs, single]))
+    figures.put("ingest.rss_growth_mb", max(r.rss_growth_mb for r in [*runs, single]))
+    figures.put("ingest.first_s", runs[0].seconds)
+    figures.put("ingest.resend_s", resend.seconds)
+    figures.put("ingest.resend_ratio", ratio(resend.seconds, runs[0].seconds))
+    figures.put("ingest.copy_bare_rows_per_s", bare)
+    figures.put("ingest.reference_rows_per_s", bare)
+    figures.put("ingest.ratio", ratio(rate, bare))
+    figures.put("ingest.w1.ratio", ratio(single.rows_per_second, bare))
+    if env.postgres:
+        indexed = median(
+            [indexed_reference(engine, "bench-partner-1", files) for _ in range(options.repeat)]
+        )
+        figures.put("ingest.copy_indexed_rows_per_s", indexed)
+        figures.put("ingest.indexed_ratio", ratio(rate, indexed))
     for path in files:
         path.unlink()
 

@@ -20,13 +20,14 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
-from ingest.raw_rows import DecimalMark, RawRow
-from ingest.row_builder import RecordShape, SheetRecord, raw_rows
+from ingest.raw_rows import BATCH_ROWS, DecimalMark, RawRow, RowBatch
+from ingest.row_builder import RecordShape, SheetRecord, raw_batches, raw_rows
 from ingest.streams import Source, open_source
 from ingest.text_encoding import detect_encoding
 
@@ -39,12 +40,28 @@ def read_csv(
     source: Source, limits: ReadLimits = DEFAULT_LIMITS, headers: HeaderSet = OBSERVATION_HEADERS
 ) -> Iterator[RawRow]:
     """Yield the data rows of a CSV file; raises FileError when the file cannot be read."""
+    with _csv_records(source, limits) as (separator, records):
+        yield from raw_rows(records, record_shape(separator), limits, headers)
+
+
+def read_csv_batches(
+    source: Source,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    headers: HeaderSet = OBSERVATION_HEADERS,
+    size: int = BATCH_ROWS,
+) -> Iterator[RowBatch]:
+    """The rows of ``read_csv`` as columnar batches of at most ``size`` rows."""
+    with _csv_records(source, limits) as (separator, records):
+        yield from raw_batches(records, record_shape(separator), limits, headers, size)
+
+
+@contextmanager
+def _csv_records(source: Source, limits: ReadLimits) -> Iterator[tuple[str, Iterator[SheetRecord]]]:
     with open_source(source, limits.max_file_bytes) as stream:
         encoding = detect_encoding(stream)
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
         try:
-            separator, records = _records(text)
-            yield from raw_rows(records, record_shape(separator), limits, headers)
+            yield _records(text)
         except UnicodeDecodeError as exc:  # only possible for UTF-16, which is not pre-checked
             raise FileError(ErrorCode.UNSUPPORTED_ENCODING, offset=exc.start) from None
         finally:

@@ -74,3 +74,29 @@ class RawRow:
     layout: FileLayout = field(default=CANONICAL_LAYOUT, repr=False)
     formulas: Mapping[str, str] = field(default_factory=dict)
     overflow: Overflow | None = None
+
+
+BATCH_ROWS = 20_000
+"""Rows per columnar batch: large enough that per-batch work vanishes, small enough that a
+batch's columns stay a few MB whatever the file."""
+
+
+@dataclass(slots=True)
+class RowBatch:
+    """Consecutive data rows of one file as columns: ``row_numbers`` and, per column of the
+    layout, the cell texts in the same order (stripped, None when empty). Rows with a formula
+    without value or an overflow are kept whole in ``irregular``: only the row-by-row
+    validator reports those."""
+
+    layout: FileLayout
+    row_numbers: list[int]
+    columns: dict[str, list[str | None]]
+    irregular: list[RawRow] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, layout: FileLayout) -> RowBatch:
+        return cls(layout, [], {column.field: [] for column in layout.columns})
+
+    @property
+    def size(self) -> int:
+        return len(self.row_numbers) + len(self.irregular)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet, build_layout
 from ingest.limits import ReadLimits
-from ingest.raw_rows import DecimalMark, FileLayout, Overflow, RawRow
+from ingest.raw_rows import BATCH_ROWS, DecimalMark, FileLayout, Overflow, RawRow, RowBatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,61 @@ def raw_rows(
     limits: ReadLimits,
     headers: HeaderSet = OBSERVATION_HEADERS,
 ) -> Iterator[RawRow]:
+    for layout, record, cells, overflow in _data_records(records, shape, limits, headers):
+        yield _raw_row(record, cells, layout, overflow)
+
+
+def raw_batches(
+    records: Iterable[SheetRecord],
+    shape: RecordShape,
+    limits: ReadLimits,
+    headers: HeaderSet = OBSERVATION_HEADERS,
+    size: int = BATCH_ROWS,
+) -> Iterator[RowBatch]:
+    """The same rows as ``raw_rows``, as column lists of at most ``size`` rows: no object per
+    row, so a columnar validator takes them as they are."""
+    layout: FileLayout | None = None
+    numbers: list[int] = []
+    rows: list[list[str | None]] = []
+    irregular: list[RawRow] = []
+    for layout, record, cells, overflow in _data_records(records, shape, limits, headers):
+        if overflow is not None or record.formulas:
+            irregular.append(_raw_row(record, cells, layout, overflow))
+        else:
+            numbers.append(record.row_number)
+            rows.append(cells)
+        if len(numbers) + len(irregular) >= size:
+            yield _columns(layout, numbers, rows, irregular)
+            numbers, rows, irregular = [], [], []
+    if layout is not None and (numbers or irregular):
+        yield _columns(layout, numbers, rows, irregular)
+
+
+def _columns(
+    layout: FileLayout,
+    numbers: list[int],
+    rows: list[list[str | None]],
+    irregular: list[RawRow],
+) -> RowBatch:
+    """Rows turned into columns in one transposition (C, not a Python step per cell)."""
+    batch = RowBatch.empty(layout)
+    batch.row_numbers = numbers
+    batch.irregular = irregular
+    transposed = list(zip_longest(*rows))  # short rows are padded with None
+    for column in layout.columns:
+        index = (column.position or 0) - 1
+        found = 0 <= index < len(transposed)
+        batch.columns[column.field] = list(transposed[index]) if found else [None] * len(rows)
+    return batch
+
+
+def _data_records(
+    records: Iterable[SheetRecord],
+    shape: RecordShape,
+    limits: ReadLimits,
+    headers: HeaderSet,
+) -> Iterator[tuple[FileLayout, SheetRecord, list[str | None], Overflow | None]]:
+    """Each data record with its layout, trimmed cells and overflow; checks the limits."""
     layout: FileLayout | None = None
     header_width = 0
     data_rows = 0
@@ -66,15 +122,14 @@ def raw_rows(
         data_rows += 1
         if data_rows > limits.max_rows:
             raise FileError(ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=limits.max_rows)
-        overflow = _overflow(record, cells, header_width, shape)
-        yield _raw_row(record, cells, layout, overflow)
+        yield layout, record, cells, _overflow(record, cells, header_width, shape)
     if layout is None:
         raise FileError(ErrorCode.EMPTY_FILE)
 
 
 def _trimmed(cells: Sequence[str | None]) -> list[str | None]:
     """Cells with blanks stripped, empty ones as None, trailing empty ones dropped."""
-    stripped = [(cell.strip() or None) if cell is not None else None for cell in cells]
+    stripped = [(cell and cell.strip()) or None for cell in cells]
     while stripped and stripped[-1] is None:
         stripped.pop()
     return stripped

@@ -17,13 +17,14 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 
 from ingest.duplicates import FirstRows
 from ingest.errors import ErrorCode, RowError, render_messages
 from ingest.fields import DIMENSION_FIELDS, FIELD_LABELS, REQUIRED_FIELDS, Field
 from ingest.numbers import NumberError, parse_number
 from ingest.periods import Period, PeriodError
-from ingest.raw_rows import RawRow
+from ingest.raw_rows import BATCH_ROWS, RawRow
 
 MAX_NOTE_CHARS = 1000
 
@@ -162,18 +163,42 @@ def validate_row(raw: RawRow, context: ValidationContext) -> RowResult:
 
 
 def validate_rows(rows: Iterable[RawRow], context: ValidationContext) -> Iterator[RowResult]:
-    """validate_row for each row, plus ``duplicate_row`` for a repeat of an earlier valid row."""
-    with FirstRows() as first_rows:
-        for raw in rows:
-            result = validate_row(raw, context)
-            if isinstance(result, ValidRow):
-                first_row = first_rows.first_row(result.key_text, raw.row_number)
-                if first_row != raw.row_number:
-                    result = [_duplicate_error(raw.row_number, first_row)]
-            yield result
+    """validate_row for each row, plus ``duplicate_row`` for a repeat of an earlier valid row.
+
+    Rows are checked a batch at a time by the columnar validator (ingest.columnar), which hands
+    every row it is not sure of to ``validate_row``; a batch whose row numbers do not increase
+    (rows built by hand) is checked row by row.
+    """
+    from ingest.columnar import BatchValidator, batch_of, results_in_row_order  # imports us
+
+    with BatchValidator(context) as validator:
+        for chunk in _chunks(rows, BATCH_ROWS):
+            batch = batch_of(chunk)
+            if batch is None:
+                yield from _one_by_one(chunk, context, validator.first_rows)
+            else:
+                yield from results_in_row_order(batch, validator.validate(batch))
 
 
-def _duplicate_error(row: int, first_row: int) -> RowError:
+def _chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _one_by_one(
+    rows: Iterable[RawRow], context: ValidationContext, first_rows: FirstRows
+) -> Iterator[RowResult]:
+    for raw in rows:
+        result = validate_row(raw, context)
+        if isinstance(result, ValidRow):
+            first_row = first_rows.first_row(result.key_text, raw.row_number)
+            if first_row != raw.row_number:
+                result = [duplicate_error(raw.row_number, first_row)]
+        yield result
+
+
+def duplicate_error(row: int, first_row: int) -> RowError:
     message_en, message_nl = render_messages(ErrorCode.DUPLICATE_ROW, row=row, first_row=first_row)
     return RowError(
         row=row,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -34,8 +35,8 @@ from openpyxl.xml.functions import fromstring, iterparse
 from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
-from ingest.raw_rows import RawRow
-from ingest.row_builder import RecordShape, SheetRecord, raw_rows
+from ingest.raw_rows import BATCH_ROWS, RawRow, RowBatch
+from ingest.row_builder import RecordShape, SheetRecord, raw_batches, raw_rows
 from ingest.streams import Source, open_source
 from ingest.xlsx_rows import SheetCell, iter_sheet_rows
 
@@ -53,6 +54,24 @@ def read_xlsx(
     source: Source, limits: ReadLimits = DEFAULT_LIMITS, headers: HeaderSet = OBSERVATION_HEADERS
 ) -> Iterator[RawRow]:
     """Yield the data rows of the workbook's data sheet; raises FileError when unreadable."""
+    with _sheet_records(source, limits) as records:
+        yield from raw_rows(records, RecordShape(XLSX_DECIMAL_MARK), limits, headers)
+
+
+def read_xlsx_batches(
+    source: Source,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    headers: HeaderSet = OBSERVATION_HEADERS,
+    size: int = BATCH_ROWS,
+) -> Iterator[RowBatch]:
+    """The rows of ``read_xlsx`` as columnar batches of at most ``size`` rows (the same
+    streaming parser and limits)."""
+    with _sheet_records(source, limits) as records:
+        yield from raw_batches(records, RecordShape(XLSX_DECIMAL_MARK), limits, headers, size)
+
+
+@contextmanager
+def _sheet_records(source: Source, limits: ReadLimits) -> Iterator[Iterator[SheetRecord]]:
     with open_source(source, limits.max_file_bytes) as stream:
         _check_archive(stream, limits)
         book = _open_workbook(stream)
@@ -61,8 +80,7 @@ def read_xlsx(
                 raise FileError(
                     ErrorCode.TOO_MANY_SHEETS, count=len(book.sheetnames), limit=limits.max_sheets
                 )
-            records = _records(data_sheet(book), limits.max_columns)
-            yield from raw_rows(records, RecordShape(XLSX_DECIMAL_MARK), limits, headers)
+            yield _records(data_sheet(book), limits.max_columns)
         finally:
             book.close()
 

@@ -36,7 +36,6 @@ class Observation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("cell_key", "source_organisation_id", "version"),
         sa.Index("ix_observation_lookup", "indicator_id", "jurisdiction_id", "period_start"),
-        sa.Index("ix_observation_current", "cell_key", "superseded_at"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.CheckConstraint("period_start <= period_end", name="period_ordered"),
     )

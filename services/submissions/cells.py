@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict
 
+import polars as pl
 from sqlmodel import Session, col, select
 
 from db.models import HousingType, Indicator, Jurisdiction, TargetGroup, cell_key
@@ -68,3 +69,32 @@ class CodeIds:
                 row.price_segment,
             ),
         }
+
+    def with_ids(self, valid: pl.DataFrame) -> pl.DataFrame:
+        """A frame of valid rows (ingest.columnar's ``VALID_SCHEMA``) with the ids of its codes
+        and the cell key, by joins: no lookup per row."""
+        frame = valid
+        for name, ids in (
+            ("indicator", self.indicators),
+            ("jurisdiction", self.jurisdictions),
+            ("target_group", self.target_groups),
+            ("housing_type", self.housing_types),
+        ):
+            table = pl.DataFrame(
+                {name: list(ids), f"{name}_id": list(ids.values())},
+                schema={name: pl.String, f"{name}_id": pl.Int64},
+            )
+            frame = frame.join(table, on=name, how="left", maintain_order="left")
+        return frame.with_columns(
+            pl.concat_str(
+                [
+                    pl.col("indicator_id").cast(pl.String),
+                    pl.col("jurisdiction_id").cast(pl.String),
+                    pl.col("period"),
+                    pl.col("target_group_id").cast(pl.String).fill_null(""),
+                    pl.col("housing_type_id").cast(pl.String).fill_null(""),
+                    pl.col("price_segment").fill_null(""),
+                ],
+                separator="|",
+            ).alias("cell_key")
+        )

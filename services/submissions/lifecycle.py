@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 
+import polars as pl
 from sqlmodel import Session, select
 
 from core.clock import utcnow
@@ -20,20 +20,22 @@ from core.enums import Role, SubmissionChannel, SubmissionStatus
 from core.principal import Actor
 from db.models import Organisation, OrganisationScope, Submission, SubmissionError
 from db.queries.access import taskforce_organisations
+from ingest.columnar import BatchValidator
 from ingest.errors import ErrorCode, FileError, RowError, render_messages
 from ingest.headers import OBSERVATION_HEADERS
 from ingest.projects.headers import PROJECT_HEADERS
-from ingest.raw_rows import RawRow
-from ingest.tabular import read_table
-from ingest.validation import ValidationContext, ValidRow, validate_rows
+from ingest.raw_rows import BATCH_ROWS, RawRow, RowBatch
+from ingest.tabular import read_table, read_table_batches
+from ingest.validation import ValidationContext
 from services import audit
 from services.projects.imports import ProjectFileCheck, apply_project_file
 from services.submissions.cells import CodeIds
 from services.submissions.context import validation_context
-from services.submissions.observations import ObservationWriter, WriteStats, current_values
+from services.submissions.observations import WriteStats
 from services.submissions.payloads import PayloadStore
+from services.submissions.staging import ApplyTarget, Correction, Staging, staging_for
 
-BATCH = 1000
+BATCH = BATCH_ROWS  # rows per columnar batch (read at call time: a test makes it small)
 STORED_ERRORS = 1000
 Progress = Callable[[int], None]
 
@@ -75,10 +77,9 @@ def _rows(store: PayloadStore, submission: Submission) -> Iterator[RawRow]:
     return read_table(path, submission.filename or "rows.csv", headers=headers)
 
 
-def _batches(items: Iterable[ValidRow], size: int = BATCH) -> Iterator[list[ValidRow]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def _batches(store: PayloadStore, submission: Submission) -> Iterator[RowBatch]:
+    path = store.path(submission.payload_path or "")
+    return read_table_batches(path, submission.filename or "rows.csv", size=BATCH)
 
 
 def _set_status(
@@ -123,21 +124,21 @@ def validate_submission(
     organisation = session.get(Organisation, submission.organisation_id)
     assert organisation is not None
     apply_now = organisation.trusted_source and not submission.dry_run
-    # A trusted source's figures are written while they are checked: one read of the file.
-    writer = (
-        _writer(session, submission, organisation)
-        if apply_now and not _is_projects(submission)
-        else None
-    )
+    # A trusted source's figures are staged while they are checked: one read of the file.
     check: _SubmissionCheck | ProjectFileCheck = (
         ProjectFileCheck(session, submission, organisation, today)
         if _is_projects(submission)
-        else _SubmissionCheck(session, submission, organisation, today, writer)
+        else _SubmissionCheck(session, submission, organisation, today, apply=apply_now)
     )
     try:
-        for rows_seen in check.run(_rows(store, submission)):
-            if progress:
-                progress(rows_seen)
+        if isinstance(check, _SubmissionCheck):
+            for rows_seen in check.run(_batches(store, submission)):
+                if progress:
+                    progress(rows_seen)
+        else:
+            for rows_seen in check.run(_rows(store, submission)):
+                if progress:
+                    progress(rows_seen)
     except FileError as error:
         check.add_file_error(error)
     if isinstance(check, _SubmissionCheck):
@@ -150,8 +151,8 @@ def validate_submission(
         _set_status(session, submission, SubmissionStatus.REJECTED)
     elif apply_now:
         _set_status(session, submission, SubmissionStatus.VALIDATED)
-        if isinstance(check, _SubmissionCheck) and writer is not None:
-            return _applied(session, submission, check.rows, writer.stats)
+        if isinstance(check, _SubmissionCheck):
+            return _applied(session, submission, check.rows, check.staging.apply())
         return apply_submission(session, store, submission_id, today)
     else:
         _set_status(session, submission, SubmissionStatus.VALIDATED)
@@ -159,25 +160,25 @@ def validate_submission(
     return outcome
 
 
-def _writer(
-    session: Session, submission: Submission, organisation: Organisation
-) -> ObservationWriter:
-    assert organisation.id is not None  # a stored organisation
-    return ObservationWriter(
-        session,
-        CodeIds.load(session),
+def _staging(
+    session: Session, submission: Submission, organisation: Organisation, apply: bool
+) -> Staging:
+    assert organisation.id is not None and submission.id is not None  # stored ones
+    target = ApplyTarget(
         source_id=organisation.id,
         submission_id=submission.id,
         recorded_at=utcnow(),
         reason=submission.correction_reason,
     )
+    return staging_for(session, CodeIds.load(session), target, apply)
 
 
 class _SubmissionCheck:
-    """Row validation plus what only the database knows: exact scope pairs and corrections.
+    """Columnar validation plus what only the database knows: exact scope pairs (a join) and
+    corrections (set-based over the staged rows on PostgreSQL, per batch elsewhere).
 
-    With a ``writer`` each checked batch is written at once, inside a savepoint that ``finish``
-    rolls back when any row was wrong (the errors are kept aside and stored after that).
+    Valid rows are staged as they are checked; ``finish`` discards them when any row of the
+    file was wrong, else ``staging.apply()`` writes them (a trusted source's submission).
     """
 
     def __init__(
@@ -186,82 +187,57 @@ class _SubmissionCheck:
         submission: Submission,
         organisation: Organisation,
         today: date,
-        writer: ObservationWriter | None = None,
+        apply: bool = False,
     ) -> None:
         assert submission.id is not None  # a stored submission
         self.session = session
         self.submission = submission
         self.submission_id = submission.id
-        self.writer = writer
-        self.savepoint = session.begin_nested() if writer is not None else None
         self.kept_errors: list[SubmissionError] = []
         self.context: ValidationContext = validation_context(session, organisation, today)
-        self.ids = CodeIds.load(session)
-        self.scope = {
-            (j, i)
-            for j, i in session.exec(
-                select(OrganisationScope.jurisdiction_id, OrganisationScope.indicator_id).where(
-                    OrganisationScope.organisation_id == organisation.id
-                )
-            )
-        }
+        self.staging = _staging(session, submission, organisation, apply)
+        self.ids = self.staging.ids
+        self.scope = _scope_frames(session, organisation)
+        self.check_corrections = not submission.correction_reason
         self.rows = 0
         self.error_count = 0
 
-    def run(self, raw_rows: Iterable[RawRow]) -> Iterator[int]:
-        pending: list[ValidRow] = []
-        for result in validate_rows(raw_rows, self.context):
-            self.rows += 1
-            if isinstance(result, ValidRow):
-                pending.append(result)
-            else:
-                self._store(result)
-            if len(pending) >= BATCH:
-                self._check_batch(pending)
-                pending = []
-                yield self.rows
-        self._check_batch(pending)
-        yield self.rows
-
-    def _check_batch(self, rows: list[ValidRow]) -> None:
-        if not rows:
-            return
-        errors: list[RowError] = []
-        in_scope = []
-        for row in rows:
-            cell = (self.ids.jurisdictions[row.jurisdiction], self.ids.indicators[row.indicator])
-            if cell in self.scope or (cell[0], None) in self.scope:
-                in_scope.append(row)
-            else:
-                errors.append(
-                    _row_error(
-                        row,
-                        "indicator",
-                        row.indicator,
-                        ErrorCode.OUTSIDE_SCOPE_PAIR,
-                        indicator=row.indicator,
-                        jurisdiction=row.jurisdiction,
-                    )
+    def run(self, batches: Iterable[RowBatch]) -> Iterator[int]:
+        with BatchValidator(self.context) as validator:
+            for batch in batches:
+                result = validator.validate(batch)
+                self.rows += result.rows
+                self._store(result.errors)
+                in_scope = self._in_scope(self.ids.with_ids(result.valid))
+                corrections = self.staging.add(
+                    in_scope, self.check_corrections, write=not self.error_count
                 )
-        if not self.submission.correction_reason:
-            keys = {str(self.ids.cell_of(row)["cell_key"]): row for row in in_scope}
-            current = current_values(self.session, self.submission.organisation_id, list(keys))
-            for key, previous in current.items():
-                row = keys[key]
-                if Decimal(previous.value) != row.value:
-                    errors.append(
-                        _row_error(
-                            row,
-                            "value",
-                            str(row.value),
-                            ErrorCode.CORRECTION_WITHOUT_REASON,
-                            old=_plain(previous.value),
-                            new=_plain(row.value),
-                        )
-                    )
-        self._store(errors)
-        if self.writer is not None and not self.error_count:
-            self.writer.write(in_scope)
+                self._store(_correction_errors(corrections))
+                yield self.rows
+
+    def _in_scope(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows whose (jurisdiction, indicator) pair the organisation may report; the others
+        are stored as ``outside_scope_pair`` errors."""
+        pairs, whole_jurisdictions = self.scope
+        checked = frame.join(
+            pairs, on=["jurisdiction_id", "indicator_id"], how="left", maintain_order="left"
+        ).join(whole_jurisdictions, on="jurisdiction_id", how="left", maintain_order="left")
+        allowed = pl.col("pair_allowed").fill_null(False) | pl.col("all_allowed").fill_null(False)
+        outside = checked.filter(~allowed).select("row", "indicator", "jurisdiction").rows()
+        self._store(
+            [
+                _row_error(
+                    row,
+                    "indicator",
+                    indicator,
+                    ErrorCode.OUTSIDE_SCOPE_PAIR,
+                    indicator=indicator,
+                    jurisdiction=jurisdiction,
+                )
+                for row, indicator, jurisdiction in outside
+            ]
+        )
+        return checked.filter(allowed) if outside else frame
 
     def _keep(self, error: SubmissionError) -> None:
         # Kept aside (at most STORED_ERRORS) and added by ``finish``: an added row would be
@@ -270,12 +246,12 @@ class _SubmissionCheck:
         self.kept_errors.append(error)
 
     def finish(self) -> None:
-        """Keep the written figures if every row was right; store the errors."""
-        if self.savepoint is not None:
-            if self.error_count:
-                self.savepoint.rollback()
-            else:
-                self.savepoint.commit()
+        """The set-based correction check; the staged rows are dropped when any row was
+        wrong; the errors are stored."""
+        if self.check_corrections:
+            self._store(_correction_errors(self.staging.corrections()))
+        if self.error_count:
+            self.staging.discard()
         self.session.add_all(self.kept_errors)
 
     def _store(self, errors: list[RowError]) -> None:
@@ -307,16 +283,50 @@ class _SubmissionCheck:
         self.error_count += 1
 
 
+def _scope_frames(
+    session: Session, organisation: Organisation
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The organisation's scope as two frames to join: exact (jurisdiction, indicator) pairs,
+    and the jurisdictions where every indicator is allowed."""
+    scope = session.exec(
+        select(OrganisationScope.jurisdiction_id, OrganisationScope.indicator_id).where(
+            OrganisationScope.organisation_id == organisation.id
+        )
+    ).all()
+    pairs = pl.DataFrame(
+        [(j, i) for j, i in set(scope) if i is not None],
+        schema={"jurisdiction_id": pl.Int64, "indicator_id": pl.Int64},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("pair_allowed"))
+    whole = pl.DataFrame(
+        {"jurisdiction_id": sorted({j for j, i in scope if i is None})},
+        schema={"jurisdiction_id": pl.Int64},
+    ).with_columns(pl.lit(True).alias("all_allowed"))
+    return pairs, whole
+
+
+def _correction_errors(corrections: list[Correction]) -> list[RowError]:
+    return [
+        _row_error(
+            correction.row,
+            "value",
+            str(correction.new),
+            ErrorCode.CORRECTION_WITHOUT_REASON,
+            old=_plain(correction.old),
+            new=_plain(correction.new),
+        )
+        for correction in corrections
+    ]
+
+
 def _plain(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _row_error(
-    row: ValidRow, column: str, value: str, code: ErrorCode, **params: object
-) -> RowError:
+def _row_error(row: int, column: str, value: str, code: ErrorCode, **params: object) -> RowError:
     message_en, message_nl = render_messages(code, **params)
     return RowError(
-        row=row.row_number,
+        row=row,
         column=column,
         header=column,
         column_number=None,
@@ -414,15 +424,16 @@ def apply_submission(
     if _is_projects(submission):
         return _apply_projects(session, store, submission, organisation, today)
     context = validation_context(session, organisation, today)
-    writer = _writer(session, submission, organisation)
-    valid = (r for r in validate_rows(_rows(store, submission), context) if isinstance(r, ValidRow))
+    staging = _staging(session, submission, organisation, apply=True)
     written = 0
-    for batch in _batches(valid):
-        writer.write(batch)
-        written += len(batch)
-        if progress:
-            progress(written)
-    return _applied(session, submission, written, writer.stats)
+    with BatchValidator(context) as validator:
+        for batch in _batches(store, submission):
+            valid = staging.ids.with_ids(validator.validate(batch).valid)
+            staging.add(valid, check_corrections=False, write=True)
+            written += valid.height
+            if progress:
+                progress(written)
+    return _applied(session, submission, written, staging.apply())
 
 
 def _applied(session: Session, submission: Submission, rows: int, stats: WriteStats) -> Outcome:
