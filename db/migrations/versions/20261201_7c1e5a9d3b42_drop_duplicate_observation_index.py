@@ -6,7 +6,7 @@ starts with ``cell_key`` too; a cell has a handful of versions, so the same read
 at the same cost while each observation written maintains one index less (README, Performance).
 
 Revision ID: 7c1e5a9d3b42
-Revises: fdbfa6e35c36
+Revises: b7e3c21f9a40
 Create Date: 2026-12-01 16:45:00
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "7c1e5a9d3b42"
-down_revision: str | None = "fdbfa6e35c36"
+down_revision: str | None = "b7e3c21f9a40"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
