@@ -279,19 +279,24 @@ def test_a_worker_dying_mid_submission_leaves_no_trace_and_the_retry_applies_onc
 ) -> None:
     world = reporting_world(session, make)
     import services.submissions.lifecycle as lifecycle
-    from services.submissions.observations import ObservationWriter
+    from services.submissions.staging import PostgresStaging, Staging
 
     monkeypatch.setattr(lifecycle, "BATCH", 2)
-    real_write = ObservationWriter.write
     calls = {"n": 0}
 
-    def dies_on_second_batch(self, batch):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real_write(self, batch)
+    def dies_on_second_batch(real_add):  # type: ignore[no-untyped-def]
+        def add(self, frame, check_corrections, write):  # type: ignore[no-untyped-def]
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("worker killed")
+            return real_add(self, frame, check_corrections, write)
 
-    monkeypatch.setattr(ObservationWriter, "write", dies_on_second_batch)
+        return add
+
+    # SQLite writes each batch as it comes, PostgreSQL stages it: either way the first attempt
+    # dies after one batch went in
+    for kind in (Staging, PostgresStaging):
+        monkeypatch.setattr(kind, "add", dies_on_second_batch(kind.add))
     figures = rows(*[("homeless-persons", "GM0546", f"2024-{m:02d}-01", m) for m in range(1, 6)])
     sent = intake.submit_rows(session, request(session, world.trusted_id), figures)
     session.commit()
@@ -304,6 +309,7 @@ def test_a_worker_dying_mid_submission_leaves_no_trace_and_the_retry_applies_onc
         {**process_submission.options, "min_backoff": 10, "max_backoff": 20},
     )
     process(broker, worker)
+    assert calls["n"] > 2  # the failure fired, and the retry went through every batch
     assert status(session, sent.submission.id) == "applied"
     assert len(observations(session)) == 5 and all(
         version == 1 for _, _, version, _ in observations(session)
