@@ -9,6 +9,14 @@ with 403 ``csrf_failed``. A cross-site page can make a browser send the cookie b
 token, so it cannot forge the header. Requests with a bearer token do not need it (a browser
 never adds that header on its own). GraphQL over GET runs only queries, never mutations.
 Sign-in, password reset and set-password are exempt: they authenticate by what they are sent.
+
+WebSocket (GraphQL subscriptions): a browser sends the session cookie with the handshake of any
+page's socket, and the same-origin policy does not stop a foreign page from opening one
+(cross-site WebSocket hijacking). So a handshake with an ``Origin`` that is neither the API's own
+nor one of ``WOONZORG_CORS_ORIGINS`` is refused (closed with 4403 before it is accepted), and the
+cookie is used only on a handshake whose ``Origin`` passed that check. A client without a browser
+sends no ``Origin``: it authenticates with a bearer token in ``connection_init`` (the cookie is
+not read for it).
 """
 
 from __future__ import annotations
@@ -21,8 +29,10 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
 from schema.errors import HTTP_ERRORS
+from schema.http import websocket_origin_allowed
 from services.access.authentication import AuthenticationError, authenticate
 
 SESSION_COOKIE = "woonzorg_session"
@@ -46,11 +56,26 @@ def session_cookie(headers: Headers) -> str | None:
     return morsel.value if morsel is not None and morsel.value else None
 
 
+ORIGIN_REFUSED = 4403  # a WebSocket close code of the application range (4000-4999)
+
+
 class AuthenticationMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is not None and not websocket_origin_allowed(origin, headers):
+                await WebSocketClose(ORIGIN_REFUSED, "origin not allowed")(scope, receive, send)
+                return
+            cookie = session_cookie(headers) if origin is not None else None
+            engine = getattr(scope["app"].state, "engine", None)
+            principal = (
+                await run_in_threadpool(authenticate, None, engine, cookie) if cookie else None
+            )
+            scope.setdefault("state", {})["principal"] = principal
         if scope["type"] == "http":
             headers = Headers(scope=scope)
             authorization = headers.get("authorization")

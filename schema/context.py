@@ -15,6 +15,7 @@ from db.engine import get_engine
 from schema.access import Access
 from schema.loaders import Loaders
 from services.access.authentication import Principal
+from services.access.people import session_still_valid
 from services.access.tokens import still_valid
 
 
@@ -44,14 +45,24 @@ class Context:
 
     def refresh(self) -> None:
         """Forget what was read (a subscription's next event must see the database anew), and
-        check that the token is still in force: a revoked or expired one ends the subscription."""
+        check that the token or the signed-in session is still in force: a revoked or expired
+        token, or a session ended by sign-out, ends the subscription."""
         self.session.close()
-        if self.principal is not None and self.principal.token_id is not None:
-            valid = still_valid(self.session, self.principal.token_id)
+        principal = self.principal
+        if principal is not None and principal.token_id is not None:
+            valid = still_valid(self.session, principal.token_id)
             self.session.close()  # give the connection back at once
             if not valid:
                 raise GraphQLError(
                     "the token was revoked or has expired; connect again with a valid one",
+                    extensions={"code": "UNAUTHENTICATED"},
+                )
+        elif principal is not None and principal.session_id is not None:
+            valid = session_still_valid(self.session, principal.session_id)
+            self.session.close()
+            if not valid:
+                raise GraphQLError(
+                    "the session has ended (signed out or expired); sign in again",
                     extensions={"code": "UNAUTHENTICATED"},
                 )
         self.authorise(self.principal)

@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.websocket_origin import is_same_origin, normalize_origin
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -84,6 +86,19 @@ def wants_graphql_response_json(accept: str) -> bool:
     return ours > 0 and ours >= preferences.get(JSON, 0.0)
 
 
+def websocket_origin_allowed(origin: str, headers: Mapping[str, str]) -> bool:
+    """A WebSocket handshake's ``Origin`` is the API's own, or one of WOONZORG_CORS_ORIGINS.
+    Browsers send the session cookie with any page's socket, so this is what keeps a foreign
+    page from subscribing as the signed-in user (api.middleware refuses the others)."""
+    if headers.get("sec-fetch-site") == "same-origin" or is_same_origin(
+        origin, headers.get("host")
+    ):
+        return True
+    listed = {normalize_origin(listed) for listed in get_settings().cors_origin_list}
+    normalized = normalize_origin(origin)
+    return normalized is not None and normalized in listed
+
+
 def is_request_error(result: ExecutionResult) -> bool:
     """No execution happened: every error is from parsing, validation or variable coercion."""
     errors = result.errors or []
@@ -128,6 +143,10 @@ class GraphQLView(GraphQL[Context, None]):
             self._persisted = PersistedQueries.from_settings(get_settings())
         return self._persisted
 
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        """Cross-origin handshakes: only the origins of WOONZORG_CORS_ORIGINS (read each time)."""
+        return websocket_origin_allowed(origin, request.headers)
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL for a browser's plain GET, never for a query sent by its hash over GET."""
         if request.query_params.get("extensions") is not None:
@@ -142,24 +161,31 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         engine = self.engine or getattr(request.app.state, "engine", None) or get_engine()
-        principal = (
-            getattr(request.state, "principal", None) if isinstance(request, Request) else None
-        )
+        # HTTP: the bearer token or the session cookie; WebSocket: the session cookie of a
+        # handshake from an allowed origin (api.middleware), until connection_init says otherwise
+        principal = getattr(request.state, "principal", None)
         return Context(engine=engine, settings=get_settings(), request=request, principal=principal)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """A WebSocket authenticates in its connection payload: ``{"Authorization": "Bearer …"}``."""
+        """A WebSocket authenticates in its connection payload, ``{"Authorization": "Bearer …"}``,
+        or else by the session cookie of its handshake (a signed-in browser; api.middleware
+        accepted its origin). A token in the payload wins over the cookie."""
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         try:
             principal = (
-                await run_in_threadpool(authenticate, header, context.engine) if header else None
+                await run_in_threadpool(authenticate, header, context.engine)
+                if header
+                else context.principal
             )
         except AuthenticationError as error:
             raise ConnectionRejectionError({"reason": str(error)}) from None
         if principal is None and not context.settings.public_read:
             raise ConnectionRejectionError(
-                {"reason": 'send {"Authorization": "Bearer <token>"} when connecting'}
+                {
+                    "reason": 'sign in (the session cookie) or send {"Authorization": "Bearer '
+                    '<token>"} when connecting'
+                }
             )
         context.authorise(principal)
         return UNSET

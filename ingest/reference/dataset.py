@@ -28,6 +28,7 @@ from ingest.reference.entries import (
     OrganisationEntry,
     ProjectEntry,
     RegionEntry,
+    ReportingEntry,
     TargetEntry,
     TargetGroupEntry,
 )
@@ -85,6 +86,8 @@ class Located(Generic[E]):
 def _observation_label(entry: Entry) -> str:
     if isinstance(entry, ObservationEntry):
         return f"{entry.indicator} {entry.jurisdiction} {entry.period}"
+    if isinstance(entry, ReportingEntry):
+        return entry.label
     return "?"
 
 
@@ -245,6 +248,15 @@ def check_references(dataset: Dataset) -> Iterator[Problem]:
         yield from missing(loc, "jurisdiction", loc.entry.jurisdiction, "jurisdiction", places)
         for code in loc.entry.reports or []:
             yield from missing(loc, "reports", code, "jurisdiction", places)
+    for loc in dataset.of("reporting"):
+        e = loc.entry
+        yield from missing(
+            loc, "organisation", e.organisation, "organisation", known["organisations"]
+        )
+        for code in e.indicators:
+            yield from missing(loc, "indicators", code, "indicator", known["indicators"])
+        for code in e.jurisdictions:
+            yield from missing(loc, "jurisdictions", code, "jurisdiction", known["jurisdictions"])
     for kind, pool in (
         ("target_groups", known["target_groups"]),
         ("housing_types", known["housing_types"]),

@@ -25,6 +25,7 @@ from core.enums import (
     ProjectPhase,
     Recurrence,
     RegionType,
+    ReportingFrequency,
     TargetKind,
     Unit,
 )
@@ -350,6 +351,40 @@ class ProjectEntry(Entry):
     source: Citation
 
 
+class ObligationTerms(BaseModel):
+    """How often and by when the figure is owed (a reporting obligation), where the document
+    makes it a recurring figure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    frequency: ReportingFrequency
+    due_days: int = Field(ge=0)
+    first_period: PeriodText
+
+
+class ReportingEntry(Entry):
+    """Who reports which indicators for which jurisdictions, as the document says. Without an
+    ``organisation`` the entry records that the document names no one: then ``flag`` says so."""
+
+    organisation: Code | None = None
+    indicators: list[Code] = Field(min_length=1)
+    jurisdictions: list[Code] = Field(min_length=1)
+    obligation: ObligationTerms | None = None
+    source: Citation
+
+    @model_validator(mode="after")
+    def _no_one_needs_a_flag(self) -> ReportingEntry:
+        if self.organisation is None and not self.flag:
+            raise ValueError("an entry without an organisation needs a flag saying why")
+        if self.organisation is None and self.obligation is not None:
+            raise ValueError("an obligation needs an organisation that owes it")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.organisation or '(no one named)'}: {', '.join(self.indicators)}"
+
+
 ENTRY_MODELS: dict[str, type[Entry]] = {
     "jurisdictions": JurisdictionEntry,
     "regions": RegionEntry,
@@ -363,4 +398,5 @@ ENTRY_MODELS: dict[str, type[Entry]] = {
     "distribution_rules": DistributionRuleEntry,
     "observations": ObservationEntry,
     "projects": ProjectEntry,
+    "reporting": ReportingEntry,
 }

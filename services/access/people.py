@@ -543,6 +543,17 @@ def active_session(session: Session, secret: str) -> tuple[UserSession, User] | 
     return row, user
 
 
+def session_still_valid(session: Session, session_id: int) -> bool:
+    """Whether a signed-in session is still in force (not signed out, not expired, its user
+    active): what a long-lived connection checks again before it sends anything more. An open
+    connection is activity, so the idle timeout does not end it."""
+    row = session.get(UserSession, session_id, populate_existing=True)
+    if row is None or row.ended_at is not None or row.expires_at <= utcnow():
+        return False
+    user = session.get(User, row.user_id, populate_existing=True)
+    return user is not None and user.active
+
+
 def sign_out(session: Session, session_id: int) -> None:
     row = session.get(UserSession, session_id)
     if row is None or row.ended_at is not None:

@@ -38,6 +38,8 @@ from db.models import (
     ProjectPhaseChange,
     ProjectUnits,
     RegionMembership,
+    ReportingObligation,
+    ReportingObligationJurisdiction,
     Target,
     TargetGroup,
     cell_key,
@@ -170,6 +172,7 @@ class _Loader:
         self.vocabulary(TargetGroup, "target_groups", statutory=True)
         self.vocabulary(HousingType, "housing_types", statutory=False)
         self.indicators()
+        self.reported_indicators()
         self.documents()
         self.action_lines_and_measures()
         self.distribution_rules()
@@ -324,6 +327,83 @@ class _Loader:
                 self.session.flush()
                 existing.add(key)
                 self._audit("create", row, f"{e.code}/scope {code}", None, {"jurisdiction": code})
+
+    def reported_indicators(self) -> None:
+        """``reporting:`` entries: the organisation may report those indicators for those
+        jurisdictions (scope rows per indicator), and owes them when an ``obligation`` is given.
+        Entries without an organisation only record (in their flag) that the document names no
+        one: nothing is stored for them. Like the scopes above this only adds: an obligation that
+        exists is left as the API or the CLI set it."""
+        scopes = {
+            (r.organisation_id, r.jurisdiction_id, r.indicator_id)
+            for r in self.session.exec(select(OrganisationScope))
+        }
+        for loc in self.dataset.of("reporting"):
+            e = loc.entry
+            created = False
+            if e.organisation is not None:
+                organisation_id = self.ids[Organisation][e.organisation]
+                for indicator in e.indicators:
+                    indicator_id = self.ids[Indicator][indicator]
+                    for code in e.jurisdictions:
+                        key = (organisation_id, self.ids[Jurisdiction][code], indicator_id)
+                        if key not in scopes:
+                            self._add_scope(key, f"{e.organisation}/scope {code} {indicator}")
+                            scopes.add(key)
+                            created = True
+                    if e.obligation is not None:
+                        created |= self._add_obligation(e, organisation_id, indicator, indicator_id)
+            self.summary.count(loc.file, "created" if created else "unchanged")
+
+    def _add_scope(self, key: tuple[int, int, int | None], label: str) -> None:
+        row = OrganisationScope(organisation_id=key[0], jurisdiction_id=key[1], indicator_id=key[2])
+        self.session.add(row)
+        self.session.flush()
+        self._audit("create", row, label, None, {"scope": label})
+
+    def _add_obligation(
+        self, e: Any, organisation_id: int, indicator: str, indicator_id: int
+    ) -> bool:
+        terms = e.obligation
+        exists = self.session.exec(
+            select(ReportingObligation.id).where(
+                ReportingObligation.organisation_id == organisation_id,
+                ReportingObligation.indicator_id == indicator_id,
+                ReportingObligation.frequency == terms.frequency,
+            )
+        ).first()
+        if exists is not None:
+            return False
+        obligation = ReportingObligation(
+            organisation_id=organisation_id,
+            indicator_id=indicator_id,
+            frequency=terms.frequency,
+            due_days=terms.due_days,
+            first_period=terms.first_period,
+        )
+        self.session.add(obligation)
+        self.session.flush()
+        for code in e.jurisdictions:
+            self.session.add(
+                ReportingObligationJurisdiction(
+                    obligation_id=_flushed_id(obligation),
+                    jurisdiction_id=self.ids[Jurisdiction][code],
+                )
+            )
+        self.session.flush()
+        self._audit(
+            "create",
+            obligation,
+            f"{e.organisation}/{indicator}/{terms.frequency.value}",
+            None,
+            {
+                "frequency": terms.frequency.value,
+                "due_days": terms.due_days,
+                "first_period": terms.first_period,
+                "jurisdictions": sorted(e.jurisdictions),
+            },
+        )
+        return True
 
     def vocabulary(
         self, model: type[TargetGroup] | type[HousingType], kind: str, *, statutory: bool
