@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
@@ -132,6 +133,60 @@ def page_of(items: Sequence[Node], first: int, after: str | None) -> Connection[
     page_info = PageInfo(
         has_next_page=start + first < len(items),
         has_previous_page=start > 0,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=page_info, total=len(items))
+
+
+Key = tuple[str | int, ...]
+
+
+def _key_cursor(name: str, key: Key) -> str:
+    return base64.urlsafe_b64encode(json.dumps([name, list(key)]).encode()).decode()
+
+
+def _cursor_key(name: str, cursor: str, like: Key | None) -> Key:
+    """The key a cursor of this list holds; with ``like`` (a key of the list now), each part must
+    be of the type of ``like``'s."""
+    try:
+        found, key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError, binascii.Error):
+        raise bad_input("not a cursor of this list", "after") from None
+    if found != name or not isinstance(key, list):
+        raise bad_input("not a cursor of this list", "after")
+    if like is not None and (
+        len(key) != len(like)
+        or any(type(part) is not type(model) for part, model in zip(key, like, strict=True))
+    ):
+        raise bad_input("not a cursor of this list", "after")
+    return tuple(key)
+
+
+def page_by_key(
+    items: Sequence[Node],
+    first: int,
+    after: str | None,
+    key: Callable[[Node], Key],
+    name: str,
+) -> Connection[Node]:
+    """A keyset page of a list computed in full in Python (not stored rows, e.g. the reporting
+    calendar), given in ascending order of ``key`` (unique per item; text and whole numbers, dates
+    as ISO text). The cursor holds the item's key and the page starts at the first key beyond it,
+    so paging neither shifts nor fails when items before the cursor go away (a report arrives);
+    ``totalCount`` is the whole list's length, with no extra query."""
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise bad_input(f"first must be between 0 and {MAX_PAGE_SIZE}, not {first}", "first")
+    keys = [key(item) for item in items]
+    start = 0
+    if after is not None:
+        wanted = _cursor_key(name, after, keys[0] if keys else None)
+        start = bisect.bisect_right(keys, wanted) if keys else 0
+    chosen = range(start, min(start + first, len(items)))
+    edges = [Edge(node=items[i], cursor=_key_cursor(name, keys[i])) for i in chosen]
+    page_info = PageInfo(
+        has_next_page=start + first < len(items),
+        has_previous_page=start > 0 or after is not None,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )

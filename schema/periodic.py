@@ -4,6 +4,7 @@ with their run ledger, webhook subscriptions and their delivery log; pulling a s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
@@ -24,12 +25,15 @@ from db.models import WebhookDelivery as WebhookDeliveryRow
 from db.models import WebhookSubscription as WebhookSubscriptionRow
 from db.models import periodic as models
 from db.queries import periodic
+from db.queries.listing import Listing
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
     FILTER_DESCRIPTION,
     After,
     Connection,
     First,
+    Key,
+    page_by_key,
     paginate,
 )
 from schema.context import Info
@@ -41,7 +45,6 @@ from schema.nodes import RowNode, load_one
 from schema.scalars import Period
 from services.periodic.calendar import missing_reports
 from services.periodic.source_pulls import PullRequestRefused, request_pull
-from services.periodic.webhooks import delivery_log
 from services.policy.measures import overdue_measures
 
 if TYPE_CHECKING:
@@ -55,8 +58,6 @@ LazyOrganisation = Annotated["Organisation", strawberry.lazy("schema.organisatio
 LazyJurisdiction = Annotated["Jurisdiction", strawberry.lazy("schema.geography")]
 LazyIndicator = Annotated["Indicator", strawberry.lazy("schema.vocabulary")]
 LazyMeasure = Annotated["Measure", strawberry.lazy("schema.policy")]
-
-MAX_LOG = 500
 
 # strawberry.enum marks the class in place and returns it: the names stay the model classes, which
 # type checkers accept in annotations.
@@ -257,6 +258,7 @@ class WebhookDelivery(RowNode):
     description="A figure an organisation owes and has not reported after its due date."
 )
 class MissingReport:
+    key: strawberry.Private[Key]
     organisation_id: strawberry.Private[int]
     indicator_id: strawberry.Private[int]
     jurisdiction_id: strawberry.Private[int]
@@ -288,6 +290,7 @@ class MissingReport:
     description="A measure whose due period has ended while it is not done or cancelled."
 )
 class OverdueMeasure:
+    key: strawberry.Private[Key]
     measure_id: strawberry.Private[int]
     # The measure's due text; `Period` serialises it unchanged with str().
     due: str = strawberry.field(graphql_type=Period, description="The period it was due in.")
@@ -318,6 +321,48 @@ class MissingReportFilter:
     )
     as_of: date | None = strawberry.field(
         default=None, description="Judge on this day instead of today (what was overdue then)."
+    )
+
+
+@strawberry.input(description="Which overdue measures to list; all given conditions must hold.")
+class OverdueMeasureFilter:
+    owner: str | None = strawberry.field(
+        default=None, description="Only led by this organisation (code)."
+    )
+    statuses: list[MeasureStatus] | None = strawberry.field(
+        default=None, description="Only in these statuses (of the open ones)."
+    )
+    as_of: date | None = strawberry.field(
+        default=None, description="Judge on this day instead of today (what was overdue then)."
+    )
+
+
+@strawberry.input(
+    description="Which webhook subscriptions to list; all given conditions must hold."
+)
+class WebhookSubscriptionFilter:
+    organisation: str | None = strawberry.field(
+        default=None, description="Administrators: only this organisation's (code)."
+    )
+    active: bool | None = strawberry.field(
+        default=None, description="Only active (true) or unsubscribed (false) subscriptions."
+    )
+
+
+@strawberry.input(description="Which webhook deliveries to list; all given conditions must hold.")
+class WebhookDeliveryFilter:
+    organisation: str | None = strawberry.field(
+        default=None,
+        description="Administrators: only to this organisation's subscriptions (code).",
+    )
+    subscription: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only to this subscription (its global id)."
+    )
+    events: list[WebhookEvent] | None = strawberry.field(
+        default=None, description="Only of these events."
+    )
+    statuses: list[DeliveryStatus] | None = strawberry.field(
+        default=None, description="Only in these states."
     )
 
 
@@ -365,7 +410,8 @@ class PeriodicQuery:
             "Figures owed and not reported after their due date (reporting obligations), ordered "
             "by organisation, indicator, jurisdiction and period. Administrators see every "
             "organisation's, the task force those of the organisations in its area, a partner its "
-            "own organisation's; viewers none."
+            "own organisation's; viewers none. Computed from the calendar for the day asked, then "
+            "paged: a cursor stays valid while reports arrive."
         )
     )
     def missing_reports(
@@ -374,70 +420,50 @@ class PeriodicQuery:
         filter: Annotated[
             MissingReportFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
         ] = None,
-    ) -> list[MissingReport]:
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[MissingReport]:
         f = filter or MissingReportFilter()
-        visible = info.context.access.submission_organisations
-        ids = [
-            _id_of(info, OrganisationRow, f.organisation),
-            _id_of(info, IndicatorRow, f.indicator),
-            _id_of(info, JurisdictionRow, f.jurisdiction),
-        ]
-        if visible == set() or False in ids:
-            return []
-        organisation_id, indicator_id, jurisdiction_id = ids
-        if visible is not None and organisation_id is not None and organisation_id not in visible:
-            return []
         today = f.as_of or date.today()
-        found = missing_reports(
-            info.context.session,
-            today,
-            organisation_id,
-            indicator_id=indicator_id,
-            jurisdiction_id=jurisdiction_id,
-        )
-        return [
-            MissingReport(
-                organisation_id=m.organisation_id,
-                indicator_id=m.indicator_id,
-                jurisdiction_id=m.jurisdiction_id,
-                period=m.period,
-                due_on=m.due_on,
-                days_overdue=m.days_overdue(today),
-            )
-            for m in found
-            if visible is None or m.organisation_id in visible
-        ]
+        found = _missing_reports(info, f, today)
+        return page_by_key(found, first, after, lambda m: m.key, "missingReports")
 
     @strawberry.field(
         description=(
             "Measures whose due period has ended and that are not done or cancelled, the longest "
-            "overdue first."
+            "overdue first (then by code). Computed for the day asked, then paged: a cursor "
+            "stays valid while measures are closed."
         )
     )
     def overdue_measures(
         self,
         info: Info,
-        owner: Annotated[
-            str | None, strawberry.argument(description="Only led by this organisation (code).")
+        filter: Annotated[
+            OverdueMeasureFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
         ] = None,
-        as_of: Annotated[
-            date | None, strawberry.argument(description="Judge on this day instead of today.")
-        ] = None,
-    ) -> list[OverdueMeasure]:
-        owner_id = _id_of(info, OrganisationRow, owner)
-        if owner_id is False:
-            return []
-        today = as_of or date.today()
-        return [
-            OverdueMeasure(
-                measure_id=m.measure_id,
-                due=m.due,
-                due_end=m.due_end,
-                status=m.status,
-                days_overdue=(today - m.due_end).days,
-            )
-            for m in overdue_measures(info.context.session, today, owner_id)
-        ]
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[OverdueMeasure]:
+        f = filter or OverdueMeasureFilter()
+        owner_id = _id_of(info, OrganisationRow, f.owner)
+        today = f.as_of or date.today()
+        found = (
+            []
+            if owner_id is False
+            else [
+                OverdueMeasure(
+                    key=(m.due_end.isoformat(), m.code, m.measure_id),
+                    measure_id=m.measure_id,
+                    due=m.due,
+                    due_end=m.due_end,
+                    status=m.status,
+                    days_overdue=(today - m.due_end).days,
+                )
+                for m in overdue_measures(info.context.session, today, owner_id)
+                if f.statuses is None or m.status in f.statuses
+            ]
+        )
+        return page_by_key(found, first, after, lambda m: m.key, "overdueMeasures")
 
     @strawberry.field(description="Registered sources ordered by code (administrators only).")
     def sources(
@@ -482,49 +508,109 @@ class PeriodicQuery:
     @strawberry.field(
         description=(
             "Webhook subscriptions of your organisation, oldest first; administrators see every "
-            "organisation's (or one's, with `organisation`). Viewers see none."
+            "organisation's (or one's, with `filter.organisation`). Viewers see none."
         )
     )
     def webhook_subscriptions(
         self,
         info: Info,
-        organisation: Annotated[
-            str | None,
-            strawberry.argument(description="Administrators: only this organisation's (code)."),
+        filter: Annotated[
+            WebhookSubscriptionFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
         ] = None,
-    ) -> list[WebhookSubscription]:
-        scope = webhook_organisation(info, organisation)
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[WebhookSubscription]:
+        f = filter or WebhookSubscriptionFilter()
+        scope = webhook_organisation(info, f.organisation)
+        criteria = periodic.WebhookSubscriptionCriteria(
+            organisation_id=None if scope is False else scope, active=f.active
+        )
+        listing = periodic.webhook_subscriptions(criteria)
         if scope is False:
-            return []
-        rows = periodic.webhook_subscriptions(info.context.session, scope)
-        return WebhookSubscription.from_rows(rows)
+            listing = _nothing(listing)
+        return paginate(info, listing, first, after, WebhookSubscription.from_row)
 
     @strawberry.field(
         description=(
-            "The latest webhook deliveries to your organisation, newest first; administrators see "
-            "every organisation's (or one's, with `organisation`). Viewers see none."
+            "Webhook deliveries to your organisation, newest first; administrators see every "
+            "organisation's (or one's, with `filter.organisation`). Viewers see none."
         )
     )
     def webhook_deliveries(
         self,
         info: Info,
-        organisation: Annotated[
-            str | None,
-            strawberry.argument(description="Administrators: only this organisation's (code)."),
+        filter: Annotated[
+            WebhookDeliveryFilter | None, strawberry.argument(description=FILTER_DESCRIPTION)
         ] = None,
-        limit: Annotated[int, strawberry.argument(description=f"How many, 1 to {MAX_LOG}.")] = 100,
-    ) -> list[WebhookDelivery]:
-        if not 1 <= limit <= MAX_LOG:
-            raise bad_input(f"limit must be between 1 and {MAX_LOG}, not {limit}", "limit")
-        scope = webhook_organisation(info, organisation)
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[WebhookDelivery]:
+        f = filter or WebhookDeliveryFilter()
+        scope = webhook_organisation(info, f.organisation)
+        criteria = periodic.WebhookDeliveryCriteria(
+            organisation_id=None if scope is False else scope,
+            subscription_id=None if f.subscription is None else _subscription_id(f.subscription),
+            events=f.events,
+            statuses=f.statuses,
+        )
+        listing = periodic.webhook_deliveries(criteria)
         if scope is False:
-            return []
-        session = info.context.session
-        if scope is None:
-            rows = periodic.all_webhook_deliveries(session, limit=limit)
-        else:
-            rows = delivery_log(session, scope, limit=limit)
-        return WebhookDelivery.from_rows(rows)
+            listing = _nothing(listing)
+        return paginate(info, listing, first, after, WebhookDelivery.from_row)
+
+
+def _nothing(listing: Listing[Any]) -> Listing[Any]:
+    """The listing with no rows: what a caller who may see none of it gets (an empty page)."""
+    return replace(listing, statement=listing.statement.where(sa.false()))
+
+
+def _subscription_id(global_id: relay.GlobalID) -> int:
+    if global_id.type_name != "WebhookSubscription" or not global_id.node_id.isdigit():
+        raise bad_input(f"'{global_id}' is not the id of a webhook subscription", "subscription")
+    return int(global_id.node_id)
+
+
+def _missing_reports(info: Info, f: MissingReportFilter, today: date) -> list[MissingReport]:
+    """The missing reports the caller may see, in the calendar's order (its keyset key)."""
+    visible = info.context.access.submission_organisations
+    ids = [
+        _id_of(info, OrganisationRow, f.organisation),
+        _id_of(info, IndicatorRow, f.indicator),
+        _id_of(info, JurisdictionRow, f.jurisdiction),
+    ]
+    if visible == set() or False in ids:
+        return []
+    organisation_id, indicator_id, jurisdiction_id = ids
+    if visible is not None and organisation_id is not None and organisation_id not in visible:
+        return []
+    found = missing_reports(
+        info.context.session,
+        today,
+        organisation_id,
+        indicator_id=indicator_id,
+        jurisdiction_id=jurisdiction_id,
+    )
+    reports = [
+        MissingReport(
+            key=(
+                m.organisation_code,
+                m.indicator_code,
+                m.jurisdiction_code,
+                m.due_on.isoformat(),
+                m.period,
+                m.obligation_id,
+            ),
+            organisation_id=m.organisation_id,
+            indicator_id=m.indicator_id,
+            jurisdiction_id=m.jurisdiction_id,
+            period=m.period,
+            due_on=m.due_on,
+            days_overdue=m.days_overdue(today),
+        )
+        for m in found
+        if visible is None or m.organisation_id in visible
+    ]
+    return sorted(reports, key=lambda m: m.key)
 
 
 # ---------------------------------------------------------------- mutations

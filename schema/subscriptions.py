@@ -10,7 +10,9 @@ from strawberry import relay
 
 from db.models import Jurisdiction as JurisdictionRow
 from db.queries import lookups, progress
+from schema.connections import DEFAULT_PAGE_SIZE, After, Connection, First, page_of
 from schema.context import Info
+from schema.enums import ProgressBasis, ProgressStatus
 from schema.errors import not_found
 from schema.geography import Jurisdiction
 from schema.nodes import load_one
@@ -28,12 +30,32 @@ class ProgressChange:
     async def jurisdiction(self, info: Info) -> Jurisdiction:
         return await load_one(info, Jurisdiction, self.jurisdiction_id)
 
-    @strawberry.field(description="The stored progress of the recomputed targets, as it is now.")
-    async def progress(self, info: Info) -> list[ProgressSnapshot]:
+    @strawberry.field(
+        description="The stored progress of the recomputed targets, as it is now, by target."
+    )
+    async def progress(
+        self,
+        info: Info,
+        statuses: Annotated[
+            list[ProgressStatus] | None, strawberry.argument(description="Only these judgements.")
+        ] = None,
+        bases: Annotated[
+            list[ProgressBasis] | None, strawberry.argument(description="Only these bases.")
+        ] = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[ProgressSnapshot]:
         groups = await info.context.loaders.grouped(progress.snapshots_of_targets).load_many(
             self.target_ids
         )
-        return [ProgressSnapshot.from_row(row) for group in groups for row in group]
+        nodes = [
+            ProgressSnapshot.from_row(row)
+            for group in groups
+            for row in group
+            if (statuses is None or row.status in statuses)
+            and (bases is None or row.basis in bases)
+        ]
+        return page_of(nodes, first, after)
 
 
 def _target_ids(payload: dict[str, Any]) -> list[int]:

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from core.enums import SourceKind, SourceRunOutcome
+from core.enums import DeliveryStatus, SourceKind, SourceRunOutcome, WebhookEvent
 from db.models import Organisation, Source, SourceRun, WebhookDelivery, WebhookSubscription
 from db.queries.listing import Listing, SortKey
 from db.queries.lookups import text_search
@@ -68,14 +68,22 @@ def source_by_code(session: Session, code: str) -> Source | None:
     return session.scalar(sa.select(Source).where(col(Source.code) == code))
 
 
-def webhook_subscriptions(
-    session: Session, organisation_id: int | None = None
-) -> list[WebhookSubscription]:
+@dataclass(frozen=True)
+class WebhookSubscriptionCriteria:
+    organisation_id: int | None = None  # None: every organisation's
+    active: bool | None = None
+
+
+def webhook_subscriptions(criteria: WebhookSubscriptionCriteria) -> Listing[WebhookSubscription]:
     """Subscriptions (of one organisation, or all), oldest first."""
-    statement = sa.select(WebhookSubscription).order_by(col(WebhookSubscription.id))
-    if organisation_id is not None:
-        statement = statement.where(col(WebhookSubscription.organisation_id) == organisation_id)
-    return list(session.scalars(statement))
+    statement = sa.select(WebhookSubscription)
+    if criteria.organisation_id is not None:
+        statement = statement.where(
+            col(WebhookSubscription.organisation_id) == criteria.organisation_id
+        )
+    if criteria.active is not None:
+        statement = statement.where(col(WebhookSubscription.active).is_(criteria.active))
+    return Listing(statement, (SortKey(col(WebhookSubscription.id)),), "webhookSubscriptions")
 
 
 def subscription_of(session: Session, organisation_id: int, url: str) -> WebhookSubscription | None:
@@ -87,10 +95,30 @@ def subscription_of(session: Session, organisation_id: int, url: str) -> Webhook
     )
 
 
-def all_webhook_deliveries(session: Session, *, limit: int = 100) -> list[WebhookDelivery]:
-    """Every organisation's latest deliveries, newest first (for administrators)."""
-    return list(
-        session.scalars(
-            sa.select(WebhookDelivery).order_by(col(WebhookDelivery.id).desc()).limit(limit)
+@dataclass(frozen=True)
+class WebhookDeliveryCriteria:
+    organisation_id: int | None = None  # None: every organisation's
+    subscription_id: int | None = None
+    events: Sequence[WebhookEvent] | None = None
+    statuses: Sequence[DeliveryStatus] | None = None
+
+
+def webhook_deliveries(criteria: WebhookDeliveryCriteria) -> Listing[WebhookDelivery]:
+    """Deliveries (to one organisation's subscriptions, or all), newest first."""
+    statement = sa.select(WebhookDelivery)
+    if criteria.organisation_id is not None:
+        owned = sa.select(col(WebhookSubscription.id)).where(
+            col(WebhookSubscription.organisation_id) == criteria.organisation_id
         )
+        statement = statement.where(col(WebhookDelivery.subscription_id).in_(owned))
+    if criteria.subscription_id is not None:
+        statement = statement.where(
+            col(WebhookDelivery.subscription_id) == criteria.subscription_id
+        )
+    if criteria.events:
+        statement = statement.where(col(WebhookDelivery.event).in_(criteria.events))
+    if criteria.statuses:
+        statement = statement.where(col(WebhookDelivery.status).in_(criteria.statuses))
+    return Listing(
+        statement, (SortKey(col(WebhookDelivery.id), descending=True),), "webhookDeliveries"
     )

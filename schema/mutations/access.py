@@ -85,7 +85,10 @@ class ScopeEntry:
 @strawberry.type(description="The organisation's reporting scope (or task-force area) now.")
 class ScopeChanged:
     organisation: str = strawberry.field(description="The organisation's code.")
-    scope: list[ScopeEntry] = strawberry.field(description="Everything it may report for now.")
+    scope: list[ScopeEntry] = strawberry.field(
+        description="Everything it may report for now (a plain list: one organisation's entries, "
+        "the closed set this mutation manages)."
+    )
 
 
 @strawberry.type(description="The token was made; its secret is shown only here.")

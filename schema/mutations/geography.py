@@ -40,7 +40,8 @@ class MergerInput:
 class MergerRecorded:
     successor: Jurisdiction = strawberry.field(description="The successor.")
     predecessors: list[Jurisdiction] = strawberry.field(
-        description="The predecessors, now ended and pointing at the successor."
+        description="The predecessors, now ended and pointing at the successor (a plain list: "
+        "the few municipalities the mutation named)."
     )
     memberships_ended: int = strawberry.field(
         description="Region memberships of the predecessors ended the day before the merger."

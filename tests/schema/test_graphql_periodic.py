@@ -30,12 +30,16 @@ from db.models import (
     OrganisationScope,
     OutboxJob,
     RegionMembership,
+    ReportingObligation,
     Source,
     SourceRun,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from services.periodic.webhooks import emit
 from tests.factories import Factory
 from tests.schema.test_graphql_access import call
+from tests.schema.test_graphql_dataloaders import counted_statements
 from tests.workers.test_calendar import obligation
 
 AS_OF = "2026-08-20"  # 2026-Q1 was due on 15 May, 2026-Q2 on 14 August (45 days)
@@ -142,13 +146,23 @@ def audit(session: Session, action: str) -> list[AuditEvent]:
     )
 
 
-MISSING = """query($filter: MissingReportFilter) { missingReports(filter: $filter) {
-  organisation { code } indicator { code } jurisdiction { code } period dueOn daysOverdue } }"""
+MISSING = """query($filter: MissingReportFilter, $first: Int! = 100, $after: String) {
+  missingReports(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { organisation { code } indicator { code } jurisdiction { code } period dueOn daysOverdue }
+  } }"""
+
+
+def cells(page: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (m["organisation"]["code"], m["jurisdiction"]["code"], m["period"]) for m in page["nodes"]
+    ]
 
 
 def missing(client: TestClient, token: str | None, **filter: Any) -> list[tuple[str, str, str]]:
-    found = data(client, MISSING, token, filter={"asOf": AS_OF, **filter})["missingReports"]
-    return [(m["organisation"]["code"], m["jurisdiction"]["code"], m["period"]) for m in found]
+    page = data(client, MISSING, token, filter={"asOf": AS_OF, **filter})["missingReports"]
+    assert page["totalCount"] == len(page["nodes"])
+    return cells(page)
 
 
 def test_missing_reports_follow_who_may_see_them(app_client: TestClient, world: World) -> None:
@@ -176,16 +190,70 @@ def test_missing_reports_follow_who_may_see_them(app_client: TestClient, world: 
         ("gem-oegstgeest", "GM0579", "2026-Q2"),
     ]
     assert missing(app_client, t["admin"], indicator="unknown") == []
-    first = data(app_client, MISSING, t["owner"], filter={"asOf": AS_OF})["missingReports"][0]
+    first = data(app_client, MISSING, t["owner"], filter={"asOf": AS_OF})["missingReports"]
+    first = first["nodes"][0]
     assert (first["dueOn"], first["daysOverdue"]) == ("2026-08-14", 6)
     # before any due date nothing is missing
     assert missing(app_client, t["admin"], asOf="2026-05-01") == []
 
 
-def test_overdue_measures_are_published_data(app_client: TestClient, world: World) -> None:
-    query = """query($asOf: Date) { overdueMeasures(asOf: $asOf) {
-      due dueEnd status daysOverdue measure { code owner { code } } } }"""
-    assert data(app_client, query, world.tokens["viewer"], asOf=AS_OF)["overdueMeasures"] == [
+def test_missing_reports_page_by_key_and_a_cursor_survives_a_report(
+    app_client: TestClient, world: World, session: Session, make: Factory
+) -> None:
+    admin = world.tokens["admin"]
+
+    def page(first: int, after: str | None = None) -> dict[str, Any]:
+        variables = {"filter": {"asOf": AS_OF}, "first": first, "after": after}
+        return data(app_client, MISSING, admin, **variables)["missingReports"]
+
+    # the first page of one: Leiden's 2026-Q2, with more to follow and the whole count
+    one = page(1)
+    assert cells(one) == [("gem-leiden", "GM0546", "2026-Q2")]
+    assert (one["totalCount"], one["pageInfo"]["hasNextPage"]) == (3, True)
+    # when Leiden then reports 2026-Q2 (the item at the cursor is gone)
+    leiden = session.scalars(sa.select(Jurisdiction).where(Jurisdiction.code == "GM0546")).one()
+    owed = session.scalars(sa.select(ReportingObligation)).first()
+    assert owed is not None
+    make.observation(
+        indicator_id=owed.indicator_id,
+        jurisdiction_id=leiden.id,
+        source_organisation_id=owed.organisation_id,
+        period="2026-Q2",
+    )
+    session.commit()
+    # the next page still starts right after it: Oegstgeest's two quarters, and no more
+    rest = page(5, one["pageInfo"]["endCursor"])
+    assert cells(rest) == [
+        ("gem-oegstgeest", "GM0579", "2026-Q1"),
+        ("gem-oegstgeest", "GM0579", "2026-Q2"),
+    ]
+    assert (rest["totalCount"], rest["pageInfo"]["hasNextPage"]) == (2, False)
+    # a cursor of another list is refused, naming the argument
+    other = call(app_client, OVERDUE, admin, {"filter": {"asOf": AS_OF}})["data"]
+    foreign = other["overdueMeasures"]["edges"][0]["cursor"]
+    refused = call(app_client, MISSING, admin, {"filter": {"asOf": AS_OF}, "after": foreign})
+    extensions = refused["errors"][0]["extensions"]
+    assert (extensions["code"], extensions["argument"]) == ("BAD_USER_INPUT", "after")
+
+
+OVERDUE = """query($filter: OverdueMeasureFilter, $first: Int! = 25, $after: String) {
+  overdueMeasures(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { due dueEnd status daysOverdue measure { code owner { code } } } }
+  } }"""
+
+
+def test_overdue_measures_are_published_data(
+    app_client: TestClient, world: World, session: Session
+) -> None:
+    viewer = world.tokens["viewer"]
+
+    def overdue(**filter: Any) -> list[dict[str, Any]]:
+        page = data(app_client, OVERDUE, viewer, filter=filter)["overdueMeasures"]
+        assert page["totalCount"] == len(page["edges"])
+        return [edge["node"] for edge in page["edges"]]
+
+    assert overdue(asOf=AS_OF) == [
         {
             "due": "2026-Q1",
             "dueEnd": "2026-03-31",
@@ -194,9 +262,24 @@ def test_overdue_measures_are_published_data(app_client: TestClient, world: Worl
             "measure": {"code": "1a", "owner": {"code": "gem-leiden"}},
         }
     ]
-    assert (
-        data(app_client, query, world.tokens["viewer"], asOf="2026-03-31")["overdueMeasures"] == []
-    )
+    assert overdue(asOf="2026-03-31") == []
+    # filters: the owner and the status
+    assert len(overdue(asOf=AS_OF, owner="gem-leiden", statuses=["PLANNED"])) == 1
+    assert overdue(asOf=AS_OF, owner="gem-oegstgeest") == []
+    assert overdue(asOf=AS_OF, owner="unknown") == []
+    assert overdue(asOf=AS_OF, statuses=["DELAYED"]) == []
+    # given a second overdue measure, due earlier: the longest overdue comes first, one a page
+    measure = session.get(Measure, world.measure_id)
+    assert measure is not None
+    session.add(Measure(document_id=measure.document_id, code="0b", title="Eerder", due="2025"))
+    session.commit()
+    first = data(app_client, OVERDUE, viewer, filter={"asOf": AS_OF}, first=1)["overdueMeasures"]
+    assert [e["node"]["measure"]["code"] for e in first["edges"]] == ["0b"]
+    assert (first["totalCount"], first["pageInfo"]["hasNextPage"]) == (2, True)
+    variables = {"filter": {"asOf": AS_OF}, "first": 1, "after": first["pageInfo"]["endCursor"]}
+    second = data(app_client, OVERDUE, viewer, **variables)["overdueMeasures"]
+    assert [e["node"]["measure"]["code"] for e in second["edges"]] == ["1a"]
+    assert second["pageInfo"]["hasNextPage"] is False
 
 
 REPORT = """mutation($id: ID!, $status: MeasureStatus!, $on: Date!, $note: String, $pct: Decimal) {
@@ -302,9 +385,15 @@ SUBSCRIBE = """mutation($url: String!, $events: [WebhookEvent!]!, $organisation:
 }"""
 UNSUBSCRIBE = """mutation($id: ID!) { unsubscribeWebhook(id: $id) {
   __typename ... on WebhookUnsubscribed { subscription { active } } ... on NotFound { message } } }"""
-DELIVERIES = (
-    """{ webhookDeliveries { event status payload subscription { url organisation { code } } } }"""
-)
+DELIVERIES = """query($filter: WebhookDeliveryFilter, $first: Int! = 25, $after: String) {
+  webhookDeliveries(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { event status payload subscription { url organisation { code } } } } }"""
+
+
+def deliveries(client: TestClient, token: str, **variables: Any) -> list[dict[str, Any]]:
+    page = data(client, DELIVERIES, token, **variables)["webhookDeliveries"]
+    return list(page["nodes"])
 
 
 def test_webhooks_subscribe_once_list_deliveries_and_unsubscribe(
@@ -349,7 +438,7 @@ def test_webhooks_subscribe_once_list_deliveries_and_unsubscribe(
     # the reminder to Leiden, the status change to the task force and Oegstgeest (after the commit)
     assert len(sent_jobs) == 3
     # then each organisation lists its own deliveries; an administrator all
-    assert data(app_client, DELIVERIES, t["owner"])["webhookDeliveries"] == [
+    assert deliveries(app_client, t["owner"]) == [
         {
             "event": "REMINDER",
             "status": "PENDING",
@@ -362,12 +451,36 @@ def test_webhooks_subscribe_once_list_deliveries_and_unsubscribe(
     ]
     assert [
         (d["event"], d["subscription"]["organisation"]["code"])
-        for d in data(app_client, DELIVERIES, t["other"])["webhookDeliveries"]
+        for d in deliveries(app_client, t["other"])
     ] == [("SUBMISSION_STATUS_CHANGED", "gem-oegstgeest")]
-    assert data(app_client, DELIVERIES, t["viewer"])["webhookDeliveries"] == []
-    assert len(data(app_client, DELIVERIES, t["admin"])["webhookDeliveries"]) == 3
-    listed = data(app_client, "{ webhookSubscriptions { url } }", t["owner"])
-    assert listed["webhookSubscriptions"] == [{"url": "https://leiden.example/hook"}]
+    assert deliveries(app_client, t["viewer"]) == []
+    viewer_page = data(app_client, DELIVERIES, t["viewer"])["webhookDeliveries"]
+    assert (viewer_page["totalCount"], viewer_page["pageInfo"]["hasNextPage"]) == (0, False)
+    assert len(deliveries(app_client, t["admin"])) == 3
+    # an administrator pages the whole log, newest first, and filters it
+    newest = data(app_client, DELIVERIES, t["admin"], first=2)["webhookDeliveries"]
+    assert (newest["totalCount"], newest["pageInfo"]["hasNextPage"]) == (3, True)
+    assert [d["event"] for d in newest["nodes"]] == ["SUBMISSION_STATUS_CHANGED"] * 2
+    oldest = deliveries(app_client, t["admin"], after=newest["pageInfo"]["endCursor"])
+    assert [d["event"] for d in oldest] == ["REMINDER"]
+    assert len(deliveries(app_client, t["admin"], filter={"events": ["REMINDER"]})) == 1
+    assert len(deliveries(app_client, t["admin"], filter={"organisation": "gem-leiden"})) == 1
+    assert len(deliveries(app_client, t["admin"], filter={"statuses": ["DELIVERED"]})) == 0
+    by_subscription = {"subscription": other["subscription"]["id"]}
+    assert [
+        d["subscription"]["url"] for d in deliveries(app_client, t["admin"], filter=by_subscription)
+    ] == ["https://oegstgeest.example/hook"]
+    # a partner naming another organisation sees nothing
+    assert deliveries(app_client, t["owner"], filter={"organisation": "gem-oegstgeest"}) == []
+    subscriptions = """query($filter: WebhookSubscriptionFilter) {
+      webhookSubscriptions(filter: $filter) { totalCount nodes { url } } }"""
+    listed = data(app_client, subscriptions, t["owner"])["webhookSubscriptions"]
+    assert listed == {"totalCount": 1, "nodes": [{"url": "https://leiden.example/hook"}]}
+    everyone = data(app_client, subscriptions, t["admin"])["webhookSubscriptions"]
+    assert everyone["totalCount"] == 3
+    only = data(app_client, subscriptions, t["admin"], filter={"organisation": "gem-oegstgeest"})
+    assert only["webhookSubscriptions"]["nodes"] == [{"url": "https://oegstgeest.example/hook"}]
+    assert data(app_client, subscriptions, t["viewer"])["webhookSubscriptions"]["totalCount"] == 0
     # a subscription of another organisation is not found, not even by id
     subscription_id = made["subscription"]["id"]
     assert (
@@ -459,3 +572,57 @@ def test_an_administrator_pulls_a_source_now(
         "InvalidState"
     )
     assert len(sent_jobs) == 1
+
+
+def test_webhook_connections_batch_their_nested_fields(
+    app_client: TestClient, world: World, session: Session, make: Factory, clean_db: sa.Engine
+) -> None:
+    admin = world.tokens["admin"]
+    query = """{
+      webhookDeliveries(first: 100) { totalCount nodes { event subscription { url organisation { code } } } }
+      webhookSubscriptions(first: 100) { totalCount nodes { url organisation { code } } } }"""
+
+    def add_organisations_with_a_delivery(count: int) -> None:
+        for _ in range(count):
+            organisation = make.organisation()
+            hook = WebhookSubscription(
+                organisation_id=organisation.id,  # type: ignore[arg-type]
+                url=f"https://{organisation.code}.example/hook",
+                events=["REMINDER"],
+                secret="s" * 64,
+            )
+            session.add(hook)
+            session.flush()
+            session.add(
+                WebhookDelivery(
+                    subscription_id=hook.id,  # type: ignore[arg-type]
+                    event_id=organisation.code,
+                    event=WebhookEvent.REMINDER,
+                    payload={},
+                )
+            )
+        session.commit()
+
+    def run() -> tuple[int, dict[str, Any]]:
+        with counted_statements(clean_db) as statements:
+            answer = data(app_client, query, admin)
+        return len(statements), answer
+
+    data(app_client, "{ __typename }", admin)  # the token's first use is recorded once
+    # given 2 organisations with a delivery each, then 20
+    add_organisations_with_a_delivery(2)
+    small_count, small = run()
+    add_organisations_with_a_delivery(18)
+    large_count, large = run()
+    # then both lists answer in full, with the same number of SQL statements
+    assert small["webhookDeliveries"]["totalCount"] == 2
+    assert large["webhookDeliveries"]["totalCount"] == 20
+    assert (
+        large["webhookSubscriptions"]["totalCount"]
+        == len(large["webhookSubscriptions"]["nodes"])
+        == 20
+    )
+    assert {d["subscription"]["url"] for d in large["webhookDeliveries"]["nodes"]} == {
+        s["url"] for s in large["webhookSubscriptions"]["nodes"]
+    }
+    assert small_count == large_count

@@ -69,33 +69,41 @@ def _wait_for_subscriber(topic: str) -> None:
 def test_progress_changed_delivers_the_recomputed_progress(
     bus: str, app_client: TestClient, make: Factory, session: Session
 ) -> None:
-    # given a municipality with a target and its stored progress
+    # given a municipality with two targets and their stored progress
     town = make.jurisdiction(code="GM9911")
     target = make.target(jurisdiction_id=town.id)
-    session.add(
-        ProgressSnapshot(
-            target_id=target.id,  # type: ignore[arg-type]
-            jurisdiction_id=town.id,  # type: ignore[arg-type]
-            status=ProgressStatus.AT_RISK,
-            inputs_hash="h",
+    other = make.target(jurisdiction_id=town.id)
+    for judged, status in ((target, ProgressStatus.AT_RISK), (other, ProgressStatus.ON_TRACK)):
+        session.add(
+            ProgressSnapshot(
+                target_id=judged.id,  # type: ignore[arg-type]
+                jurisdiction_id=town.id,  # type: ignore[arg-type]
+                status=status,
+                inputs_hash="h",
+            )
         )
-    )
     session.commit()
     query = """subscription($code: String!) { progressChanged(jurisdictionCode: $code) {
-        jurisdiction { code } progress { status target { code } } } }"""
+        jurisdiction { code }
+        progress(statuses: [AT_RISK]) { totalCount nodes { status target { code } } }
+        page: progress(first: 1) { totalCount pageInfo { hasNextPage } } } }"""
     with app_client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
         _subscribe(ws, query, {"code": "GM9911"})
         _wait_for_subscriber(events.progress_topic("GM9911"))
         # when a worker's recompute announces the change (the real publisher, after its commit)
-        announce(session, RecomputeReport(changed={"GM9911": {target.id}}))
+        announce(session, RecomputeReport(changed={"GM9911": {target.id, other.id}}))
         session.commit()
         message = ws.receive_json()
-    # then the subscriber receives the progress as stored
+    # then the subscriber receives the progress as stored, filtered and paged
     assert message["type"] == "next", message
     change = message["payload"]["data"]["progressChanged"]
     assert change == {
         "jurisdiction": {"code": "GM9911"},
-        "progress": [{"status": "AT_RISK", "target": {"code": target.code}}],
+        "progress": {
+            "totalCount": 1,
+            "nodes": [{"status": "AT_RISK", "target": {"code": target.code}}],
+        },
+        "page": {"totalCount": 2, "pageInfo": {"hasNextPage": True}},
     }
 
 
