@@ -36,6 +36,7 @@ export const manageNl = {
   calendarIntro: 'Welke cijfers verschuldigd zijn en nog niet geleverd, per maand waarin ze uiterlijk binnen moesten zijn.',
   calendarSummary: '{count} ontbrekende leveringen van {organisations} organisaties.',
   dueIn: 'Uiterlijk in {month}',
+  moreReports: 'Meer tonen ({shown} van {total})',
   // organisations
   organisationCreate: 'Organisatie toevoegen',
   organisationUpdate: 'Organisatie wijzigen of deactiveren',
@@ -240,6 +241,7 @@ export const manageEn: Record<keyof typeof manageNl, string> = {
   calendarIntro: 'Which figures are owed and not yet reported, by the month they were due.',
   calendarSummary: '{count} missing reports from {organisations} organisations.',
   dueIn: 'Due in {month}',
+  moreReports: 'Show more ({shown} of {total})',
   organisationCreate: 'Add an organisation',
   organisationUpdate: 'Change or deactivate an organisation',
   organisationCodeHelp: 'A short code of lower-case letters and hyphens, e.g. woonstichting-x.',

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useQuery } from 'urql';
+import { useClient, useQuery, type CombinedError } from 'urql';
 import { Heading2, Paragraph } from '@utrecht/component-library-react';
 import { graphql } from '../../gql';
 import type { ReportingCalendarQuery } from '../../gql/graphql';
@@ -14,26 +14,33 @@ import { Table, Td, Th } from '../../components/table';
 // The reporting calendar: what is owed and overdue (missingReports: administrators every
 // organisation's, a task force those of its area, a partner its own), by the month it was due.
 const ReportingCalendarDocument = graphql(`
-  query ReportingCalendar($organisation: String, $withOrganisations: Boolean!) {
-    missingReports(filter: { organisation: $organisation }) {
-      period
-      dueOn
-      daysOverdue
-      organisation {
-        id
-        code
-        name
+  query ReportingCalendar($organisation: String, $withOrganisations: Boolean!, $after: String) {
+    missingReports(filter: { organisation: $organisation }, first: 100, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
       }
-      indicator {
-        id
-        code
-        nameNl
-        nameEn
-      }
-      jurisdiction {
-        id
-        code
-        name
+      nodes {
+        period
+        dueOn
+        daysOverdue
+        organisation {
+          id
+          code
+          name
+        }
+        indicator {
+          id
+          code
+          nameNl
+          nameEn
+        }
+        jurisdiction {
+          id
+          code
+          name
+        }
       }
     }
     organisations(first: 100) @include(if: $withOrganisations) {
@@ -46,7 +53,7 @@ const ReportingCalendarDocument = graphql(`
   }
 `);
 
-type Missing = ReportingCalendarQuery['missingReports'][number];
+type Missing = ReportingCalendarQuery['missingReports']['nodes'][number];
 
 /** Missing reports by the month they were due, the oldest month first. */
 export function byDueMonth(reports: Missing[]): [string, Missing[]][] {
@@ -64,8 +71,22 @@ function Calendar() {
   const session = useSession();
   const any = can(session, 'manageOrganisations');
   const [organisation, setOrganisation] = useState('');
-  const [{ data, fetching, error }] = useQuery({ query: ReportingCalendarDocument, variables: { organisation: organisation || null, withOrganisations: any } });
-  const reports = data?.missingReports ?? [];
+  const variables = { organisation: organisation || null, withOrganisations: any };
+  const [{ data, fetching, error }] = useQuery({ query: ReportingCalendarDocument, variables });
+  // More than one page (100): the next pages on request, so the first load stays one round trip.
+  const client = useClient();
+  const [more, setMore] = useState<{ organisation: string; nodes: Missing[]; cursor: string | null; hasNext: boolean } | null>(null);
+  const [moreError, setMoreError] = useState<CombinedError | null>(null);
+  const extra = more?.organisation === organisation ? more : null;
+  const reports = [...(data?.missingReports.nodes ?? []), ...(extra?.nodes ?? [])];
+  const total = data?.missingReports.totalCount ?? 0;
+  const hasNext = extra ? extra.hasNext : !!data?.missingReports.pageInfo.hasNextPage;
+  const loadMore = async () => {
+    const after = extra ? extra.cursor : (data?.missingReports.pageInfo.endCursor ?? null);
+    const page = await client.query(ReportingCalendarDocument, { ...variables, withOrganisations: false, after }, { requestPolicy: 'network-only' }).toPromise();
+    setMoreError(page.error ?? null);
+    if (page.data) setMore({ organisation, nodes: [...(extra?.nodes ?? []), ...page.data.missingReports.nodes], cursor: page.data.missingReports.pageInfo.endCursor ?? null, hasNext: page.data.missingReports.pageInfo.hasNextPage });
+  };
   const organisations = new Set(reports.map((r) => r.organisation.code));
   return (
     <>
@@ -78,9 +99,15 @@ function Calendar() {
       {fetching && !data && <Loading />}
       {data && (
         <Paragraph data-testid="calendar-summary">
-          {t('calendarSummary', { count: i18n.number(reports.length), organisations: i18n.number(organisations.size) })}
+          {t('calendarSummary', { count: i18n.number(total), organisations: i18n.number(organisations.size) })}
         </Paragraph>
       )}
+      {hasNext && (
+        <button type="button" className="utrecht-button utrecht-button--secondary-action" onClick={() => void loadMore()}>
+          {t('moreReports', { shown: i18n.number(reports.length), total: i18n.number(total) })}
+        </button>
+      )}
+      <ErrorNotice error={moreError} />
       {data && reports.length === 0 && <Paragraph>{t('missingReportsNone')}</Paragraph>}
       {byDueMonth(reports).map(([month, rows]) => (
         <section key={month} aria-labelledby={`due-${month}`}>

@@ -13,31 +13,35 @@ import { Table, Td, Th } from '../../components/table';
 
 const WebhooksDocument = graphql(`
   query Webhooks($organisation: String, $withOrganisations: Boolean!) {
-    webhookSubscriptions(organisation: $organisation) {
-      id
-      url
-      active
-      createdAt
-      events
-      organisation {
-        id
-        code
-        name
-      }
-    }
-    webhookDeliveries(organisation: $organisation, limit: 50) {
-      id
-      event
-      status
-      attempts
-      responseCode
-      lastError
-      createdAt
-      lastAttemptAt
-      deliveredAt
-      subscription {
+    webhookSubscriptions(filter: { organisation: $organisation }, first: 100) {
+      nodes {
         id
         url
+        active
+        createdAt
+        events
+        organisation {
+          id
+          code
+          name
+        }
+      }
+    }
+    webhookDeliveries(filter: { organisation: $organisation }, first: 50) {
+      nodes {
+        id
+        event
+        status
+        attempts
+        responseCode
+        lastError
+        createdAt
+        lastAttemptAt
+        deliveredAt
+        subscription {
+          id
+          url
+        }
       }
     }
     organisations(first: 100) @include(if: $withOrganisations) {
@@ -178,8 +182,8 @@ function Webhooks() {
   const any = can(session, 'manageOrganisations');
   const [organisation, setOrganisation] = useState('');
   const [{ data, fetching, error }] = useQuery({ query: WebhooksDocument, variables: { organisation: organisation || null, withOrganisations: any } });
-  const subscriptions = data?.webhookSubscriptions ?? [];
-  const deliveries = data?.webhookDeliveries ?? [];
+  const subscriptions = data?.webhookSubscriptions.nodes ?? [];
+  const deliveries = data?.webhookDeliveries.nodes ?? [];
   const organisations = data?.organisations?.nodes ?? [];
   return (
     <>
