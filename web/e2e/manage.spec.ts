@@ -121,8 +121,8 @@ test('an administrator grants and revokes scope, sets a reporting obligation and
 
   await visit(page, '/beheer/organisaties', 'organisations-ready', 'organisations');
   const create = page.locator('form[aria-labelledby="org-create-heading"]');
-  await create.getByLabel('Code').fill('e2e-woonstichting');
-  await create.getByLabel('Naam').fill('E2E Woonstichting');
+  await create.getByLabel('Code', { exact: true }).fill('e2e-woonstichting');
+  await create.getByLabel('Naam', { exact: true }).fill('E2E Woonstichting');
   await create.getByRole('button', { name: 'Organisatie toevoegen' }).click();
   await expect(create.getByTestId('organisation-created')).toContainText('E2E Woonstichting');
   await create.getByRole('button', { name: 'Organisatie toevoegen' }).click();
