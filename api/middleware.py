@@ -13,7 +13,7 @@ Sign-in, password reset and set-password are exempt: they authenticate by what t
 WebSocket (GraphQL subscriptions): a browser sends the session cookie with the handshake of any
 page's socket, and the same-origin policy does not stop a foreign page from opening one
 (cross-site WebSocket hijacking). So a handshake with an ``Origin`` that is neither the API's own
-nor one of ``WOONZORG_CORS_ORIGINS`` is refused (closed with 4403 before it is accepted), and the
+nor one of ``WOONZORG_CORS_ORIGINS`` is refused (closed with 4403 before it is accepted: HTTP 403), and the
 cookie is used only on a handshake whose ``Origin`` passed that check. A client without a browser
 sends no ``Origin``: it authenticates with a bearer token in ``connection_init`` (the cookie is
 not read for it).

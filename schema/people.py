@@ -1,4 +1,5 @@
-"""Who is asking (``me``), users and tokens as the administration mutations return them."""
+"""Who is asking (``me``), users and tokens: Relay nodes that only those who may see them reach
+(administrators every one, others their own organisation's; ``services.access.visibility``)."""
 
 from __future__ import annotations
 
@@ -6,50 +7,55 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from strawberry import relay
 
+from db.models import ApiToken as ApiTokenRow
 from db.models import Organisation as OrganisationRow
+from db.models import User as UserRow
 from schema.context import Info
 from schema.enums import Role
+from schema.nodes import RowNode
 from schema.organisations import Organisation
 
 
 @strawberry.type(description="A person who signs in with e-mail and password.")
-class UserAccount:
+class UserAccount(RowNode):
+    model = UserRow
     row: strawberry.Private[Any]
+    id: relay.NodeID[int]
     email: str = strawberry.field(description="The address the user signs in with.")
     name: str = strawberry.field(description="The user's name.")
     role: Role = strawberry.field(description="What the user may do.")
     active: bool = strawberry.field(description="False: the user may no longer sign in.")
-    has_password: bool = strawberry.field(
+
+    @strawberry.field(
         description="False until the user has chosen a password with an invitation link."
     )
+    def has_password(self) -> bool:
+        return self.row.password_hash is not None
 
     @strawberry.field(description="The organisation the user works for.")
     def organisation(self, info: Info) -> Organisation | None:
         row = info.context.session.get(OrganisationRow, self.row.organisation_id)
         return Organisation.from_row(row) if row is not None else None
 
-    @classmethod
-    def from_row(cls, row: Any) -> UserAccount:
-        return cls(
-            row=row,
-            email=row.email,
-            name=row.name,
-            role=row.role,
-            active=row.active,
-            has_password=row.password_hash is not None,
-        )
-
 
 @strawberry.type(description="An API token for machines (its secret is never shown again).")
-class ApiTokenInfo:
+class ApiTokenInfo(RowNode):
+    model = ApiTokenRow
+    row: strawberry.Private[Any]
+    id: relay.NodeID[int]
     prefix: str = strawberry.field(description="The public part after wz_: names the token.")
     name: str = strawberry.field(description="What the token is for.")
     role: Role = strawberry.field(description="What the token may do.")
-    organisation: str = strawberry.field(description="The organisation's code.")
     expires_at: datetime | None = strawberry.field(description="When it stops working.")
     revoked_at: datetime | None = strawberry.field(description="When it was revoked.")
     last_used_at: datetime | None = strawberry.field(description="When it was last used.")
+
+    @strawberry.field(description="The organisation's code.")
+    def organisation(self, info: Info) -> str:
+        row = info.context.session.get(OrganisationRow, self.row.organisation_id)
+        return row.code if row is not None else ""
 
 
 @strawberry.type(description="Who is asking: the signed-in user or the token's organisation.")

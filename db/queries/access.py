@@ -1,11 +1,13 @@
-"""What the access rules need from the database: the area a task force covers."""
+"""What the access rules need from the database: the area a task force covers; the listings of
+users and tokens."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from db.models import Organisation, OrganisationScope, RegionMembership
+from db.models import ApiToken, Organisation, OrganisationScope, RegionMembership, User
+from db.queries.listing import Listing, SortKey
 
 
 def area_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
@@ -57,3 +59,19 @@ def taskforce_organisations(session: Session, taskforce_id: int) -> set[int]:
 def taskforce_area(session: Session, taskforce_id: int) -> set[int]:
     """The jurisdictions a task force covers: its scope regions and their members."""
     return area_of(session, scope_jurisdictions(session, taskforce_id))
+
+
+def users(organisation_id: int | None) -> Listing[User]:
+    """Users by e-mail address; of one organisation, or everyone's when None."""
+    statement = sa.select(User)
+    if organisation_id is not None:
+        statement = statement.where(col(User.organisation_id) == organisation_id)
+    return Listing(statement, (SortKey(col(User.email)), SortKey(col(User.id))), "users")
+
+
+def api_tokens(organisation_id: int | None) -> Listing[ApiToken]:
+    """Tokens oldest first; of one organisation, or everyone's when None."""
+    statement = sa.select(ApiToken)
+    if organisation_id is not None:
+        statement = statement.where(col(ApiToken.organisation_id) == organisation_id)
+    return Listing(statement, (SortKey(col(ApiToken.id)),), "apiTokens")

@@ -9,11 +9,22 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
+from strawberry import relay
 
 from core.clock import utcnow
 from db.engine import session_scope
-from db.models import ApiToken, Organisation, User
+from db.models import (
+    ApiToken,
+    Indicator,
+    Jurisdiction,
+    Organisation,
+    OrganisationScope,
+    ReportingObligation,
+    User,
+)
 from db.models import Organisation as OrganisationRow
+from db.queries import access as access_queries
+from schema.connections import DEFAULT_PAGE_SIZE, After, Connection, First, paginate
 from schema.context import Info
 from schema.enums import OrganisationKind, ReportingFrequency, Role
 from schema.mutations.errors import (
@@ -25,6 +36,7 @@ from schema.mutations.errors import (
     rate_limited,
 )
 from schema.mutations.projects import actor_of
+from schema.nodes import RowNode
 from schema.organisations import Organisation as OrganisationNode
 from schema.people import ApiTokenInfo, UserAccount
 from services.access import organisations, people, scopes
@@ -77,9 +89,23 @@ class UserUpdated:
 
 
 @strawberry.type(description="One entry of a reporting scope.")
-class ScopeEntry:
-    jurisdiction: str = strawberry.field(description="The jurisdiction's code (e.g. GM0546).")
-    indicator: str | None = strawberry.field(description="The indicator's code; null: every one.")
+class ScopeEntry(RowNode):
+    model = OrganisationScope
+    row: strawberry.Private[Any]
+    id: relay.NodeID[int]
+
+    @strawberry.field(description="The jurisdiction's code (e.g. GM0546).")
+    def jurisdiction(self, info: Info) -> str:
+        return _code(info, Jurisdiction, self.row.jurisdiction_id) or ""
+
+    @strawberry.field(description="The indicator's code; null: every one.")
+    def indicator(self, info: Info) -> str | None:
+        return _code(info, Indicator, self.row.indicator_id)
+
+
+def _code(info: Info, model: Any, row_id: int | None) -> str | None:
+    row = info.context.session.get(model, row_id) if row_id is not None else None
+    return None if row is None else str(row.code)
 
 
 @strawberry.type(description="The organisation's reporting scope (or task-force area) now.")
@@ -126,33 +152,33 @@ RevokeTokenResult = Annotated[
 Reason = Annotated[str | None, strawberry.argument(description="Why (kept in the audit trail).")]
 
 
-def token_info(row: ApiToken, code: str) -> ApiTokenInfo:
-    return ApiTokenInfo(
-        prefix=row.prefix,
-        name=row.name,
-        role=row.role,
-        organisation=code,
-        expires_at=row.expires_at,
-        revoked_at=row.revoked_at,
-        last_used_at=row.last_used_at,
-    )
-
-
 @strawberry.type(description="The organisation as it is now.")
 class OrganisationChanged:
     organisation: OrganisationNode = strawberry.field(description="The organisation.")
 
 
 @strawberry.type(description="A reporting obligation as it is now.")
-class ObligationSet:
-    organisation: str = strawberry.field(description="The organisation's code.")
-    indicator: str = strawberry.field(description="The indicator's code.")
+class ObligationSet(RowNode):
+    model = ReportingObligation
+    row: strawberry.Private[Any]
+    id: relay.NodeID[int]
     frequency: ReportingFrequency = strawberry.field(description="How often it is owed.")
     due_days: int = strawberry.field(description="Days after a period's end it is due.")
     first_period: str = strawberry.field(description="The first period owed.")
     last_period: str | None = strawberry.field(description="The last period owed, if any.")
-    jurisdictions: list[str] = strawberry.field(description="The jurisdictions it covers.")
     active: bool = strawberry.field(description="False: no longer owed.")
+
+    @strawberry.field(description="The organisation's code.")
+    def organisation(self, info: Info) -> str:
+        return _code(info, Organisation, self.row.organisation_id) or ""
+
+    @strawberry.field(description="The indicator's code.")
+    def indicator(self, info: Info) -> str:
+        return _code(info, Indicator, self.row.indicator_id) or ""
+
+    @strawberry.field(description="The jurisdictions it covers.")
+    def jurisdictions(self, info: Info) -> list[str]:
+        return list(obligation_view(info.context.session, self.row)["jurisdictions"])
 
 
 OrganisationResult = Annotated[
@@ -293,7 +319,7 @@ class AccessMutation:
             return limited
         actor = actor_of(info)
 
-        def work(session: Any) -> dict[str, Any]:
+        def work(session: Any) -> int:
             row = set_obligation(
                 session,
                 actor,
@@ -308,22 +334,14 @@ class AccessMutation:
                 active=active,
                 reason=reason,
             )
-            return obligation_view(session, row)
+            assert row.id is not None  # stored
+            return row.id
 
         try:
-            view = await _run(info, work)
+            row_id = await _run(info, work)
         except AccessError as error:
             return refusal(error)
-        return ObligationSet(
-            organisation=organisation,
-            indicator=indicator,
-            frequency=frequency,
-            due_days=view["due_days"],
-            first_period=view["first_period"],
-            last_period=view["last_period"],
-            jurisdictions=view["jurisdictions"],
-            active=view["active"],
-        )
+        return ObligationSet.from_row(info.context.session.get(ReportingObligation, row_id))
 
     @strawberry.mutation(
         description="Invite a person: a user without a password and a one-time link (e-mailed "
@@ -489,7 +507,7 @@ class AccessMutation:
                 user_id=actor.user_id,
                 actor_label=actor.label,
             )
-            return issued.token, token_info(issued.row, code)
+            return issued.token, ApiTokenInfo.from_row(issued.row)
 
         try:
             token, details = await _run(info, work)
@@ -519,8 +537,7 @@ class AccessMutation:
             if row is None or not actor.may_change_owned_by(row.organisation_id):
                 return None
             revoke_token(session, prefix, reason=reason, actor_label=actor.label)
-            organisation = session.get(Organisation, row.organisation_id)
-            return token_info(row, organisation.code)
+            return ApiTokenInfo.from_row(row)
 
         details = await _run(info, work)
         if details is None:
@@ -552,37 +569,42 @@ async def _scope(
         )
     except AccessError as error:
         return refusal(error)
-    return ScopeChanged(
-        organisation=organisation,
-        scope=[ScopeEntry(jurisdiction=j, indicator=i) for j, i in pairs],
-    )
+    rows = info.context.session.exec(
+        select(OrganisationScope)
+        .join(Organisation, col(Organisation.id) == col(OrganisationScope.organisation_id))
+        .where(Organisation.code == organisation)
+    ).all()
+    entries = [ScopeEntry.from_row(row) for row in rows]
+    order = {pair: position for position, pair in enumerate(pairs)}
+    entries.sort(key=lambda e: order.get((e.jurisdiction(info), e.indicator(info)), len(order)))
+    return ScopeChanged(organisation=organisation, scope=entries)
+
+
+def _own_or_all(info: Info) -> int | None:
+    """Administrators list everyone's; others their own organisation's."""
+    principal = info.context.principal
+    assert principal is not None
+    return None if principal.role.value == "admin" else principal.organisation_id
 
 
 @strawberry.type
 class AccessQuery:
     @strawberry.field(
-        description="API tokens (never their secrets): administrators see all, others their "
+        description="API tokens (never their secrets), oldest first: administrators see all, "
+        "others their organisation's."
+    )
+    def api_tokens(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[ApiTokenInfo]:
+        listing = access_queries.api_tokens(_own_or_all(info))
+        return paginate(info, listing, first, after, ApiTokenInfo.from_row)
+
+    @strawberry.field(
+        description="Users by e-mail address: administrators see all, others their own "
         "organisation's."
     )
-    def api_tokens(self, info: Info) -> list[ApiTokenInfo]:
-        principal = info.context.principal
-        assert principal is not None
-        query = select(ApiToken, Organisation.code).join(
-            Organisation, col(Organisation.id) == col(ApiToken.organisation_id)
-        )
-        if principal.role.value != "admin":
-            query = query.where(ApiToken.organisation_id == principal.organisation_id)
-        rows = info.context.session.exec(query.order_by(col(ApiToken.id))).all()
-        return [token_info(row, code) for row, code in rows]
-
-    @strawberry.field(description="Users: administrators see all, others their own organisation's.")
-    def users(self, info: Info) -> list[UserAccount]:
-        principal = info.context.principal
-        assert principal is not None
-        query = select(User)
-        if principal.role.value != "admin":
-            query = query.where(User.organisation_id == principal.organisation_id)
-        return [
-            UserAccount.from_row(r)
-            for r in info.context.session.exec(query.order_by(col(User.email)))
-        ]
+    def users(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[UserAccount]:
+        listing = access_queries.users(_own_or_all(info))
+        return paginate(info, listing, first, after, UserAccount.from_row)

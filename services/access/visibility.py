@@ -19,7 +19,14 @@ from functools import cached_property
 from sqlmodel import Session
 
 from core.enums import Role
-from db.models import AuditEvent, Submission
+from db.models import (
+    ApiToken,
+    AuditEvent,
+    OrganisationScope,
+    ReportingObligation,
+    Submission,
+    User,
+)
 from db.queries import access as queries
 from services.access.authentication import Principal
 
@@ -65,4 +72,25 @@ class Access:
             return self.sees_submission_of(row.organisation_id)
         if isinstance(row, AuditEvent):
             return self.reads_audit
+        if isinstance(row, User | ApiToken):
+            return self.sees_people_of(row.organisation_id)
+        if isinstance(row, ReportingObligation | OrganisationScope):
+            return self.sees_reporting_of(row.organisation_id)
         return self.reads_published
+
+    def sees_people_of(self, organisation_id: int) -> bool:
+        """Users and tokens: administrators all, everyone else their own organisation's."""
+        if self.principal is None:
+            return False
+        return self.role is Role.ADMIN or organisation_id == self.principal.organisation_id
+
+    def sees_reporting_of(self, organisation_id: int) -> bool:
+        """Reporting scopes and obligations: administrators all, a task force those of the
+        organisations in its regions, an organisation its own."""
+        if self.principal is None:
+            return False
+        if organisation_id == self.principal.organisation_id:
+            return True
+        return self.role in (Role.ADMIN, Role.TASKFORCE) and self.sees_submission_of(
+            organisation_id
+        )

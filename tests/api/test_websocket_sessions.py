@@ -54,9 +54,7 @@ def submission_id(make: Factory, session: Session) -> int:
 
 
 def sign_in(client: TestClient) -> None:
-    response = client.post(
-        "/auth/sign-in", json={"email": "data@portaal.nl", "password": PASSWORD}
-    )
+    response = client.post("/auth/sign-in", json={"email": "data@portaal.nl", "password": PASSWORD})
     assert response.status_code == 200, response.text
 
 
@@ -105,11 +103,13 @@ def test_a_foreign_origin_is_refused_before_the_socket_opens(
     client: TestClient, submission_id: int
 ) -> None:
     sign_in(client)  # the browser holds the cookie, but a foreign page opens the socket
-    with pytest.raises(WebSocketDisconnect) as refused:
-        with client.websocket_connect(
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect(
             "/graphql", subprotocols=[PROTOCOL], headers={"Origin": "https://evil.example"}
-        ) as ws:
-            ws.receive_json()
+        ) as ws,
+    ):
+        ws.receive_json()
     assert refused.value.code == 4403
 
 
