@@ -107,10 +107,11 @@ class Settings(BaseSettings):
         description="Allow-list mode: run only registered operations (WOONZORG_PERSISTED_QUERIES)",
     )
     persisted_queries: str = Field(
-        default="docs/queries,web/persisted-operations.json",
-        description="Registered operations, comma-separated: directories of *.graphql files and "
-        "JSON manifests ({sha256 hash: query}); relative paths from the project root, missing "
-        "ones skipped",
+        default="docs/queries,web/src/gql/graphql.ts",
+        description="Registered operations, comma-separated: directories of *.graphql files, "
+        "JSON manifests ({sha256 hash: query}) and the web app's generated documents (a .ts "
+        "module of GraphQL Code Generator's client preset); relative paths from the project "
+        "root, missing ones skipped",
     )
     persisted_get_max_age_seconds: int = Field(
         default=60,

@@ -29,6 +29,7 @@ class Context:
     request: Any = None
     principal: Principal | None = None
     connection_params: dict[str, Any] | None = None  # set by graphql-transport-ws on connect
+    persisted: Any = None  # the server's PersistedQueries: the allow-list, over the WebSocket too
     session: Session = field(init=False)
     loaders: Loaders = field(init=False)
     access: Access = field(init=False)

@@ -164,7 +164,13 @@ class GraphQLView(GraphQL[Context, None]):
         # HTTP: the bearer token or the session cookie; WebSocket: the session cookie of a
         # handshake from an allowed origin (api.middleware), until connection_init says otherwise
         principal = getattr(request.state, "principal", None)
-        return Context(engine=engine, settings=get_settings(), request=request, principal=principal)
+        return Context(
+            engine=engine,
+            settings=get_settings(),
+            request=request,
+            principal=principal,
+            persisted=self.persisted,
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket authenticates in its connection payload, ``{"Authorization": "Bearer …"}``,

@@ -200,6 +200,8 @@ def request_key(
         return None
     if variables is not None and not isinstance(variables, dict):
         return None
+    if _registers_a_hash(request_data.get("extensions")):
+        return None  # hash and query: the hash must be remembered, so it must reach execution
     normalised = normalised_query(query, operation_name)
     if normalised is None:
         return None
@@ -212,6 +214,15 @@ def request_key(
         answer_settings,
     ]
     return json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _registers_a_hash(extensions: Any) -> bool:
+    if isinstance(extensions, str):  # GET: extensions come as JSON text
+        try:
+            extensions = json.loads(extensions)
+        except ValueError:
+            return False
+    return isinstance(extensions, dict) and "persistedQuery" in extensions
 
 
 def cache_key(request_part: str, data_version: str, today: date) -> str:

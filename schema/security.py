@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from starlette.websockets import WebSocket
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -31,7 +32,7 @@ from strawberry.types import ExecutionContext
 from core.settings import get_settings
 from db.engine import RETRY_AFTER_SECONDS, is_database_busy
 from schema.cost import cost_limit_rule
-from schema.errors import ERRORS
+from schema.errors import ERRORS, expected_error
 
 log = logging.getLogger("woonzorg.graphql")
 
@@ -78,6 +79,8 @@ class ValidationLimits(SchemaExtension):
                 ),
                 lambda: validate_document(context.schema._schema, context.graphql_document, rules),  # type: ignore[arg-type]
             )
+            if not errors and not _allowed_over_websocket(context):
+                errors = [expected_error("PERSISTED_QUERY_NOT_ALLOWED")]
             if not errors:
                 cost = cost_limit_rule(settings.graphql_max_cost, dict(context.variables or {}))
                 errors = validate(context.schema._schema, context.graphql_document, [cost])
@@ -85,6 +88,17 @@ class ValidationLimits(SchemaExtension):
         yield
         if hidden:
             _drop_suggestions(context.pre_execution_errors)
+
+
+def _allowed_over_websocket(execution_context: Any) -> bool:
+    """In allow-list mode an operation over graphql-transport-ws (subscriptions, and queries or
+    mutations sent that way) must be registered too: over HTTP the persisted-query resolution
+    (schema.http) has already let only registered ones through."""
+    request_context = execution_context.context
+    persisted = getattr(request_context, "persisted", None)
+    if persisted is None or not isinstance(getattr(request_context, "request", None), WebSocket):
+        return True
+    return bool(persisted.allows(execution_context.query))
 
 
 def _schema_hidden(execution_context: Any) -> bool:

@@ -1,6 +1,6 @@
 """Persisted queries: APQ as Apollo Client and urql send them (hash first, the query on a miss),
 GET for queries by hash (cacheable), and the allow-list mode where only registered operations
-(docs/queries/ and the web app's manifest) run."""
+(docs/queries/ and the web app's generated operations) run."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from graphql import FieldNode, NameNode, SelectionSetNode, Visitor, parse, print_ast, visit
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -23,7 +24,9 @@ from db.models import Organisation
 from schema.persisted import MemoryStore, RegistryError, read_registered
 from services.access.tokens import issue_token
 
-DOCS = Path(__file__).parents[2] / "docs" / "queries"
+ROOT = Path(__file__).parents[2]
+DOCS = ROOT / "docs" / "queries"
+WEB_OPERATIONS = ROOT / "web" / "src" / "gql" / "graphql.ts"
 QUERY = "query Kinds { jurisdictions(first: 1) { totalCount } }"
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()
 
@@ -85,6 +88,18 @@ def test_a_hash_miss_asks_for_the_query_then_the_hash_alone_runs(client: TestCli
     assert "Authorization" in get.headers["vary"]
 
 
+def test_an_answer_in_the_response_cache_does_not_keep_a_hash_from_being_remembered(
+    client: TestClient,
+) -> None:
+    # given the query's answer in the response cache (it was sent plain before)
+    plain = client.post("/graphql", json={"query": QUERY}).json()
+    assert plain == {"data": {"jurisdictions": {"totalCount": 0}}}
+    # when a client registers its hash with the query
+    assert client.post("/graphql", json={"query": QUERY, "extensions": _apq()}).json() == plain
+    # then the hash alone runs it (the registration reached the store, not the cached answer)
+    assert client.post("/graphql", json={"extensions": _apq()}).json() == plain
+
+
 def test_a_hash_that_does_not_match_the_query_is_refused(client: TestClient) -> None:
     body = client.post("/graphql", json={"query": QUERY, "extensions": _apq("0" * 64)}).json()
     assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
@@ -131,6 +146,95 @@ def test_the_allow_list_runs_registered_operations_only(allow_list_client: TestC
     assert register["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
 
 
+class _AddTypenames(Visitor):
+    """What urql's Graphcache (and Apollo's InMemoryCache) do to a document before sending it."""
+
+    def leave_selection_set(self, node: SelectionSetNode, *_: Any) -> SelectionSetNode:
+        typename = FieldNode(name=NameNode(value="__typename"), arguments=(), directives=())
+        return SelectionSetNode(selections=(*node.selections, typename))
+
+
+def _as_a_cache_sends_it(document: str) -> str:
+    return print_ast(visit(parse(document), _AddTypenames()))
+
+
+def _web_operation(name: str) -> str:
+    found = [
+        text
+        for text in read_registered([WEB_OPERATIONS]).values()
+        if parse(text).definitions[0].name.value == name  # type: ignore[attr-defined]
+    ]
+    assert len(found) == 1, f"the web app's generated operations have no {name}"
+    return found[0]
+
+
+def test_the_registered_set_is_docs_queries_and_the_web_apps_generated_operations(
+    clean_db: sa.Engine,
+) -> None:
+    # given the default registry (docs/queries and web/src/gql/graphql.ts) in allow-list mode
+    for client in _client(clean_db, persisted_only=True):
+        # a documented operation runs by its file's hash
+        text = (DOCS / "pipeline-summary.graphql").read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        documented = client.post("/graphql", json={"extensions": _apq(digest)}).json()
+        codes = {e["extensions"]["code"] for e in documented.get("errors", [])}
+        assert not codes & {"PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_ALLOWED"}
+        # the web app's generated operation runs as its cache sends it (with __typename) …
+        home = _as_a_cache_sends_it(_web_operation("Home"))
+        assert "__typename" in home
+        plain = client.post("/graphql", json={"query": home}).json()
+        assert "errors" not in plain
+        assert plain["data"]["regions"] == {"nodes": [], "__typename": "JurisdictionConnection"}
+        # … and by APQ under the client's own hash: a miss, then hash and query, then the hash
+        digest = hashlib.sha256(home.encode()).hexdigest()
+        miss = client.post("/graphql", json={"extensions": _apq(digest)}).json()
+        assert miss["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        sent = client.post("/graphql", json={"query": home, "extensions": _apq(digest)}).json()
+        assert sent == plain
+        again = client.get("/graphql", params={"extensions": json.dumps(_apq(digest))})
+        assert again.json() == plain
+        # an operation of neither set, even one field away from the web app's, is refused
+        changed = home.replace("validTo", "validFrom")
+        for body in (
+            {"query": changed},
+            {"query": changed, "extensions": _apq(hashlib.sha256(changed.encode()).hexdigest())},
+        ):
+            refused = client.post("/graphql", json=body).json()
+            assert refused["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+
+
+def test_the_web_apps_generated_module_gives_its_operations_without_fragment_documents() -> None:
+    registered = read_registered([WEB_OPERATIONS])
+    exported = WEB_OPERATIONS.read_text(encoding="utf-8").count("export const ")
+    documents = [parse(text) for text in registered.values()]
+    # every operation is registered under the sha256 of its printed text, fragments included
+    assert 0 < len(registered) < exported
+    assert all(hashlib.sha256(t.encode()).hexdigest() == h for h, t in registered.items())
+    assert all(d.definitions[0].kind == "operation_definition" for d in documents)
+    with_fragments = [d for d in documents if len(d.definitions) > 1]
+    assert with_fragments and all(
+        {x.kind for x in d.definitions[1:]} == {"fragment_definition"} for d in with_fragments
+    )
+
+
+def test_a_remembered_hash_runs_in_allow_list_mode_only_while_its_query_is_allowed(
+    tmp_path: Path,
+) -> None:
+    from schema.persisted import PersistedQueries
+
+    store = MemoryStore()
+    other = "{ jurisdictions(first: 2) { totalCount } }"
+    digest = hashlib.sha256(other.encode()).hexdigest()
+    # remembered while the server ran open
+    assert PersistedQueries(store, {}).resolve(other, _apq(digest)).query == other
+    assert store.get(digest) == other
+    # then, in allow-list mode, the hash alone does not run it
+    strict = PersistedQueries(store, {HASH: QUERY}, persisted_only=True)
+    refused = strict.resolve(None, _apq(digest))
+    assert refused.query is None and refused.error is not None
+    assert refused.error.extensions["code"] == "PERSISTED_QUERY_NOT_FOUND"  # type: ignore[index]
+
+
 def test_a_registered_get_without_a_token_is_publicly_cacheable(
     clean_db: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -175,3 +279,26 @@ def test_the_memory_store_remembers() -> None:
     assert store.get(HASH) is None
     store.put(HASH, QUERY)
     assert store.get(HASH) == QUERY
+
+
+def _over_the_websocket(client: TestClient, query: str) -> dict[str, Any]:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        authorization = client.headers["Authorization"]
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": authorization}})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
+        return dict(ws.receive_json())
+
+
+def test_the_allow_list_holds_over_the_websocket_too(clean_db: sa.Engine) -> None:
+    # given the server in allow-list mode
+    for client in _client(clean_db, persisted_only=True):
+        # when an operation of neither set is sent over graphql-transport-ws (which runs queries
+        # too), it is refused as over HTTP
+        refused = _over_the_websocket(client, "{ jurisdictions(first: 2) { totalCount } }")
+        assert refused["type"] == "error", refused
+        assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+        # while a registered one runs
+        allowed = _over_the_websocket(client, _web_operation("Home"))
+        assert allowed["type"] == "next", allowed
+        assert allowed["payload"]["data"]["regions"] == {"nodes": []}
