@@ -57,6 +57,7 @@ const SetObligationDocument = graphql(`
     ) {
       __typename
       ... on ObligationSet {
+        id
         organisation
         indicator
         frequency

@@ -13,16 +13,20 @@ import { Table, Td, Th } from '../../components/table';
 
 const PeopleDocument = graphql(`
   query People($withOrganisations: Boolean!) {
-    users {
-      email
-      name
-      role
-      active
-      hasPassword
-      organisation {
+    users(first: 100) {
+      totalCount
+      nodes {
         id
-        code
+        email
         name
+        role
+        active
+        hasPassword
+        organisation {
+          id
+          code
+          name
+        }
       }
     }
     organisations(first: 100) @include(if: $withOrganisations) {
@@ -43,6 +47,7 @@ const InviteUserDocument = graphql(`
         invitationLink
         expiresAt
         user {
+          id
           email
           name
           role
@@ -65,6 +70,7 @@ const UpdateUserDocument = graphql(`
       __typename
       ... on UserUpdated {
         user {
+          id
           email
           name
           role
@@ -206,7 +212,7 @@ function People() {
   const { t, tx } = useI18n();
   const session = useSession();
   const [{ data, fetching, error }] = useQuery({ query: PeopleDocument, variables: { withOrganisations: can(session, 'manageOrganisations') } });
-  const users = data?.users ?? [];
+  const users = data?.users.nodes ?? [];
   return (
     <>
       <ErrorNotice error={error} />
@@ -215,7 +221,7 @@ function People() {
       {users.length > 0 && (
         <Table
           tall
-          label={t('people')}
+          label={`${t('people')} (${data?.users.totalCount ?? users.length})`}
           testId="people-table"
           head={
             <>

@@ -28,6 +28,7 @@ const GrantScopeDocument = graphql(`
       ... on ScopeChanged {
         organisation
         scope {
+          id
           jurisdiction
           indicator
         }
@@ -48,6 +49,7 @@ const RevokeScopeDocument = graphql(`
       ... on ScopeChanged {
         organisation
         scope {
+          id
           jurisdiction
           indicator
         }

@@ -14,14 +14,18 @@ import { grantableRoles } from './PeoplePage';
 
 const TokensDocument = graphql(`
   query Tokens($withOrganisations: Boolean!) {
-    apiTokens {
-      prefix
-      name
-      role
-      organisation
-      expiresAt
-      revokedAt
-      lastUsedAt
+    apiTokens(first: 100) {
+      totalCount
+      nodes {
+        id
+        prefix
+        name
+        role
+        organisation
+        expiresAt
+        revokedAt
+        lastUsedAt
+      }
     }
     organisations(first: 100) @include(if: $withOrganisations) {
       nodes {
@@ -40,6 +44,7 @@ const CreateTokenDocument = graphql(`
       ... on TokenCreated {
         token
         info {
+          id
           prefix
           name
           role
@@ -64,6 +69,7 @@ const RevokeTokenDocument = graphql(`
       __typename
       ... on TokenRevoked {
         info {
+          id
           prefix
           name
           revokedAt
@@ -163,7 +169,7 @@ function Tokens() {
   const { t, tx } = i18n;
   const session = useSession();
   const [{ data, fetching, error }] = useQuery({ query: TokensDocument, variables: { withOrganisations: can(session, 'manageOrganisations') } });
-  const tokens = data?.apiTokens ?? [];
+  const tokens = data?.apiTokens.nodes ?? [];
   return (
     <>
       <ErrorNotice error={error} />
@@ -172,7 +178,7 @@ function Tokens() {
       {tokens.length > 0 && (
         <Table
           tall
-          label={t('tokens')}
+          label={`${t('tokens')} (${data?.apiTokens.totalCount ?? tokens.length})`}
           testId="tokens-table"
           head={
             <>
