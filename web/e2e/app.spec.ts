@@ -10,10 +10,11 @@ const writeFileSync = (path: string, text: string) => {
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { checkA11y, report, screenshot, signIn, state, visit } from './support';
+import { checkA11y, recordSocketMessages, report, screenshot, signIn, signInAsPerson, state, visit } from './support';
 
 const REGION = 'rg-woningmarktregio-haaglanden';
-const DEN_HAAG_GECLUSTERD = 'dwellings-added|ouderen|geclusterde-woning||MINIMUM';
+const LEIDSE_REGIO = 'rg-leidse-regio';
+const LEIDEN_GECLUSTERD = 'dwellings-added|ouderen|geclusterde-woning||TARGET';
 
 // Each test stands alone (a failed budget does not hide the others); the setup's server is shared.
 
@@ -122,28 +123,60 @@ test('the language switch gives English, with Dutch number formats kept per lang
 });
 
 for (const [role, pages] of [
-  ['viewer', { allowed: [], denied: ['Aanleveren', 'Beoordelen', 'Beheer'] }],
-  ['partner', { allowed: ['Aanleveren'], denied: ['Beoordelen', 'Beheer'] }],
-  ['taskforce', { allowed: ['Beoordelen'], denied: ['Aanleveren', 'Beheer'] }],
-  ['admin', { allowed: ['Aanleveren', 'Beoordelen', 'Beheer'], denied: [] }],
+  ['viewer', { allowed: [], denied: ['Aanleveren', 'Beoordelen', 'Projecten', 'Beheer'], manage: [] }],
+  ['partner', { allowed: ['Aanleveren', 'Projecten', 'Beheer'], denied: ['Beoordelen'], manage: ['Rapportagekalender', 'Personen', 'Tokens', 'Webhooks'] }],
+  ['taskforce', { allowed: ['Beoordelen', 'Projecten', 'Beheer'], denied: ['Aanleveren'], manage: ['Rapportagekalender', 'Leveringsplichten', 'Personen', 'Tokens', 'Webhooks'] }],
+  [
+    'admin',
+    {
+      allowed: ['Aanleveren', 'Beoordelen', 'Projecten', 'Beheer'],
+      denied: [],
+      manage: ['Rapportagekalender', 'Organisaties', 'Rapportagebereik', 'Leveringsplichten', 'Personen', 'Tokens', 'Webhooks', 'Werkerstatus', 'Bronnen en logboek'],
+    },
+  ],
 ] as const) {
   test(`signs in as ${role}: the navigation offers only what the role may do`, async ({ page }) => {
+    test.setTimeout(role === 'admin' ? 240_000 : 90_000); // the administrator opens ten pages, each checked with axe
     await signIn(page, role);
     await expect(page.getByTestId('account-role')).toHaveText({ viewer: 'lezer', partner: 'partner', taskforce: 'taskforce', admin: 'beheerder' }[role]);
     await visit(page, '/account', 'account-ready', `account-${role}`);
     const nav = page.getByRole('navigation', { name: 'Hoofdnavigatie' });
     for (const name of pages.allowed) await expect(nav.getByRole('link', { name })).toBeVisible();
     for (const name of pages.denied) await expect(nav.getByRole('link', { name })).toHaveCount(0);
+    if (pages.manage.length) {
+      await nav.getByRole('link', { name: 'Beheer' }).click();
+      const sections = page.getByRole('navigation', { name: 'Beheeronderdelen' }).getByRole('link');
+      await expect(sections).toHaveText([...pages.manage]);
+    }
     if (role === 'partner') await visit(page, '/aanleveren', 'partner-ready', 'partner', { screenshot: true });
     if (role === 'taskforce') await visit(page, '/beoordelen', 'taskforce-ready', 'taskforce');
     if (role === 'admin') {
-      await visit(page, '/beheer', 'admin-ready', 'admin', { screenshot: true });
-      await expect(page.getByTestId('admin-coming')).toBeVisible();
+      for (const [path, ready, name] of [
+        ['/beheer/kalender', 'calendar-ready', 'admin-calendar'],
+        ['/beheer/organisaties', 'organisations-ready', 'admin-organisations'],
+        ['/beheer/bereik', 'scopes-ready', 'admin-scopes'],
+        ['/beheer/verplichtingen', 'obligations-ready', 'admin-obligations'],
+        ['/beheer/mensen', 'people-ready', 'admin-people'],
+        ['/beheer/tokens', 'tokens-ready', 'admin-tokens'],
+        ['/beheer/webhooks', 'webhooks-ready', 'admin-webhooks'],
+        ['/beheer/status', 'status-ready', 'admin-status'],
+        ['/beheer/logboek', 'audit-ready', 'admin-audit'],
+        ['/projecten', 'projects-ready', 'admin-projects'],
+      ] as const) {
+        await visit(page, path, ready, name, { screenshot: name === 'admin-calendar' || name === 'admin-people' });
+      }
     }
     if (role === 'viewer') {
       // a page the role may not use is not offered, and says so when opened directly
       await page.goto('/aanleveren');
       await expect(page.getByText('Uw rol mag deze pagina niet gebruiken.')).toBeVisible();
+      await page.goto('/beheer/mensen');
+      await expect(page.getByText('Uw rol mag deze pagina niet gebruiken.').first()).toBeVisible();
+    }
+    if (role === 'partner') {
+      // opened directly, an administrators' page says so instead of showing a form
+      await page.goto('/beheer/organisaties');
+      await expect(page.getByTestId('organisations-ready')).toContainText('Uw rol mag deze pagina niet gebruiken.');
     }
     await page.getByRole('button', { name: 'Uitloggen' }).first().click();
     await expect(page.getByRole('link', { name: 'Inloggen' })).toBeVisible();
@@ -170,25 +203,31 @@ test('a partner uploads a bad file and sees every error with row, column, value 
   await checkA11y(page, 'partner-errors');
 });
 
-test('an admin uploads a good file for a scoped organisation and the open dashboard changes without reload', async ({ browser }, info) => {
+test('a Leiden municipality partner uploads a good file, the task force approves, and the open dashboard changes without reload (all live over cookie sessions)', async ({ browser }, info) => {
+  const { people, person } = state();
+  // The dashboard, open in a browser of a person signed in with e-mail and password (cookie session).
   const dashboard = await (await browser.newContext()).newPage();
-  await dashboard.goto(`/regio/${REGION}?vergelijk=${encodeURIComponent(DEN_HAAG_GECLUSTERD)}`);
-  const denHaag = dashboard.getByTestId('comparison-table').locator('tr', { hasText: 'Den Haag' });
-  await expect(denHaag).toBeVisible();
-  const before = await denHaag.locator('td').nth(1).innerText();
+  const dashboardSocket = recordSocketMessages(dashboard);
+  await signInAsPerson(dashboard, person);
+  await dashboard.goto(`/regio/${LEIDSE_REGIO}?vergelijk=${encodeURIComponent(LEIDEN_GECLUSTERD)}`);
+  const leiden = dashboard.getByTestId('comparison-table').locator('tr', { hasText: 'Leiden' });
+  await expect(leiden).toBeVisible();
+  const before = await leiden.locator('td').nth(1).innerText();
 
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, 'admin');
-  await page.goto('/aanleveren');
-  await page.getByLabel('Organisatie').selectOption('cbs');
-  await expect(page.getByRole('heading', { name: 'Mijn aanleveringen' })).toBeVisible();
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Sjabloon (CSV)' }).click();
-  expect((await download).suggestedFilename()).toMatch(/^woonzorgmonitor-cbs-\d{4}\.csv$/);
+  // The municipality of Leiden (gem-leiden, a partner person with a cookie session) sends its figure.
+  const partner = await (await browser.newContext()).newPage();
+  const partnerSocket = recordSocketMessages(partner);
+  await signInAsPerson(partner, people.partner);
+  await expect(partner.getByTestId('account-role')).toHaveText('partner');
+  await partner.goto('/aanleveren');
+  await expect(partner.getByTestId('partner-ready')).toContainText('gem-leiden');
+  const download = partner.waitForEvent('download');
+  await partner.getByRole('button', { name: 'Sjabloon (CSV)' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^woonzorgmonitor-gem-leiden-\d{4}\.csv$/);
   const good = join(info.outputDir, 'goed.csv');
-  writeFileSync(good, '\ufeffIndicator;Gemeente;Periode;Doelgroep;Woonvorm;Waarde;Opmerking\ndwellings-added;GM0518;2026-Q1;ouderen;geclusterde-woning;1.080;telling e2e\n');
+  writeFileSync(good, '\ufeffIndicator;Gemeente;Periode;Doelgroep;Woonvorm;Waarde;Opmerking\ndwellings-added;GM0546;2026-Q1;ouderen;geclusterde-woning;1.080;telling e2e\n');
   // drag and drop, as an office worker would
-  const data = await page.evaluateHandle(
+  const data = await partner.evaluateHandle(
     ({ text }) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([text], 'goed.csv', { type: 'text/csv' }));
@@ -196,18 +235,41 @@ test('an admin uploads a good file for a scoped organisation and the open dashbo
     },
     { text: readFileSync(good, 'utf8') },
   );
-  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: data });
-  await expect(page.getByText('goed.csv')).toBeVisible();
-  await page.getByLabel('Alleen controleren (proefrun)').uncheck();
-  await page.getByRole('button', { name: 'Versturen' }).click();
-  const row = page.getByTestId('submissions-table').locator('tr', { hasText: 'goed.csv' });
-  await expect(row.getByTestId('submission-status')).toHaveText('Verwerkt', { timeout: 30_000 });
-  await screenshot(page, 'partner-upload');
+  await partner.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: data });
+  await expect(partner.getByText('goed.csv')).toBeVisible();
+  await partner.getByLabel('Alleen controleren (proefrun)').uncheck();
+  await partner.getByRole('button', { name: 'Versturen' }).click();
+  const row = partner.getByTestId('submissions-table').locator('tr', { hasText: 'goed.csv' });
+  await expect(row.getByTestId('submission-status')).toHaveText('Gecontroleerd, wacht op beoordeling', { timeout: 30_000 });
+  await screenshot(partner, 'partner-upload');
 
-  await expect(denHaag.locator('td').nth(1)).not.toHaveText(before, { timeout: 30_000 });
-  await expect(denHaag.locator('td').nth(1)).toHaveText('1.080');
+  // The task force of the region (a person with a cookie session) approves it.
+  const taskforce = await (await browser.newContext()).newPage();
+  await signInAsPerson(taskforce, people.taskforce);
+  await taskforce.goto('/beoordelen');
+  const card = taskforce.locator('[data-review]').filter({ hasText: 'goed.csv' });
+  await card.getByRole('button', { name: 'Goedkeuren' }).click();
+  // The confirmation stays (item: it must not vanish when the queue refreshes), with the new state.
+  const confirmation = card.getByTestId('review-confirmation');
+  await expect(confirmation).toContainText('Goedgekeurd.');
+  await expect(confirmation.getByTestId('submission-status')).toHaveText('Verwerkt', { timeout: 30_000 });
+  await expect(taskforce.getByTestId('submissions-table').locator('tr', { hasText: 'goed.csv' }).first()).toBeVisible();
+  await expect(confirmation).toBeVisible();
+  await screenshot(taskforce, 'taskforce-approved');
+
+  // The partner's list and the dashboard follow live, without reloading.
+  await expect(row.getByTestId('submission-status')).toHaveText('Verwerkt', { timeout: 30_000 });
+  await expect(leiden.locator('td').nth(1)).not.toHaveText(before, { timeout: 30_000 });
   await expect(dashboard.getByTestId('live-status')).toContainText('Bijgewerkt om');
   await screenshot(dashboard, 'dashboard-live');
+  // Both came over the WebSockets of cookie sessions: the partner's own submission is no published
+  // data, so its events prove the socket knows who is asking.
+  expect(partnerSocket.errors()).toEqual([]);
+  expect(partnerSocket.events('submissionChanged').map((s) => (s as { status: string }).status)).toContain('APPLIED');
+  expect(dashboardSocket.events('progressChanged').length).toBeGreaterThan(0);
+
+  await confirmation.getByRole('button', { name: 'Sluiten' }).click();
+  await expect(card).toHaveCount(0);
 });
 
 test('a person signs in with e-mail and password: a cookie session with the CSRF header', async ({ page }) => {
@@ -228,7 +290,8 @@ test('a person signs in with e-mail and password: a cookie session with the CSRF
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/graphql' && !r.headers()['x-csrf-token']) withoutCsrf.push(r.url());
   });
-  await visit(page, '/beheer', 'admin-ready', 'admin-cookie');
+  await visit(page, '/beheer/logboek', 'audit-ready', 'admin-cookie');
+  await expect(page.getByTestId('audit-table')).toBeVisible();
   expect(withoutCsrf).toEqual([]);
   await page.getByRole('button', { name: 'Uitloggen' }).first().click();
   await expect(page.getByRole('link', { name: 'Inloggen' })).toBeVisible();
@@ -258,11 +321,16 @@ test('the task force reviews: a validated submission is approved, another return
   await expect(second.getByText('Geef een reden op.')).toBeVisible();
   await second.getByLabel('Reden van terugsturen').fill('Geen cijfers in het bestand');
   await second.getByRole('button', { name: 'Terugsturen' }).click();
-  // The confirmation shows in the card until the live queue drops the decided submission (a
-  // race on a fast server), so the decision is checked in the recent decisions as well.
+  // The confirmation stays in the card, with the submission's new state, after the queue refreshed.
+  await expect(second.getByTestId('review-confirmation')).toContainText('Teruggestuurd.');
+  await expect(second.getByTestId('review-confirmation')).toContainText('Geen cijfers in het bestand');
+  await expect(second.getByTestId('review-confirmation').getByTestId('submission-status')).toHaveText('Teruggestuurd');
   await expect(taskforce.locator('tr', { hasText: 'leeg-2.csv' }).filter({ hasText: 'Geen cijfers in het bestand' }).first()).toBeVisible();
   await first.getByRole('button', { name: 'Goedkeuren' }).click();
+  await expect(first.getByTestId('review-confirmation')).toContainText('Goedgekeurd.');
   await expect(taskforce.locator('tr', { hasText: 'leeg-1.csv' }).filter({ hasText: /Goedgekeurd|Verwerkt/ }).first()).toBeVisible();
+  await expect(second.getByTestId('review-confirmation')).toBeVisible();
+  await checkA11y(taskforce, 'taskforce-decided');
   await taskforce.reload();
   await expect(taskforce.getByTestId('submissions-table').first()).toContainText('Geen cijfers in het bestand');
 });

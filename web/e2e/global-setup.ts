@@ -22,16 +22,28 @@ export const roles = {
   viewer: 'gem-leiden',
 } as const;
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
+// Ports from E2E_PORTS ("first-last", default 18800-18899), so parallel runs on one machine can
+// be given ranges of their own; the first one free is taken.
+const [firstPort, lastPort] = (process.env.E2E_PORTS ?? '18800-18899').split('-').map(Number) as [number, number];
+const taken = new Set<number>();
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
     const server = createServer();
     server.unref();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
+    server.on('error', () => ok(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => ok(true)));
   });
+}
+
+async function freePort(): Promise<number> {
+  for (let port = firstPort; port <= lastPort; port++) {
+    if (!taken.has(port) && (await portFree(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${firstPort}-${lastPort} (E2E_PORTS)`);
 }
 
 async function waitFor(url: string, ms: number, accept: (r: Response) => boolean = (r) => r.ok): Promise<void> {
@@ -58,6 +70,11 @@ export default async function globalSetup() {
   writeFileSync(join(web, 'e2e', '.tmp', 'metrics.txt'), '');
   const tmp = mkdtempSync(join(web, 'e2e', '.tmp', 'run-'));
   const apiPort = await freePort();
+  // Two more origins for the CORS test: the app served from one the API lists, and from one it does not.
+  const corsAllowedPort = await freePort();
+  const corsOtherPort = await freePort();
+  const corsAllowed = `http://127.0.0.1:${corsAllowedPort}`;
+  const corsOther = `http://127.0.0.1:${corsOtherPort}`;
   const env = {
     ...process.env,
     WOONZORG_DATABASE_URL: `sqlite:///${join(tmp, 'e2e.db')}`,
@@ -67,6 +84,7 @@ export default async function globalSetup() {
     WOONZORG_PORT: String(apiPort),
     WOONZORG_HOST: '127.0.0.1',
     WOONZORG_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    WOONZORG_CORS_ORIGINS: corsAllowed,
   };
   const run = (...args: string[]) => execFileSync(cli, args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   run('migrate');
@@ -90,6 +108,11 @@ export default async function globalSetup() {
   const apiUrl = `http://127.0.0.1:${apiPort}`;
 
   const pids: (number | undefined)[] = [api.pid];
+  for (const port of [corsAllowedPort, corsOtherPort]) {
+    const server = spawn(process.execPath, [join(web, 'e2e', 'static-server.mjs'), String(port), join(web, 'dist'), apiUrl], { cwd: web, stdio: ['ignore', log, log], detached: true });
+    server.unref();
+    pids.push(server.pid);
+  }
   const stopAll = () => {
     for (const pid of pids) if (pid) try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
   };
@@ -134,8 +157,38 @@ export default async function globalSetup() {
     body: JSON.stringify({ token: linkToken, password: person.password }),
   });
   if (!setPassword.ok) throw new Error(`set-password answered ${setPassword.status}: ${await setPassword.text()}`);
+  // People of a municipality (gem-leiden, partner) and of its region's task force
+  // (holland-rijnland), invited by the administrator through the API, as an administrator would.
+  const people: Record<string, { email: string; password: string }> = {};
+  for (const [key, organisation, role] of [
+    ['partner', 'gem-leiden', 'PARTNER'],
+    ['taskforce', 'holland-rijnland', 'TASKFORCE'],
+  ] as const) {
+    const email = `e2e-${key}@example.nl`;
+    const invited = await fetch(`${apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.admin}` },
+      body: JSON.stringify({
+        query: 'mutation($e: String!, $o: String!, $r: Role!) { inviteUser(email: $e, name: "E2E", organisation: $o, role: $r) { __typename ... on UserInvited { invitationLink } } }',
+        variables: { e: email, o: organisation, r: role },
+      }),
+    });
+    const answer = (await invited.json()) as { data?: { inviteUser?: { invitationLink?: string | null } } };
+    const invitation = answer.data?.inviteUser?.invitationLink;
+    if (!invitation) throw new Error(`inviting ${email} failed: ${JSON.stringify(answer)}`);
+    const chosen = `e2e-${Math.random().toString(36).slice(2)}-wachtwoord`;
+    const set = await fetch(`${apiUrl}/auth/set-password`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ token: new URL(invitation).searchParams.get('token'), password: chosen }),
+    });
+    if (!set.ok) throw new Error(`set-password for ${email} answered ${set.status}: ${await set.text()}`);
+    people[key] = { email, password: chosen };
+  }
+  await waitFor(`${corsAllowed}/`, 30_000);
+  await waitFor(`${corsOther}/`, 30_000);
   process.env.E2E_BASE_URL = baseURL;
-  writeFileSync(stateFile, JSON.stringify({ baseURL, apiUrl, servedBy, tokens, person, pids, tmp }, null, 2));
+  writeFileSync(stateFile, JSON.stringify({ baseURL, apiUrl, servedBy, tokens, person, people, cors: { allowed: corsAllowed, other: corsOther }, pids, tmp }, null, 2));
   console.log(`e2e: API ${apiUrl}, app served by ${servedBy} at ${baseURL}, data in ${tmp}`);
   } catch (error) {
     stopAll(); // the processes this setup started, and only those

@@ -13,6 +13,10 @@ export interface State {
   tokens: Record<'admin' | 'taskforce' | 'partner' | 'viewer', string>;
   /** An administrator with e-mail and password (set through the CLI's one-time link). */
   person: { email: string; password: string };
+  /** People invited through the API: a Leiden municipality partner and a Holland Rijnland task force member. */
+  people: Record<'partner' | 'taskforce', { email: string; password: string }>;
+  /** The app served from a second origin the API lists (WOONZORG_CORS_ORIGINS), and from one it does not. */
+  cors: { allowed: string; other: string };
 }
 
 export const state = (): State => JSON.parse(readFileSync(join(__dirname, '.tmp', 'state.json'), 'utf8')) as State;
@@ -28,6 +32,38 @@ export async function signIn(page: Page, role: keyof State['tokens']) {
   await page.getByLabel('API-token', { exact: true }).fill(state().tokens[role]);
   await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
   await expect(page.getByTestId('account-role')).toBeVisible();
+}
+
+/** Sign a person in with e-mail and password (a cookie session). */
+export async function signInAsPerson(page: Page, who: { email: string; password: string }) {
+  await page.goto('/inloggen');
+  await page.getByLabel('E-mailadres', { exact: true }).fill(who.email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Inloggen met wachtwoord' }).click();
+  await expect(page.getByTestId('account-role')).toBeVisible();
+}
+
+/** The graphql-transport-ws messages a page receives (to see which subscription events arrived). */
+export function recordSocketMessages(page: Page) {
+  const messages: { type?: string; payload?: { data?: Record<string, unknown> | null; errors?: unknown } }[] = [];
+  const closes: string[] = [];
+  page.on('websocket', (socket) => {
+    if (!socket.url().endsWith('/graphql')) return;
+    socket.on('framereceived', (frame) => {
+      try {
+        messages.push(JSON.parse(String(frame.payload)));
+      } catch {
+        /* not JSON */
+      }
+    });
+    socket.on('close', () => closes.push(socket.url()));
+  });
+  return {
+    /** The `next` events carrying this subscription field. */
+    events: (field: string) => messages.filter((m) => m.type === 'next' && m.payload?.data && field in m.payload.data).map((m) => m.payload!.data![field]),
+    errors: () => messages.filter((m) => m.type === 'error'),
+    closes,
+  };
 }
 
 /** axe-core with the WCAG 2.1 A/AA rules: no serious or critical violation allowed. */

@@ -17,7 +17,18 @@ const MeasuresBoard = lazy(() => import('./pages/MeasuresBoard'));
 const PipelinePage = lazy(() => import('./pages/PipelinePage'));
 const PartnerPage = lazy(() => import('./pages/PartnerPage'));
 const TaskforcePage = lazy(() => import('./pages/TaskforcePage'));
-const AdminPage = lazy(() => import('./pages/AdminPage'));
+const ProjectsPage = lazy(() => import('./pages/ProjectsPage'));
+const ManageLayout = lazy(() => import('./pages/manage/ManageLayout'));
+const ManageIndex = lazy(() => import('./pages/manage/ManageLayout').then((m) => ({ default: m.ManageIndex })));
+const CalendarPage = lazy(() => import('./pages/manage/CalendarPage'));
+const OrganisationsPage = lazy(() => import('./pages/manage/OrganisationsPage'));
+const ScopesPage = lazy(() => import('./pages/manage/ScopesPage'));
+const ObligationsPage = lazy(() => import('./pages/manage/ObligationsPage'));
+const PeoplePage = lazy(() => import('./pages/manage/PeoplePage'));
+const TokensPage = lazy(() => import('./pages/manage/TokensPage'));
+const WebhooksPage = lazy(() => import('./pages/manage/WebhooksPage'));
+const StatusPage = lazy(() => import('./pages/manage/StatusPage'));
+const AuditPage = lazy(() => import('./pages/manage/AuditPage'));
 const SignInPage = lazy(() => import('./pages/SignInPage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
@@ -44,7 +55,23 @@ export const routes = [
       { path: 'pijplijn/:code', element: <PipelinePage /> },
       { path: 'aanleveren', element: <PartnerPage /> },
       { path: 'beoordelen', element: <TaskforcePage /> },
-      { path: 'beheer', element: <AdminPage /> },
+      { path: 'projecten', element: <ProjectsPage /> },
+      {
+        path: 'beheer',
+        element: <ManageLayout />,
+        children: [
+          { index: true, element: <ManageIndex /> },
+          { path: 'kalender', element: <CalendarPage /> },
+          { path: 'organisaties', element: <OrganisationsPage /> },
+          { path: 'bereik', element: <ScopesPage /> },
+          { path: 'verplichtingen', element: <ObligationsPage /> },
+          { path: 'mensen', element: <PeoplePage /> },
+          { path: 'tokens', element: <TokensPage /> },
+          { path: 'webhooks', element: <WebhooksPage /> },
+          { path: 'status', element: <StatusPage /> },
+          { path: 'logboek', element: <AuditPage /> },
+        ],
+      },
       { path: 'inloggen', element: <SignInPage /> },
       { path: 'account', element: <AccountPage /> },
       { path: '*', element: <NotFoundPage /> },

@@ -2,13 +2,15 @@ import { Suspense, useEffect, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { PageContent, PageFooter, PageHeader, Paragraph } from '@utrecht/component-library-react';
 import { useI18n } from '../lib/i18n';
-import { can, signOut, useSession, type Ability } from '../lib/auth';
+import { can, manageAbilities, signOut, useSession, type Ability } from '../lib/auth';
 import { Loading } from './feedback';
 
 interface NavItem {
   to: string;
   label: string;
   ability?: Ability;
+  /** Shown when the role has any of these (a section of several pages). */
+  anyOf?: Ability[];
 }
 
 export function Layout() {
@@ -30,7 +32,8 @@ export function Layout() {
     { to: '/pijplijn', label: t('navPipeline') },
     { to: '/aanleveren', label: t('navPartner'), ability: 'submit' },
     { to: '/beoordelen', label: t('navTaskforce'), ability: 'review' },
-    { to: '/beheer', label: t('navAdmin'), ability: 'administer' },
+    { to: '/projecten', label: t('navProjects'), ability: 'editProjects' },
+    { to: '/beheer', label: t('navAdmin'), anyOf: manageAbilities },
   ];
   return (
     <div className="wz-page">
@@ -78,7 +81,7 @@ export function Layout() {
         <nav aria-label={t('mainNav')} className="wz-nav">
           <ul>
             {items
-              .filter((item) => !item.ability || can(session, item.ability))
+              .filter((item) => (!item.ability || can(session, item.ability)) && (!item.anyOf || item.anyOf.some((a) => can(session, a))))
               .map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.to === '/'} className={({ isActive }) => (isActive ? 'wz-nav__link wz-nav__link--current' : 'wz-nav__link')}>

@@ -7,6 +7,7 @@
 // `X-CSRF-Token` from the readable woonzorg_csrf cookie). What is known of the session is kept in
 // sessionStorage (this tab only). GraphQL `me` says who is asking (role, organisation).
 import { useSyncExternalStore } from 'react';
+import { apiUrl } from './api';
 
 export type Role = 'admin' | 'taskforce' | 'partner' | 'viewer';
 
@@ -74,7 +75,7 @@ export function signOut(fetcher: typeof fetch = fetch): void {
   setSession(null);
   if (was && !was.token) {
     // End the cookie session on the server too (the cookie is worthless afterwards).
-    void fetcher('/auth/sign-out', { method: 'POST', headers: { 'X-CSRF-Token': csrfToken(was) ?? '' }, credentials: 'same-origin' }).catch(() => undefined);
+    void fetcher(apiUrl('/auth/sign-out'), { method: 'POST', headers: { 'X-CSRF-Token': csrfToken(was) ?? '' }, credentials: 'same-origin' }).catch(() => undefined);
   }
 }
 
@@ -138,7 +139,7 @@ export async function signIn(rawToken: string, fetcher: typeof fetch = fetch): P
   const token = rawToken.trim();
   const prefix = tokenPrefix(token);
   if (!prefix) throw new SignInError('format');
-  const response = await fetcher('/graphql', {
+  const response = await fetcher(apiUrl('/graphql'), {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ query: ME_QUERY }),
@@ -159,7 +160,7 @@ export async function signIn(rawToken: string, fetcher: typeof fetch = fetch): P
  * session cookie and the readable CSRF cookie; `me` then says the role and organisation.
  */
 export async function signInWithPassword(email: string, password: string, fetcher: typeof fetch = fetch): Promise<Session> {
-  const answer = await fetcher('/auth/sign-in', {
+  const answer = await fetcher(apiUrl('/auth/sign-in'), {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -172,7 +173,7 @@ export async function signInWithPassword(email: string, password: string, fetche
   const body = (await answer.json().catch(() => ({}))) as { signedIn?: boolean; csrfToken?: string; user?: { email?: string } };
   if (!body.signedIn) throw new SignInError('refused');
   const csrf = cookie('woonzorg_csrf') ?? body.csrfToken ?? null;
-  const response = await fetcher('/graphql', {
+  const response = await fetcher(apiUrl('/graphql'), {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
@@ -203,14 +204,42 @@ export type Ability =
   | 'administer'
   | 'readAudit'
   | 'readMissingReports'
-  | 'downloadTemplate';
+  | 'downloadTemplate'
+  | 'editProjects'
+  | 'editProjectsOfAnyOrganisation'
+  | 'manageOrganisations'
+  | 'manageScopes'
+  | 'manageObligations'
+  | 'managePeople'
+  | 'manageTokens'
+  | 'manageWebhooks'
+  | 'readWorkerStatus';
 
+// As the API's rules say (README "Roles, scopes and tokens"): people, tokens and webhooks of one's
+// own organisation for every role but viewers; obligations within a task force's area; scopes,
+// organisations and the worker status for administrators only.
+const ownOrganisation: Ability[] = ['readMissingReports', 'downloadTemplate', 'editProjects', 'managePeople', 'manageTokens', 'manageWebhooks', 'reportMeasureStatus'];
 const abilities: Record<Role, Ability[]> = {
-  admin: ['submit', 'submitForAnyOrganisation', 'review', 'reportMeasureStatus', 'administer', 'readAudit', 'readMissingReports', 'downloadTemplate'],
-  taskforce: ['review', 'reportMeasureStatus', 'readAudit', 'readMissingReports', 'downloadTemplate'],
-  partner: ['submit', 'reportMeasureStatus', 'readMissingReports', 'downloadTemplate'],
+  admin: [
+    ...ownOrganisation,
+    'submit',
+    'submitForAnyOrganisation',
+    'review',
+    'administer',
+    'readAudit',
+    'editProjectsOfAnyOrganisation',
+    'manageOrganisations',
+    'manageScopes',
+    'manageObligations',
+    'readWorkerStatus',
+  ],
+  taskforce: [...ownOrganisation, 'review', 'readAudit', 'manageObligations'],
+  partner: [...ownOrganisation, 'submit'],
   viewer: [],
 };
+
+/** The management pages a role may open (the "Beheer" section shows only these). */
+export const manageAbilities: Ability[] = ['readMissingReports', 'manageOrganisations', 'manageScopes', 'manageObligations', 'managePeople', 'manageTokens', 'manageWebhooks', 'readWorkerStatus', 'administer'];
 
 export function can(session: Session | null, ability: Ability): boolean {
   return !!session?.role && abilities[session.role].includes(ability);

@@ -6,6 +6,7 @@ import { cacheExchange, type KeyingConfig } from '@urql/exchange-graphcache';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import schema from '../gql/introspection';
 import { authHeaders, wsConnectionParams } from './auth';
+import { apiUrl, wsUrl } from './api';
 
 type IntrospectionType = { kind: string; name: string; fields?: { name: string }[] | null };
 
@@ -20,10 +21,6 @@ export function keylessTypes(): KeyingConfig {
   return keys;
 }
 
-function wsUrl(): string {
-  const { protocol, host } = window.location;
-  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/graphql`;
-}
 
 let current: { token: string | null; client: Client; dispose: () => void } | null = null;
 
@@ -50,7 +47,7 @@ export function makeClient(): { client: Client; dispose: () => void } {
       lazy: true,
     }));
   const client = new Client({
-    url: '/graphql',
+    url: apiUrl('/graphql'),
     preferGetMethod: false,
     requestPolicy: 'cache-and-network',
     fetchOptions: () => ({ credentials: 'same-origin', headers: { ...authHeaders(), Accept: 'application/graphql-response+json, application/json' } }),
@@ -66,6 +63,19 @@ export function makeClient(): { client: Client; dispose: () => void } {
             approveSubmission: (_result, _args, cache) => invalidateField(cache, 'submissions'),
             returnSubmission: (_result, _args, cache) => invalidateField(cache, 'submissions'),
             reportMeasureStatus: (_result, _args, cache) => invalidateField(cache, 'overdueMeasures'),
+            // Lists of objects without an id, or that gained or lost one: ask again.
+            inviteUser: (_result, _args, cache) => invalidateField(cache, 'users'),
+            updateUser: (_result, _args, cache) => invalidateField(cache, 'users'),
+            createToken: (_result, _args, cache) => invalidateField(cache, 'apiTokens'),
+            revokeToken: (_result, _args, cache) => invalidateField(cache, 'apiTokens'),
+            createOrganisation: (_result, _args, cache) => invalidateField(cache, 'organisations'),
+            updateOrganisation: (_result, _args, cache) => invalidateField(cache, 'organisations'),
+            setReportingObligation: (_result, _args, cache) => invalidateField(cache, 'missingReports'),
+            subscribeWebhook: (_result, _args, cache) => invalidateField(cache, 'webhookSubscriptions'),
+            unsubscribeWebhook: (_result, _args, cache) => invalidateField(cache, 'webhookSubscriptions'),
+            createProject: (_result, _args, cache) => invalidateField(cache, 'projects'),
+            updateProject: (_result, _args, cache) => invalidateField(cache, 'projects'),
+            moveProjectPhase: (_result, _args, cache) => invalidateField(cache, 'projects'),
           },
         },
       }),

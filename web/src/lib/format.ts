@@ -51,6 +51,17 @@ export function formatDate(value: string | null | undefined, locale: Locale = 'n
   return Number.isNaN(d.getTime()) ? value : dateFormats[locale].format(d);
 }
 
+const monthFormats: Record<Locale, Intl.DateTimeFormat> = {
+  nl: new Intl.DateTimeFormat('nl-NL', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
+
+/** "2025-07" → "juli 2025". */
+export function formatMonth(value: string, locale: Locale = 'nl'): string {
+  const d = new Date(`${value}-01T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? value : monthFormats[locale].format(d);
+}
+
 /** An ISO date-time → "1 juli 2025 om 14:05" (Amsterdam time). */
 export function formatDateTime(value: string | null | undefined, locale: Locale = 'nl'): string {
   if (!value) return '–';

@@ -17,19 +17,21 @@ const ProgressChangedDocument = graphql(`
         id
         code
       }
-      progress {
-        id
-        basis
-        period
-        status
-        realised
-        percentOfTarget
-        expectedByNow
-        gap
-        forecastTrend
-        forecastPipeline
-        flags
-        computedAt
+      progress(first: 100) {
+        nodes {
+          id
+          basis
+          period
+          status
+          realised
+          percentOfTarget
+          expectedByNow
+          gap
+          forecastTrend
+          forecastPipeline
+          flags
+          computedAt
+        }
       }
     }
   }

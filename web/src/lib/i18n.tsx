@@ -17,6 +17,8 @@ export interface I18n {
   date: (value: string | null | undefined) => string;
   dateTime: (value: string | null | undefined) => string;
   period: (value: string | null | undefined) => string;
+  /** "2025-07" → "juli 2025". */
+  month: (value: string) => string;
   /** The Dutch or English name of a vocabulary entry. */
   name: (entry: { nameNl: string; nameEn: string } | null | undefined) => string;
 }
@@ -50,6 +52,7 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void = () => 
     date: (v) => f.formatDate(v, locale),
     dateTime: (v) => f.formatDateTime(v, locale),
     period: (v) => f.formatPeriod(v, locale),
+    month: (v) => f.formatMonth(v, locale),
     name: (e) => (e ? (locale === 'nl' ? e.nameNl : e.nameEn) : '–'),
   };
 }

@@ -1,6 +1,9 @@
 // The message catalogue: Dutch first (the default), English by the language switch.
 // Keys are typed from the Dutch catalogue, so a missing English message fails the type check.
-export const nl = {
+// The management pages (administration, projects, webhooks) keep theirs in ./messages-manage.
+import { manageEn, manageNl } from './messages-manage';
+
+const baseNl = {
   appName: 'Woonzorgmonitor',
   skipToContent: 'Naar de inhoud',
   language: 'Taal',
@@ -236,7 +239,6 @@ export const nl = {
   recentlyDecided: 'Recent besloten',
   // admin
   adminTitle: 'Beheer',
-  adminIntro: 'Wat de API vandaag biedt: organisaties, de rapportagekalender met ontbrekende leveringen, bronnen en webhooks.',
   organisations: 'Organisaties',
   trusted: 'Vertrouwde bron',
   missingReports: 'Ontbrekende leveringen',
@@ -247,11 +249,6 @@ export const nl = {
   schedule: 'Schema',
   active: 'Actief',
   webhooks: 'Webhooks',
-  comingTitle: 'Nog niet beschikbaar in de API',
-  comingPeople: 'Personen en uitnodigingen',
-  comingScopes: 'Rapportagebereik (scopes) per organisatie',
-  comingTokens: 'Tokens uitgeven en intrekken',
-  comingText: 'Deze onderdelen komen met het onboarding-issue. Tot dan: de opdrachtregel (woonzorg token create/list/revoke).',
   auditTrail: 'Audittrail',
   actor: 'Wie',
   action: 'Actie',
@@ -280,17 +277,18 @@ export const nl = {
   rolepartner: 'partner',
   roleviewer: 'lezer',
   roleunknown: 'onbekend',
-  accountNote: 'De API heeft nog geen vraag “wie ben ik”; rol en organisatie zijn afgeleid uit wat het token mag.',
+  accountNote: 'Rol en organisatie zegt de API zelf (GraphQL me).',
   notAllowedPage: 'Uw rol mag deze pagina niet gebruiken.',
   publicRead: 'U bent niet ingelogd; u ziet de openbare gegevens.',
   footerText: 'Woonzorgmonitor — gegevens via de openbare GraphQL-API.',
   graphiqlLink: 'GraphQL-verkenner',
 } as const;
 
+export const nl = { ...baseNl, ...manageNl } as const;
 export type MessageKey = keyof typeof nl;
 export type Catalogue = Record<MessageKey, string>;
 
-export const en: Catalogue = {
+const baseEn: Record<keyof typeof baseNl, string> = {
   appName: 'Housing and care monitor',
   skipToContent: 'Skip to content',
   language: 'Language',
@@ -516,7 +514,6 @@ export const en: Catalogue = {
   reason: 'Reason',
   recentlyDecided: 'Recently decided',
   adminTitle: 'Administration',
-  adminIntro: 'What the API offers today: organisations, the reporting calendar with missing reports, sources and webhooks.',
   organisations: 'Organisations',
   trusted: 'Trusted source',
   missingReports: 'Missing reports',
@@ -527,11 +524,6 @@ export const en: Catalogue = {
   schedule: 'Schedule',
   active: 'Active',
   webhooks: 'Webhooks',
-  comingTitle: 'Not yet in the API',
-  comingPeople: 'People and invitations',
-  comingScopes: 'Reporting scopes per organisation',
-  comingTokens: 'Issuing and revoking tokens',
-  comingText: 'These come with the onboarding issue. Until then: the command line (woonzorg token create/list/revoke).',
   auditTrail: 'Audit trail',
   actor: 'Who',
   action: 'Action',
@@ -559,9 +551,11 @@ export const en: Catalogue = {
   rolepartner: 'partner',
   roleviewer: 'viewer',
   roleunknown: 'unknown',
-  accountNote: 'The API has no “who am I” query yet; role and organisation are derived from what the token may do.',
+  accountNote: 'The API itself says the role and organisation (GraphQL me).',
   notAllowedPage: 'Your role may not use this page.',
   publicRead: 'You are not signed in; you see the published data.',
   footerText: 'Housing and care monitor — data through the public GraphQL API.',
   graphiqlLink: 'GraphQL explorer',
 };
+
+export const en: Catalogue = { ...baseEn, ...manageEn };

@@ -74,10 +74,13 @@ const MeasuresBoardDocument = graphql(`
         }
       }
     }
-    overdueMeasures {
-      daysOverdue
-      measure {
-        id
+    overdueMeasures(first: 100) {
+      totalCount
+      nodes {
+        daysOverdue
+        measure {
+          id
+        }
       }
     }
   }
@@ -205,7 +208,7 @@ export default function MeasuresBoard() {
       after,
     },
   });
-  const overdue = useMemo(() => new Map((data?.overdueMeasures ?? []).map((o) => [o.measure.id, o.daysOverdue])), [data]);
+  const overdue = useMemo(() => new Map((data?.overdueMeasures.nodes ?? []).map((o) => [o.measure.id, o.daysOverdue])), [data]);
 
   // documents → top-level action line → action line → measures
   const tree = useMemo(() => {

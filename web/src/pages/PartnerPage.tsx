@@ -5,6 +5,7 @@ import { graphql } from '../gql';
 import { useI18n } from '../lib/i18n';
 import { usePageTitle } from '../lib/hooks';
 import { authHeaders, can, useSession } from '../lib/auth';
+import { apiUrl } from '../lib/api';
 import { RequireAbility } from '../components/Layout';
 import { ErrorNotice, Loading, RefusalNotice, type Refusal } from '../components/feedback';
 import { ErrorsTable, SubmissionsTable, SubmissionWatcher, isFinal, type SubmissionRow } from '../components/submissions';
@@ -61,7 +62,7 @@ const ACCEPT = '.csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedo
 async function downloadTemplate(organisation: string, format: 'csv' | 'xlsx', period: string): Promise<string | null> {
   const query = new URLSearchParams({ format, period });
   if (organisation) query.set('organisation', organisation);
-  const response = await fetch(`/submissions/template?${query}`, { headers: authHeaders() });
+  const response = await fetch(apiUrl(`/submissions/template?${query}`), { headers: authHeaders(), credentials: 'same-origin' });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
     return body?.error?.message ?? `HTTP ${response.status}`;

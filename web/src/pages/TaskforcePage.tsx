@@ -7,7 +7,8 @@ import { useI18n } from '../lib/i18n';
 import { usePageTitle } from '../lib/hooks';
 import { RequireAbility } from '../components/Layout';
 import { ErrorNotice, Loading, RefusalNotice, type Refusal } from '../components/feedback';
-import { ErrorsTable, SubmissionsTable, SubmissionWatcher, type SubmissionRow } from '../components/submissions';
+import { ErrorsTable, SubmissionsTable, SubmissionWatcher, isFinal, type SubmissionRow } from '../components/submissions';
+import { SubmissionStatusBadge } from '../components/status';
 
 const TaskforceDocument = graphql(`
   query Taskforce {
@@ -114,7 +115,14 @@ const ReturnDocument = graphql(`
   }
 `);
 
-function Review({ submission }: { submission: SubmissionRow }) {
+type Decision = 'approved' | 'returned';
+
+/**
+ * One submission to decide. After a decision the card stays (its confirmation and the
+ * submission's new state, live) until the reviewer closes it or leaves the page, even when the
+ * refreshed queue no longer holds the submission: the page keeps decided cards (`kept`).
+ */
+function Review({ submission, decision, onDecided, onDismiss }: { submission: SubmissionRow; decision: Decision | null; onDecided: (kind: Decision, row: SubmissionRow) => void; onDismiss: () => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [reason, setReason] = useState('');
@@ -124,53 +132,75 @@ function Review({ submission }: { submission: SubmissionRow }) {
   const outcome = approval.data?.approveSubmission ?? giveBack.data?.returnSubmission;
   const refusal = outcome && outcome.__typename !== 'SubmissionDecided' ? (outcome as Refusal) : null;
   const id = submission.id.replace(/[^A-Za-z0-9]/g, '');
+  const decide = async (kind: Decision) => {
+    const answer = kind === 'approved' ? await approve({ id: submission.id, reason: reason || null }) : await giveBackNow({ id: submission.id, reason });
+    const result = kind === 'approved' ? answer.data && 'approveSubmission' in answer.data ? answer.data.approveSubmission : null : answer.data && 'returnSubmission' in answer.data ? answer.data.returnSubmission : null;
+    if (result?.__typename === 'SubmissionDecided') onDecided(kind, result.submission);
+  };
   return (
-    <li className="wz-card" data-review={submission.id}>
+    <li className={decision ? 'wz-card wz-card--decided' : 'wz-card'} data-review={submission.id} data-decided={decision ?? undefined}>
       <p>
         <strong>{submission.organisation.name}</strong> · {submission.filename ?? submission.channel} · {i18n.dateTime(submission.receivedAt)} · {t('rows')}:{' '}
-        {i18n.number(submission.rowCount)}
+        {i18n.number(submission.rowCount)} · <SubmissionStatusBadge status={submission.status} />
       </p>
       <ErrorsTable submission={submission} />
-      <div className="wz-inline-form">
-        <div className="utrecht-form-field">
-          <label className="utrecht-form-label" htmlFor={`reason-${id}`}>
-            {t('returnReason')}
-          </label>
-          <input
-            id={`reason-${id}`}
-            className="utrecht-textbox utrecht-textbox--html-input"
-            value={reason}
-            aria-invalid={missingReason}
-            aria-describedby={missingReason ? `reason-err-${id}` : undefined}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setMissingReason(false);
+      {!decision && (
+        <div className="wz-inline-form">
+          <div className="utrecht-form-field">
+            <label className="utrecht-form-label" htmlFor={`reason-${id}`}>
+              {t('returnReason')}
+            </label>
+            <input
+              id={`reason-${id}`}
+              className="utrecht-textbox utrecht-textbox--html-input"
+              value={reason}
+              aria-invalid={missingReason}
+              aria-describedby={missingReason ? `reason-err-${id}` : undefined}
+              onChange={(e) => {
+                setReason(e.target.value);
+                setMissingReason(false);
+              }}
+            />
+            {missingReason && (
+              <p id={`reason-err-${id}`} className="utrecht-form-field-error-message">
+                {t('returnReasonRequired')}
+              </p>
+            )}
+          </div>
+          <button type="button" className="utrecht-button utrecht-button--primary-action" disabled={approval.fetching || giveBack.fetching} onClick={() => void decide('approved')}>
+            {t('approve')}
+          </button>
+          <button
+            type="button"
+            className="utrecht-button utrecht-button--secondary-action"
+            disabled={approval.fetching || giveBack.fetching}
+            onClick={() => {
+              if (!reason.trim()) setMissingReason(true);
+              else void decide('returned');
             }}
-          />
-          {missingReason && (
-            <p id={`reason-err-${id}`} className="utrecht-form-field-error-message">
-              {t('returnReasonRequired')}
-            </p>
-          )}
+          >
+            {t('returnSubmission')}
+          </button>
         </div>
-        <button type="button" className="utrecht-button utrecht-button--primary-action" disabled={approval.fetching} onClick={() => void approve({ id: submission.id, reason: reason || null })}>
-          {t('approve')}
-        </button>
-        <button
-          type="button"
-          className="utrecht-button utrecht-button--secondary-action"
-          disabled={giveBack.fetching}
-          onClick={() => {
-            if (!reason.trim()) setMissingReason(true);
-            else void giveBackNow({ id: submission.id, reason });
-          }}
-        >
-          {t('returnSubmission')}
-        </button>
-      </div>
+      )}
       <ErrorNotice error={approval.error ?? giveBack.error} />
       <RefusalNotice refusal={refusal} />
-      {outcome?.__typename === 'SubmissionDecided' && <p role="status">{approval.data ? t('approved') : t('returned')}</p>}
+      {decision && (
+        <div className="wz-decision" data-testid="review-confirmation">
+          <p role="status">
+            {decision === 'approved' ? t('approved') : t('returned')} {t('statusNow')}: <SubmissionStatusBadge status={submission.status} />
+            {submission.decisionReason && (
+              <>
+                {' '}
+                · {t('decisionReason')}: {submission.decisionReason}
+              </>
+            )}
+          </p>
+          <button type="button" className="utrecht-button utrecht-button--subtle" onClick={onDismiss}>
+            {t('dismiss')}
+          </button>
+        </div>
+      )}
     </li>
   );
 }
@@ -216,24 +246,54 @@ function Corrections({ decided }: { decided: Decided[] }) {
   );
 }
 
-function Workspace() {
+/**
+ * The queue with the cards decided here kept in place: newest first, each card keyed by its
+ * submission, so a decided card keeps its state while the refreshed queue drops it.
+ */
+export function reviewCards(queue: SubmissionRow[], kept: Record<string, { kind: Decision; row: SubmissionRow }>, known: SubmissionRow[]): { row: SubmissionRow; decision: Decision | null }[] {
+  const byId = new Map(known.map((s) => [s.id, s]));
+  const cards = queue.filter((s) => !kept[s.id] && s.status === 'VALIDATED').map((row) => ({ row, decision: null as Decision | null }));
+  for (const [id, { kind, row }] of Object.entries(kept)) cards.push({ row: byId.get(id) ?? row, decision: kind });
+  return cards.sort((a, b) => (a.row.receivedAt < b.row.receivedAt ? 1 : a.row.receivedAt > b.row.receivedAt ? -1 : 0));
+}
+
+export function Workspace() {
   const { t } = useI18n();
   const [{ data, fetching, error }] = useQuery({ query: TaskforceDocument });
+  const [kept, setKept] = useState<Record<string, { kind: Decision; row: SubmissionRow }>>({});
+  const queue = data?.queue.nodes ?? [];
+  // The newest state of a kept card: the live lists (updated by submissionChanged events) or the
+  // mutation's answer.
+  const cards = reviewCards(queue, kept, [...queue, ...(data?.decided.nodes ?? [])]);
   return (
     <>
-      {data?.queue.nodes.map((s) => (
-        <SubmissionWatcher key={s.id} id={s.id} />
-      ))}
+      {cards
+        .filter((c) => !isFinal(c.row))
+        .map((c) => (
+          <SubmissionWatcher key={c.row.id} id={c.row.id} />
+        ))}
       <ErrorNotice error={error} />
       {fetching && !data && <Loading />}
       <section aria-labelledby="queue-heading">
         <Heading2 id="queue-heading">
           {t('reviewQueue')} {data && `(${data.queue.totalCount})`}
         </Heading2>
-        {data && data.queue.nodes.length === 0 && <Paragraph>{t('reviewEmpty')}</Paragraph>}
+        {data && cards.length === 0 && <Paragraph>{t('reviewEmpty')}</Paragraph>}
         <ul className="wz-cards">
-          {data?.queue.nodes.map((s) => (
-            <Review key={s.id} submission={s} />
+          {cards.map(({ row, decision }) => (
+            <Review
+              key={row.id}
+              submission={row}
+              decision={decision}
+              onDecided={(kind, decided) => setKept((k) => ({ ...k, [decided.id]: { kind, row: decided } }))}
+              onDismiss={() =>
+                setKept((k) => {
+                  const rest = { ...k };
+                  delete rest[row.id];
+                  return rest;
+                })
+              }
+            />
           ))}
         </ul>
       </section>
