@@ -247,10 +247,11 @@ export type SubmissionFilter = {
   withErrors?: boolean | null | undefined;
 };
 
-/** received → validating → rejected | validated → approved | returned → applied. */
+/** received → validating → rejected | validated → approved | returned → applied; FAILED when its processing kept failing (see `failureReason`). */
 export type SubmissionStatus =
   | 'APPLIED'
   | 'APPROVED'
+  | 'FAILED'
   | 'RECEIVED'
   | 'REJECTED'
   | 'RETURNED'
