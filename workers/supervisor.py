@@ -2,7 +2,8 @@
 
 The supervisor starts ``--processes`` children (``python -m workers.supervisor child …``), each one
 dramatiq worker with ``--threads`` threads, and restarts a child that dies (kill -9, out of
-memory) within a second; a child that exits by itself soon after start (a configuration error)
+memory) within a second, marking it stopped in ``worker_process`` so that the scheduler re-sends
+its jobs at its next check (``workers.liveness.mark_exited``); a child that exits by itself soon after start (a configuration error)
 is restarted with a backoff growing to 30 s. A child that loses its supervisor stops. SIGTERM/SIGINT stop the children gracefully (running jobs finish or
 are handed back to the broker) and then the supervisor. In containers, run one process per
 container (``--processes 1``, the default) and let the orchestrator restart it; the supervisor
@@ -15,11 +16,15 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from types import FrameType
+
+from db.engine import get_engine  # imported up front: a death is then recorded in milliseconds
+from workers.liveness import mark_exited
 
 log = logging.getLogger("workers.supervisor")
 
@@ -65,6 +70,7 @@ def supervise(processes: int, threads: int, queues: list[str]) -> int:
                 )
                 children[slot] = None
                 not_before[slot] = now + backoff[slot]
+                report_exit(child.pid)
             if children[slot] is None and now >= not_before[slot]:
                 children[slot] = subprocess.Popen(command)
                 started[slot] = now
@@ -80,6 +86,20 @@ def supervise(processes: int, threads: int, queues: list[str]) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
     return 0
+
+
+def report_exit(pid: int) -> None:
+    """Mark the child stopped in the database, in a thread of its own: a database that is down or
+    slow must not hold up restarting the children (the stale beat then tells the scheduler)."""
+
+    def mark() -> None:
+        try:
+            marked = mark_exited(get_engine(), socket.gethostname(), pid)
+            log.info("worker pid %d marked stopped (%d row)", pid, marked)
+        except Exception as exc:
+            log.warning("could not mark worker pid %d stopped (%s)", pid, type(exc).__name__)
+
+    threading.Thread(target=mark, name=f"report-exit-{pid}", daemon=True).start()
 
 
 def run_child(threads: int, queues: list[str]) -> int:
