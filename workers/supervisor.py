@@ -13,6 +13,7 @@ restarts the child either way, so the default survives a child's death.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import os
 import signal
@@ -112,6 +113,8 @@ def run_child(threads: int, queues: list[str]) -> int:
     from workers.boot import start
     from workers.broker import wait_for_broker
 
+    # `kill -USR1 <pid>` writes every thread's stack to the log: what a stuck worker is waiting for
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     settings = get_settings()
     broker = start(settings)
     wait_for_database(timeout_seconds=settings.service_wait_seconds)
