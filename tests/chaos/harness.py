@@ -358,11 +358,40 @@ class Topology:
             if reason is None:
                 settle = time.monotonic() - since
                 self.figures.settle_s[fault] = max(settle, self.figures.settle_s.get(fault, 0.0))
-                print(f"chaos: {fault} settled in {settle:.1f} s", file=sys.stderr, flush=True)
+                print(
+                    f"chaos: {fault} settled in {settle:.1f} s; {self.last_job(since)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return settle
             time.sleep(0.5)
         self.figures.settle_s[fault] = float("inf")
         raise AssertionError(f"{fault}: not settled after {limit_s:.0f} s: {reason}")
+
+    def last_job(self, since: float) -> str:
+        """The job that finished last, its times counted from the fault: what the settling waited
+        for (a re-send after a dead worker, a retry's backoff, the work itself)."""
+        assert self.engine is not None
+        fault_at = time.time() - (time.monotonic() - since)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT actor_name, attempts, extract(epoch FROM created_at),"
+                    " extract(epoch FROM sent_at), extract(epoch FROM started_at),"
+                    " extract(epoch FROM finished_at) FROM outbox_job"
+                    " WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1"
+                )
+            ).first()
+        if row is None:
+            return "no job finished"
+        name, attempts, *moments = row
+        created, sent, started, finished = (
+            "-" if m is None else f"{float(m) - fault_at:+.1f}" for m in moments
+        )
+        return (
+            f"last job {name} (attempts {attempts}): created {created} s, last sent {sent} s, "
+            f"last started {started} s, finished {finished} s after the fault"
+        )
 
     def count(self) -> None:
         assert self.engine is not None
