@@ -103,6 +103,15 @@ def configure_broker(settings: Settings) -> dramatiq.Broker:
     return _broker
 
 
+def renew_after_fork() -> None:
+    """In a process forked from one that built the broker (``woonzorg worker`` builds it before
+    forking its worker processes): its own name in Redis. Redis tracks heartbeats and fetched
+    messages per ``broker_id``; children sharing one would keep a killed sibling "alive", and the
+    messages it had fetched would never be given to anyone else."""
+    if isinstance(_broker, RedisBroker):
+        _broker.broker_id = str(uuid.uuid4())
+
+
 def get_broker() -> dramatiq.Broker:
     if _broker is None:
         raise RuntimeError("no broker: call workers.boot.start(settings) at process start")

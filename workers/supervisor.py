@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from core.settings import get_settings
+from workers.broker import renew_after_fork
 from workers.liveness import mark_exited
 
 log = logging.getLogger("workers.supervisor")
@@ -104,6 +105,7 @@ def fork_child(threads: int, queues: list[str]) -> Child:
         return Child(pid)
     code = 1
     try:  # the child: never returns into the supervisor's loop
+        renew_after_fork()  # its own name in Redis, before any command
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         code = run_child(threads, queues)

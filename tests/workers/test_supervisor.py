@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -100,3 +101,44 @@ def test_a_killed_child_is_marked_stopped_at_once_and_restarted(clean_db, monkey
         supervisor.terminate()
         supervisor.wait(timeout=90)
     assert all(row.stopped_at is not None for row in _rows(clean_db))  # the new one said goodbye
+
+
+def test_each_forked_worker_process_has_its_own_name_in_redis(clean_db, monkeypatch) -> None:
+    # `woonzorg worker` builds the broker before forking: children sharing its Redis name would
+    # keep a killed sibling alive to Redis, which then never hands on what it had fetched
+    from dramatiq.brokers.redis import RedisBroker
+
+    broker = get_broker()
+    if not isinstance(broker, RedisBroker):
+        pytest.skip("Redis only (the PostgreSQL + Redis pass)")
+    quiet(clean_db, monkeypatch)
+    beats = f"{broker.namespace}:__heartbeats__"
+    before = set(broker.client.zrange(beats, 0, -1))
+    env = {
+        **os.environ,
+        "WOONZORG_DATABASE_URL": TEST_DATABASE_URL,
+        "PYTHONPATH": str(ROOT),
+    }
+    woonzorg = Path(sys.executable).parent / "woonzorg"
+    supervisor = subprocess.Popen(
+        [str(woonzorg), "worker", "--processes", "2", "--threads", "1", "--queue", "compute"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(lambda: True if len(_rows(clean_db)) >= 2 else None, "two children beat")
+        names = _wait_for(
+            lambda: (
+                new if len(new := set(broker.client.zrange(beats, 0, -1)) - before) >= 2 else None
+            ),
+            "both children poll Redis",
+            timeout_s=20,
+        )
+        assert len(names) == 2
+    finally:
+        supervisor.terminate()
+        supervisor.wait(timeout=90)
+        for name in set(broker.client.zrange(beats, 0, -1)) - before:
+            broker.client.zrem(beats, name)
