@@ -192,6 +192,7 @@ class Topology:
         self.figures = Figures()
         self._file_number = 0
         self._lock = threading.Lock()
+        self.settled_at: Any = None  # the database's time when the last settling was seen
 
     # -- processes ----------------------------------------------------------------------------
 
@@ -338,6 +339,7 @@ class Topology:
                     )
                 ).all()
                 stale = stale_targets(conn)
+                checked_at = conn.execute(sa.text("SELECT now()")).scalar()
         except sa.exc.DBAPIError:
             return "database unreachable"
         if submissions < self._file_number:
@@ -348,6 +350,7 @@ class Topology:
             return f"{jobs} job(s) unfinished, e.g. {[tuple(row) for row in unfinished]}"
         if stale:
             return f"{stale} target(s) not recomputed since their last figures"
+        self.settled_at = checked_at  # jobs queued later (the scheduler's minute beat) are new work
         return None
 
     def wait_settled(self, fault: str, since: float, limit_s: float = 180) -> float:
@@ -410,7 +413,11 @@ class Topology:
                 sa.text("SELECT count(*) FROM submission WHERE status <> 'applied'")
             ).scalar_one()
             self.figures.unfinished_jobs = conn.execute(
-                sa.text("SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')")
+                sa.text(
+                    "SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')"
+                    " AND created_at <= :settled"
+                ),
+                {"settled": self.settled_at},
             ).scalar_one()
             self.figures.failed_jobs = [
                 name
