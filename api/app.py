@@ -106,12 +106,23 @@ def _readiness(engine: sa.Engine, settings: Settings) -> JSONResponse:
 
 
 async def status(request: Request) -> JSONResponse:
-    """Worker liveness, queue depths and the outbox backlog (JSON; for administrators)."""
+    """Worker liveness, queue depths and the outbox backlog (JSON, README "Operations"), for an
+    administrator: by bearer token, or signed in with the session cookie (the web app's admin
+    page; a GET needs no CSRF header)."""
     principal = getattr(request.state, "principal", None)
-    if principal is None or principal.role is not Role.ADMIN:
-        return JSONResponse(
-            {"error": {"code": "forbidden", "message": "/status needs an administrator's token"}},
-            status_code=401 if principal is None else 403,
+    if principal is None:
+        return _status_refused(
+            401,
+            "unauthenticated",
+            "/status needs an administrator: send a bearer token or sign in.",
+            "/status is alleen voor beheerders: stuur een bearer-token of log in.",
+        )
+    if principal.role is not Role.ADMIN:
+        return _status_refused(
+            403,
+            "forbidden",
+            "/status is for administrators only.",
+            "/status is alleen voor beheerders.",
         )
     settings = get_settings()
     body = await run_in_threadpool(
@@ -119,7 +130,17 @@ async def status(request: Request) -> JSONResponse:
         request.app.state.engine,
         timedelta(seconds=settings.worker_dead_after_seconds),
     )
-    return JSONResponse(body)
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def _status_refused(status_code: int, code: str, message: str, message_nl: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "messageNl": message_nl}},
+        status_code=status_code,
+        headers={"WWW-Authenticate": 'Bearer realm="woonzorgmonitor"'}
+        if status_code == 401
+        else None,
+    )
 
 
 CORS_METHODS = ["GET", "POST", "OPTIONS"]

@@ -91,11 +91,18 @@ def _before_cursor_execute(
 
 
 def _forget(conn: sa.Connection, *_: Any) -> None:
-    conn.info.pop(_MARK, None)
+    # A connection cut mid-transaction (database restarted, backend terminated) is invalidated:
+    # reading its ``info`` would try to reconnect and raise PendingRollbackError, failing the very
+    # rollback that clears the invalid transaction, so the session could never be rolled back
+    # or closed. The pool clears ``info`` when it connects anew: nothing is left to forget.
+    if not conn.invalidated:
+        conn.info.pop(_MARK, None)
 
 
 def _bump_before_commit(conn: sa.Connection) -> None:
     """Runs inside the transaction, right before its COMMIT reaches the database."""
+    if conn.invalidated:  # the COMMIT fails on its own (PendingRollbackError); nothing to add
+        return
     if not conn.info.pop(_MARK, None):
         return
     stamp = secrets.token_hex(8)  # our own hex: safe to inline, and no paramstyle to pick

@@ -29,16 +29,26 @@ _consumer_in_process = False
 REDIS_MAINTENANCE_CHANCE = 100_000
 
 
+# How long Redis waits for a silent worker process before giving the messages it fetched but did
+# not finish to others. Every Redis command of a process (each idle consumer polls at least once a
+# second) counts as its heartbeat, so 10 s is ten missed beats. Messages a killed worker had
+# fetched but not started wait this long (the scheduler re-sends the jobs it had started as soon
+# as its supervisor marks it stopped); it was the 20 s of the database-side dead time, the largest
+# part of settling after a kill once worker processes start in a second.
+REDIS_SILENT_WORKER_SECONDS = 10
+
+
 def build_broker(url: str, namespace: str, *, dead_after_seconds: int = 20) -> dramatiq.Broker:
-    """``dead_after_seconds``: how long Redis waits for a silent worker before giving its
-    unacknowledged messages to others; it agrees with the scheduler's ``worker_dead_after``."""
+    """``dead_after_seconds``: the scheduler's ``worker_dead_after``; Redis gives a silent
+    worker's unacknowledged messages to others after ``REDIS_SILENT_WORKER_SECONDS``, or after
+    this when it is shorter."""
     if url.startswith("memory://"):
         return StubBroker()
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisBroker(
             url=url,
             namespace=namespace,
-            heartbeat_timeout=dead_after_seconds * 1000,
+            heartbeat_timeout=min(dead_after_seconds, REDIS_SILENT_WORKER_SECONDS) * 1000,
             maintenance_chance=REDIS_MAINTENANCE_CHANCE,
             # a Redis that went away is noticed in seconds, never waited for without limit
             socket_timeout=10,
@@ -91,6 +101,15 @@ def configure_broker(settings: Settings) -> dramatiq.Broker:
         dramatiq.set_broker(broker)
         _broker = broker
     return _broker
+
+
+def renew_after_fork() -> None:
+    """In a process forked from one that built the broker (``woonzorg worker`` builds it before
+    forking its worker processes): its own name in Redis. Redis tracks heartbeats and fetched
+    messages per ``broker_id``; children sharing one would keep a killed sibling "alive", and the
+    messages it had fetched would never be given to anyone else."""
+    if isinstance(_broker, RedisBroker):
+        _broker.broker_id = str(uuid.uuid4())
 
 
 def get_broker() -> dramatiq.Broker:

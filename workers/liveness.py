@@ -3,8 +3,11 @@
 A dramatiq middleware starts a thread when the worker boots: every
 ``WOONZORG_WORKER_HEARTBEAT_SECONDS`` it records the process as alive and writes failures kept
 while the database was down. A worker that shuts down cleanly says so (``stopped_at``); one that
-is killed simply stops beating. The scheduler re-sends the jobs of both at once
-(``workers.outbox.resend_unfinished``), and ``/readyz`` and ``/status`` show who is alive.
+is killed is marked stopped by its supervisor as soon as it sees the exit (``mark_exited``), or,
+when the supervisor went down with it (a lost host or container), simply stops beating. The
+scheduler re-sends the jobs of a stopped worker at its next check and those of a silent one after
+``WOONZORG_WORKER_DEAD_AFTER_SECONDS`` (``workers.outbox.resend_unfinished``), and ``/readyz``
+and ``/status`` show who is alive.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import dramatiq
 import sqlalchemy as sa
+from sqlmodel import col
 
 from core.clock import utcnow
 from db.engine import get_engine, session_scope
@@ -39,6 +43,22 @@ def beat(engine: sa.Engine, queues: list[str]) -> None:
         row.queues = queues
         row.last_seen_at = utcnow()
         row.stopped_at = None
+
+
+def mark_exited(engine: sa.Engine, hostname: str, pid: int) -> int:
+    """Record that the worker process ``pid`` on ``hostname`` has exited (its supervisor saw it
+    die): the scheduler need not wait for its beat to go stale. Returns the rows marked."""
+    with session_scope(engine) as session:
+        result = session.execute(
+            sa.update(WorkerProcess)
+            .where(
+                col(WorkerProcess.hostname) == hostname[:200],
+                col(WorkerProcess.pid) == pid,
+                col(WorkerProcess.stopped_at).is_(None),
+            )
+            .values(stopped_at=utcnow())
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def say_goodbye(engine: sa.Engine) -> None:

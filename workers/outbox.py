@@ -217,15 +217,17 @@ def job_actor(
                     job.attempts += 1
                     job.worker_id = worker_id()  # a dead worker's job is re-sent at once
                     job.started_at = utcnow()
+                    args = dict(job.args)
+                    session.flush()  # written before ``before`` runs, whatever it does
                     if before is not None:
-                        before(session, **job.args)
+                        before(session, **args)
                 with session_scope(engine) as session:
                     job = session.get(OutboxJob, job_id, with_for_update=True)
                     if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
                         return
-                    fn(session, **job.args)
-                    job.status = JobStatus.DONE
-                    job.finished_at = utcnow()
+                    args = dict(job.args)
+                    fn(session, **args)
+                    _mark_done(session, job_id)
             except Exception as exc:
                 _record_failure(
                     engine, job_id, exc, final=_is_last_attempt(max_retries), give_up=give_up
@@ -245,6 +247,21 @@ def job_actor(
         )(run)
 
     return decorate
+
+
+def _mark_done(session: Session, job_id: int) -> None:
+    """Mark the job done in the work's transaction by a statement of its own, not through the row
+    loaded before the work: the work may have emptied the session (an export pages through its
+    rows with ``expunge_all``), and a change to a row no longer in the session is silently never
+    written, which left such a job ``sent`` for ever, re-sent and re-run every 20 s."""
+    marked = session.execute(
+        sa.update(OutboxJob)
+        .where(col(OutboxJob.id) == job_id)
+        .values(status=JobStatus.DONE, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(marked, "rowcount", 1) != 1:  # the row was locked above: it cannot have gone
+        raise RuntimeError(f"outbox job {job_id} vanished while it ran")
 
 
 def _is_last_attempt(max_retries: int) -> bool:

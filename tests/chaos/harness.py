@@ -192,6 +192,7 @@ class Topology:
         self.figures = Figures()
         self._file_number = 0
         self._lock = threading.Lock()
+        self.settled_at: Any = None  # the database's time when the last settling was seen
 
     # -- processes ----------------------------------------------------------------------------
 
@@ -338,6 +339,7 @@ class Topology:
                     )
                 ).all()
                 stale = stale_targets(conn)
+                checked_at = conn.execute(sa.text("SELECT now()")).scalar()
         except sa.exc.DBAPIError:
             return "database unreachable"
         if submissions < self._file_number:
@@ -348,6 +350,7 @@ class Topology:
             return f"{jobs} job(s) unfinished, e.g. {[tuple(row) for row in unfinished]}"
         if stale:
             return f"{stale} target(s) not recomputed since their last figures"
+        self.settled_at = checked_at  # jobs queued later (the scheduler's minute beat) are new work
         return None
 
     def wait_settled(self, fault: str, since: float, limit_s: float = 180) -> float:
@@ -358,11 +361,40 @@ class Topology:
             if reason is None:
                 settle = time.monotonic() - since
                 self.figures.settle_s[fault] = max(settle, self.figures.settle_s.get(fault, 0.0))
-                print(f"chaos: {fault} settled in {settle:.1f} s", file=sys.stderr, flush=True)
+                print(
+                    f"chaos: {fault} settled in {settle:.1f} s; {self.last_job(since)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return settle
             time.sleep(0.5)
         self.figures.settle_s[fault] = float("inf")
         raise AssertionError(f"{fault}: not settled after {limit_s:.0f} s: {reason}")
+
+    def last_job(self, since: float) -> str:
+        """The job that finished last, its times counted from the fault: what the settling waited
+        for (a re-send after a dead worker, a retry's backoff, the work itself)."""
+        assert self.engine is not None
+        fault_at = time.time() - (time.monotonic() - since)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT actor_name, attempts, extract(epoch FROM created_at),"
+                    " extract(epoch FROM sent_at), extract(epoch FROM started_at),"
+                    " extract(epoch FROM finished_at) FROM outbox_job"
+                    " WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1"
+                )
+            ).first()
+        if row is None:
+            return "no job finished"
+        name, attempts, *moments = row
+        created, sent, started, finished = (
+            "-" if m is None else f"{float(m) - fault_at:+.1f}" for m in moments
+        )
+        return (
+            f"last job {name} (attempts {attempts}): created {created} s, last sent {sent} s, "
+            f"last started {started} s, finished {finished} s after the fault"
+        )
 
     def count(self) -> None:
         assert self.engine is not None
@@ -381,7 +413,11 @@ class Topology:
                 sa.text("SELECT count(*) FROM submission WHERE status <> 'applied'")
             ).scalar_one()
             self.figures.unfinished_jobs = conn.execute(
-                sa.text("SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')")
+                sa.text(
+                    "SELECT count(*) FROM outbox_job WHERE status IN ('pending','sent')"
+                    " AND created_at <= :settled"
+                ),
+                {"settled": self.settled_at},
             ).scalar_one()
             self.figures.failed_jobs = [
                 name

@@ -128,6 +128,54 @@ def test_a_failing_job_rolls_back_its_work_and_records_the_error(clean_db, broke
     assert send_jobs(clean_db, [job.id]) == 0  # a failed job is not sent again by hand either
 
 
+JOBS["empties_its_session"] = MAINTENANCE  # a job of this test only
+
+
+@job_actor(max_retries=0)
+def empties_its_session(session: Session, label: str) -> None:
+    session.add(WorkerHeartbeat(queue_name=label, hostname="kept"))
+    session.flush()
+    session.expunge_all()  # as an export paging through its rows does
+
+
+def test_a_job_whose_work_empties_the_session_is_marked_done_with_its_work(
+    clean_db, broker, worker
+) -> None:
+    with Session(clean_db) as session:
+        enqueue_job(session, "empties_its_session", label="y")
+        session.commit()
+    drain(broker, worker, MAINTENANCE)
+    [job] = jobs(clean_db)
+    assert (job.status, job.attempts, job.last_error) == (JobStatus.DONE, 1, None)
+    with Session(clean_db) as session:
+        assert [beat.queue_name for beat in session.exec(select(WorkerHeartbeat))] == ["y"]
+
+
+def test_the_open_data_job_is_marked_done_when_the_package_takes_several_pages(
+    session: Session,
+    make,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    # issue 22: once `observation` held more than a page (500 rows) of figures, every run wrote
+    # the package but left its job `sent` (the export's paging emptied the job's session)
+    from services.exports import lists
+    from workers.actors.open_data import refresh_open_data
+
+    leiden = make.jurisdiction(code="GM0546", name="Leiden")
+    added = make.indicator(code="dwellings-added")
+    for quarter in ("2025-Q1", "2025-Q2"):
+        make.observation(indicator_id=added.id, jurisdiction_id=leiden.id, period=quarter)
+    monkeypatch.setattr(lists, "PAGE", 1)  # two observations: two pages
+    job = enqueue_job(session, "refresh_open_data")
+    session.info.pop("outbox_pending_ids", None)  # run here, not by the suite's worker
+    session.commit()
+    assert job.id is not None
+    refresh_open_data.fn(job.id)
+    session.expire_all()
+    done = session.get(OutboxJob, job.id)
+    assert done is not None and (done.status, done.attempts) == (JobStatus.DONE, 1)
+
+
 def _last_seen(engine: sa.Engine):  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         return session.exec(select(WorkerHeartbeat.last_seen_at)).one()

@@ -242,3 +242,16 @@ def test_redis_is_asked_for_the_message_under_its_own_id() -> None:
     finally:
         for key in broker.client.keys(f"{broker.namespace}:{queue}*"):
             broker.client.delete(key)
+
+
+def test_redis_gives_a_killed_workers_fetched_messages_to_others_within_ten_seconds() -> None:
+    from dramatiq.brokers.redis import RedisBroker
+
+    from workers.broker import REDIS_SILENT_WORKER_SECONDS, build_broker
+
+    broker = build_broker("redis://127.0.0.1:6379/2", "woonzorg-test", dead_after_seconds=20)
+    assert isinstance(broker, RedisBroker)
+    # consumers poll at least once a second, and every command is a heartbeat: ten missed beats
+    assert broker.heartbeat_timeout == REDIS_SILENT_WORKER_SECONDS * 1000 == 10_000
+    shorter = build_broker("redis://127.0.0.1:6379/2", "woonzorg-test", dead_after_seconds=5)
+    assert isinstance(shorter, RedisBroker) and shorter.heartbeat_timeout == 5_000
