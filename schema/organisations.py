@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from db.models import Organisation as OrganisationRow
-from db.queries import organisations, policy, projects, submissions
+from db.queries import access, organisations, policy, projects, submissions
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
     FILTER_DESCRIPTION,
@@ -24,6 +24,7 @@ from schema.nodes import RowNode, load_one
 
 if TYPE_CHECKING:
     from schema.geography import Jurisdiction
+    from schema.mutations.access import ObligationSet, ScopeEntry
     from schema.policy import Measure
     from schema.projects import Project
     from schema.submissions import Submission
@@ -69,6 +70,35 @@ class Organisation(RowNode):
 
         rows = await info.context.loaders.grouped(projects.projects_of_owners).load(self.id)
         return page_of(Project.from_rows(rows), first, after)
+
+    @strawberry.field(
+        description="What it may report for (a task force: its area), one entry per jurisdiction "
+        "and indicator; empty unless you may see its reporting (administrators; the organisation "
+        "itself; a task force for the organisations of its area)."
+    )
+    async def reporting_scope(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[ScopeEntry, strawberry.lazy("schema.mutations.access")]]:
+        from schema.mutations.access import ScopeEntry
+
+        if not info.context.access.sees_reporting_of(self.id):
+            return page_of([], first, after)
+        loader = info.context.loaders.grouped(access.scopes_of_organisations)
+        return page_of(ScopeEntry.from_rows(await loader.load(self.id)), first, after)
+
+    @strawberry.field(
+        description="The figures it owes (reporting obligations, ended ones included); empty "
+        "unless you may see its reporting, as for reportingScope."
+    )
+    async def reporting_obligations(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Annotated[ObligationSet, strawberry.lazy("schema.mutations.access")]]:
+        from schema.mutations.access import ObligationSet
+
+        if not info.context.access.sees_reporting_of(self.id):
+            return page_of([], first, after)
+        loader = info.context.loaders.grouped(access.obligations_of_organisations)
+        return page_of(ObligationSet.from_rows(await loader.load(self.id)), first, after)
 
     @strawberry.field(description="Its submissions, newest first.")
     async def submissions(

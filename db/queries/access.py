@@ -3,11 +3,21 @@ users and tokens."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from db.models import ApiToken, Organisation, OrganisationScope, RegionMembership, User
+from db.models import (
+    ApiToken,
+    Organisation,
+    OrganisationScope,
+    RegionMembership,
+    ReportingObligation,
+    User,
+)
 from db.queries.listing import Listing, SortKey
+from db.queries.lookups import grouped_by
 
 
 def area_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
@@ -75,3 +85,29 @@ def api_tokens(organisation_id: int | None) -> Listing[ApiToken]:
     if organisation_id is not None:
         statement = statement.where(col(ApiToken.organisation_id) == organisation_id)
     return Listing(statement, (SortKey(col(ApiToken.id)),), "apiTokens")
+
+
+def scopes_of_organisations(
+    session: Session, organisation_ids: Iterable[int]
+) -> dict[int, list[OrganisationScope]]:
+    """Each organisation's scope entries (its reporting scope, or a task force's area)."""
+    return grouped_by(
+        session,
+        OrganisationScope,
+        col(OrganisationScope.organisation_id),
+        organisation_ids,
+        order_by=[col(OrganisationScope.id)],
+    )
+
+
+def obligations_of_organisations(
+    session: Session, organisation_ids: Iterable[int]
+) -> dict[int, list[ReportingObligation]]:
+    """Each organisation's reporting obligations, active and ended."""
+    return grouped_by(
+        session,
+        ReportingObligation,
+        col(ReportingObligation.organisation_id),
+        organisation_ids,
+        order_by=[col(ReportingObligation.id)],
+    )

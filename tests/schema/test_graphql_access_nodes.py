@@ -124,3 +124,47 @@ def test_obligations_and_scope_entries_are_nodes_for_their_organisation_and_over
     assert node(app_client, obligation, leiden)["organisation"] == "gem-leiden"
     assert node(app_client, obligation, duwo) is None
     assert node(app_client, scope, duwo) is None
+
+
+def test_an_organisations_scope_and_obligations_are_listed_to_those_who_may_see_them(
+    app_client: TestClient, session: Session, make: Factory
+) -> None:
+    make.jurisdiction(code="GM0546", name="Leiden")
+    make.jurisdiction(code="GM0547", name="Leiderdorp")
+    make.indicator(code="dwellings-added")
+    make.organisation(code="gem-leiden")
+    make.organisation(code="duwo")
+    session.commit()
+    leiden = make.token("gem-leiden")
+    duwo = make.token("duwo")
+    gql(
+        app_client,
+        """mutation { setReportingObligation(organisation: "gem-leiden",
+            indicator: "dwellings-added", jurisdictions: ["GM0546"], frequency: YEARLY,
+            dueDays: 90, firstPeriod: "2025") { __typename } }""",
+    )
+    gql(
+        app_client,
+        """mutation { grantScope(organisation: "gem-leiden", jurisdictions: ["GM0546", "GM0547"],
+            indicators: ["dwellings-added"]) { __typename } }""",
+    )
+    reporting = """{ organisations(filter: {codes: ["gem-leiden"]}) { nodes {
+        reportingScope(first: 1) { totalCount nodes { jurisdiction indicator } }
+        reportingObligations { totalCount nodes { indicator frequency jurisdictions } } } } }"""
+    # the administrator and the organisation itself see its current scope and obligations
+    for token in (None, leiden):
+        seen = gql(app_client, reporting, token)["organisations"]["nodes"][0]
+        assert seen["reportingScope"]["totalCount"] == 2
+        assert seen["reportingScope"]["nodes"] == [
+            {"jurisdiction": "GM0546", "indicator": "dwellings-added"}
+        ]
+        assert seen["reportingObligations"] == {
+            "totalCount": 1,
+            "nodes": [
+                {"indicator": "dwellings-added", "frequency": "YEARLY", "jurisdictions": ["GM0546"]}
+            ],
+        }
+    # another partner sees the organisation, not its reporting
+    hidden = gql(app_client, reporting, duwo)["organisations"]["nodes"][0]
+    assert hidden["reportingScope"]["totalCount"] == 0
+    assert hidden["reportingObligations"]["totalCount"] == 0
