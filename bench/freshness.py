@@ -8,6 +8,7 @@ partner submits rows, ``process_submission`` validates them, the task force appr
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -157,6 +158,12 @@ def freshness(
     return seconds
 
 
+def shows(value: int) -> re.Pattern[bytes]:
+    """Finds ``value`` as a JSON number (``900000``, ``900000.0``) or a decimal string in an
+    answer, and nothing that merely starts or ends with its digits."""
+    return re.compile(rb'(?<![\d.])"?%d(?:\.0+)?(?![\d.])' % value)
+
+
 def _probe(
     http: httpx.Client, url: str, body: dict[str, object], member: str, period: str, value: int
 ) -> float | None:
@@ -169,11 +176,11 @@ def _probe(
 
     writer = threading.Thread(target=write)
     writer.start()
-    needle = f'"{value}'.encode()
+    needle = shows(value)
     deadline = time.perf_counter() + 60
     seen = None
     while time.perf_counter() < deadline:
-        if needle in http.post(url, json=body).content:
+        if needle.search(http.post(url, json=body).content):
             seen = time.perf_counter()
             break
         time.sleep(0.02)
