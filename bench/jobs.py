@@ -28,6 +28,22 @@ def latest_job(actor_name: str) -> OutboxJob | None:
         ).first()
 
 
+def submission_job(submission_id: int) -> OutboxJob:
+    """The ``process_submission`` job of this submission (files taken by several processes at
+    once queue their jobs in any order, so the newest job need not be ours)."""
+    with session_scope() as session:
+        recent = session.exec(
+            select(OutboxJob)
+            .where(OutboxJob.actor_name == "process_submission")
+            .order_by(col(OutboxJob.id).desc())
+            .limit(100)
+        ).all()
+    for job in recent:
+        if job.args.get("submission_id") == submission_id:
+            return job
+    raise RuntimeError(f"no process_submission job was queued for submission {submission_id}")
+
+
 def submit_and_process(
     organisation_code: str, path: Path, idempotency_key: str | None = None
 ) -> int:
@@ -47,8 +63,9 @@ def submit_and_process(
                 idempotency_key=idempotency_key,
             )
             submission_id = submit_file(session, request, stream).submission.id
-    job = latest_job("process_submission")
-    assert job is not None and job.id is not None and job.args.get("submission_id") == submission_id
+    assert submission_id is not None
+    job = submission_job(submission_id)
+    assert job.id is not None
     run_job("process_submission", job.id)
     with session_scope() as session:
         submission = session.get(Submission, submission_id)
