@@ -20,6 +20,8 @@ export const variables = {
   RegionMembers: { code: HAAGLANDEN },
   SubmissionNow: { id: id('Submission', MISSING) },
   ReportingCalendar: { withOrganisations: true },
+  OrganisationScope: { organisation: 'gem-leiden' },
+  OrganisationObligations: { organisation: 'gem-leiden' },
   People: { withOrganisations: true },
   Tokens: { withOrganisations: true },
   Webhooks: { withOrganisations: true },

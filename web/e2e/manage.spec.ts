@@ -95,16 +95,29 @@ test('an administrator grants and revokes scope, sets a reporting obligation and
   await signIn(page, 'admin');
   await visit(page, '/beheer/bereik', 'scopes-ready', 'scopes');
   await page.getByLabel('Organisatie').selectOption('gem-leiden');
+  // the organisation's current scope is listed as soon as it is chosen (and the choice is in the URL)
+  await expect(page).toHaveURL(/[?&]organisatie=gem-leiden/);
+  await expect(page.getByTestId('scope-table')).toContainText('GM0546');
+  await expect(page.getByTestId('scope-table')).not.toContainText('GM0547');
   await page.getByRole('button', { name: 'Bereik toekennen' }).click();
   await expect(page.getByText('Kies een organisatie en geef minstens één gebied op.')).toBeVisible();
   await page.getByLabel('Gebieden (codes)').fill('GM0547');
   await page.getByRole('button', { name: 'Bereik toekennen' }).click();
   await expect(page.getByTestId('scope-granted')).toBeVisible();
   await expect(page.getByTestId('scope-table')).toContainText('GM0547');
+  await checkA11y(page, 'scopes-listed');
+  // a new visit asks the API: the granted scope is there, not only in the mutation's answer
+  await visit(page, '/beheer/bereik?organisatie=gem-leiden', 'scopes-ready', 'scopes-organisation');
+  await expect(page.getByTestId('scope-table')).toContainText('GM0547');
+  await page.getByLabel('Gebieden (codes)').fill('GM0547');
   await page.getByRole('button', { name: 'Bereik intrekken' }).click();
   await expect(page.getByTestId('scope-revoked')).toBeVisible();
   await expect(page.getByTestId('scope-table')).not.toContainText('GM0547');
   await expect(page.getByTestId('scope-table')).toContainText('GM0546');
+  // a refusal is shown: an area that does not exist
+  await page.getByLabel('Gebieden (codes)').fill('GM9999');
+  await page.getByRole('button', { name: 'Bereik toekennen' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
 
   await visit(page, '/beheer/verplichtingen', 'obligations-ready', 'obligations');
   await page.getByLabel('Organisatie').selectOption('gem-leiden');
@@ -115,6 +128,16 @@ test('an administrator grants and revokes scope, sets a reporting obligation and
   await page.getByLabel('Eerste periode').fill('2025-Q1');
   await page.getByRole('button', { name: 'Leveringsplicht opslaan' }).click();
   await expect(page.getByTestId('obligation-set')).toContainText('gem-leiden levert dwellings-added per kwartaal, binnen 30 dagen');
+  // the obligation appears in the organisation's list of obligations
+  const listed = page.getByTestId('obligations-table').locator('tr', { hasText: 'dwellings-added' });
+  await expect(listed).toContainText('per kwartaal');
+  await expect(listed).toContainText('GM0546');
+  await expect(listed).toContainText('actief');
+  await checkA11y(page, 'obligations-listed');
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect(page.getByRole('heading', { name: /Reporting obligations of/ })).toBeVisible();
+  await expect(listed).toContainText('quarterly');
+  await page.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
   await visit(page, '/beheer/kalender', 'calendar-ready', 'calendar');
   await page.getByLabel('Organisatie').selectOption('gem-leiden');
   await expect(page.getByTestId('missing-reports').first()).toContainText('Leiden');
@@ -128,6 +151,10 @@ test('an administrator grants and revokes scope, sets a reporting obligation and
   await create.getByRole('button', { name: 'Organisatie toevoegen' }).click();
   await expect(create.getByRole('alert')).toBeVisible(); // the same code twice: the refusal is shown
   await expect(page.getByTestId('organisations-table')).toContainText('e2e-woonstichting');
+  // the counts of each organisation's scope and obligations, linking to their lists
+  await expect(page.getByRole('link', { name: /^[1-9][0-9]* leveringsplichten van Gemeente Leiden$/ })).toBeVisible();
+  await page.getByRole('link', { name: /bereikregels van Gemeente Leiden$/ }).click();
+  await expect(page.getByTestId('scope-table')).toContainText('GM0546');
 });
 
 test('the worker status: an administrator sees the workers and queues; a refusal is explained', async ({ page }) => {

@@ -2,7 +2,7 @@
 // and mutations (file uploads as GraphQL multipart requests), graphql-transport-ws for
 // subscriptions. Credentials come from ./auth only.
 import { Client, fetchExchange, subscriptionExchange } from 'urql';
-import { cacheExchange, type KeyingConfig } from '@urql/exchange-graphcache';
+import { cacheExchange, type Cache, type KeyingConfig } from '@urql/exchange-graphcache';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import schema from '../gql/introspection';
 import { authHeaders, wsConnectionParams } from './auth';
@@ -70,7 +70,13 @@ export function makeClient(): { client: Client; dispose: () => void } {
             revokeToken: (_result, _args, cache) => invalidateField(cache, 'apiTokens'),
             createOrganisation: (_result, _args, cache) => invalidateField(cache, 'organisations'),
             updateOrganisation: (_result, _args, cache) => invalidateField(cache, 'organisations'),
-            setReportingObligation: (_result, _args, cache) => invalidateField(cache, 'missingReports'),
+            setReportingObligation: (_result, args, cache) => {
+              invalidateField(cache, 'missingReports');
+              invalidateOrganisationField(cache, String(args.organisation), 'reportingObligations');
+            },
+            // An organisation's scope (its list and its count) is asked again after a change.
+            grantScope: (_result, args, cache) => invalidateOrganisationField(cache, String(args.organisation), 'reportingScope'),
+            revokeScope: (_result, args, cache) => invalidateOrganisationField(cache, String(args.organisation), 'reportingScope'),
             subscribeWebhook: (_result, _args, cache) => invalidateField(cache, 'webhookSubscriptions'),
             unsubscribeWebhook: (_result, _args, cache) => invalidateField(cache, 'webhookSubscriptions'),
             createProject: (_result, _args, cache) => invalidateField(cache, 'projects'),
@@ -96,8 +102,30 @@ export function makeClient(): { client: Client; dispose: () => void } {
   return { client, dispose: () => void ws?.dispose() };
 }
 
-function invalidateField(cache: { inspectFields: (e: string) => { fieldName: string; fieldKey: string }[]; invalidate: (e: string, f: string) => void }, field: string) {
+function invalidateField(cache: Cache, field: string) {
   for (const info of cache.inspectFields('Query')) {
     if (info.fieldName === field) cache.invalidate('Query', info.fieldKey);
+  }
+}
+
+/**
+ * Invalidates `field` (every page and count of it) on the cached organisation with this code, as
+ * found in the cached `organisations` lists (mutations name an organisation by its code).
+ */
+export function invalidateOrganisationField(cache: Cache, code: string, field: string) {
+  const organisations = new Set<string>();
+  for (const info of cache.inspectFields('Query')) {
+    if (info.fieldName !== 'organisations') continue;
+    const connection = cache.resolve('Query', info.fieldKey);
+    if (typeof connection !== 'string') continue;
+    const nodes = cache.resolve(connection, 'nodes');
+    for (const node of Array.isArray(nodes) ? nodes : []) {
+      if (typeof node === 'string' && cache.resolve(node, 'code') === code) organisations.add(node);
+    }
+  }
+  for (const organisation of organisations) {
+    for (const info of cache.inspectFields(organisation)) {
+      if (info.fieldName === field) cache.invalidate(organisation, info.fieldKey);
+    }
   }
 }

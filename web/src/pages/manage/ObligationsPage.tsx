@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { Heading2, Paragraph } from '@utrecht/component-library-react';
 import { graphql } from '../../gql';
@@ -9,6 +10,7 @@ import { RequireAbility } from '../../components/Layout';
 import { ErrorNotice } from '../../components/feedback';
 import { CheckboxField, Field, Outcome, SelectInput, TextInput, describedBy, useAction } from '../../components/forms';
 import { codes } from '../../components/table';
+import { ObligationList } from './reporting';
 
 const ObligationChoicesDocument = graphql(`
   query ObligationChoices {
@@ -82,7 +84,12 @@ function Obligations() {
   const i18n = useI18n();
   const { t, tx } = i18n;
   const [{ data, error }] = useQuery({ query: ObligationChoicesDocument });
-  const [organisation, setOrganisation] = useState('');
+  // The chosen organisation is part of the URL (?organisatie=), so its obligations can be linked to.
+  const [params, setParams] = useSearchParams();
+  const organisation = params.get('organisatie') ?? '';
+  const setOrganisation = (code: string) => setParams(code ? { organisatie: code } : {}, { replace: true });
+  // Bumped after every change: the list starts again from its (refetched) first page.
+  const [changes, setChanges] = useState(0);
   const [indicator, setIndicator] = useState('');
   const [jurisdictions, setJurisdictions] = useState('');
   const [frequency, setFrequency] = useState<ReportingFrequency>('YEARLY');
@@ -119,6 +126,8 @@ function Obligations() {
             contactEmail: contact.trim() || null,
             active,
             reason: reason || null,
+          }).then((result) => {
+            if (result?.__typename === 'ObligationSet') setChanges((n) => n + 1);
           });
         }}
       >
@@ -180,6 +189,7 @@ function Obligations() {
           </Paragraph>
         )}
       </Outcome>
+      {organisation && <ObligationList key={`${organisation}:${changes}`} organisation={organisation} />}
     </>
   );
 }

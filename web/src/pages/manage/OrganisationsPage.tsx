@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { Heading2, Heading3, Paragraph } from '@utrecht/component-library-react';
 import { graphql } from '../../gql';
@@ -25,6 +26,13 @@ const OrganisationsDocument = graphql(`
           id
           code
           name
+        }
+        # counts only (first: 0); the scope and obligation pages list them
+        reportingScope(first: 0) {
+          totalCount
+        }
+        reportingObligations(first: 0) {
+          totalCount
         }
       }
     }
@@ -122,8 +130,11 @@ function CreateForm() {
   );
 }
 
-function UpdateForm({ organisations }: { organisations: { code: string; name: string; kind: OrganisationKind; trustedSource: boolean; jurisdiction?: { code: string } | null }[] }) {
-  const { t, tx } = useI18n();
+type Counted = { totalCount: number };
+
+function UpdateForm({ organisations }: { organisations: { code: string; name: string; kind: OrganisationKind; trustedSource: boolean; jurisdiction?: { code: string } | null; reportingScope: Counted; reportingObligations: Counted }[] }) {
+  const i18n = useI18n();
+  const { t, tx } = i18n;
   const [code, setCode] = useState('');
   const current = organisations.find((o) => o.code === code);
   const [name, setName] = useState('');
@@ -157,7 +168,8 @@ function UpdateForm({ organisations }: { organisations: { code: string; name: st
       </Field>
       {current && (
         <Paragraph className="wz-muted">
-          {tx(`orgKind${current.kind}`, current.kind)} · {t('trusted')}: {current.trustedSource ? t('yes') : t('no')}
+          {tx(`orgKind${current.kind}`, current.kind)} · {t('trusted')}: {current.trustedSource ? t('yes') : t('no')} ·{' '}
+          <span data-testid="organisation-counts">{t('reportingCounts', { scope: i18n.number(current.reportingScope.totalCount), obligations: i18n.number(current.reportingObligations.totalCount) })}</span>
         </Paragraph>
       )}
       <Field id="org-update-name" label={t('newName')}>
@@ -206,6 +218,8 @@ function Organisations() {
               <Th>{t('kind')}</Th>
               <Th>{t('area')}</Th>
               <Th>{t('trusted')}</Th>
+              <Th num>{t('scopeCount')}</Th>
+              <Th num>{t('obligationCount')}</Th>
             </>
           }
         >
@@ -216,6 +230,16 @@ function Organisations() {
               <Td small>{tx(`orgKind${o.kind}`, o.kind)}</Td>
               <Td>{o.jurisdiction?.name ?? '–'}</Td>
               <Td>{o.trustedSource ? t('yes') : t('no')}</Td>
+              <Td num>
+                <Link to={`/beheer/bereik?organisatie=${encodeURIComponent(o.code)}`} aria-label={t('scopeCountOf', { count: i18n.number(o.reportingScope.totalCount), organisation: o.name })}>
+                  {i18n.number(o.reportingScope.totalCount)}
+                </Link>
+              </Td>
+              <Td num>
+                <Link to={`/beheer/verplichtingen?organisatie=${encodeURIComponent(o.code)}`} aria-label={t('obligationCountOf', { count: i18n.number(o.reportingObligations.totalCount), organisation: o.name })}>
+                  {i18n.number(o.reportingObligations.totalCount)}
+                </Link>
+              </Td>
             </tr>
           ))}
         </Table>

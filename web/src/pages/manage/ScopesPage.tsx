@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { Heading2, Paragraph } from '@utrecht/component-library-react';
 import { graphql } from '../../gql';
@@ -7,7 +8,8 @@ import { usePageTitle } from '../../lib/hooks';
 import { RequireAbility } from '../../components/Layout';
 import { ErrorNotice } from '../../components/feedback';
 import { Field, Outcome, SelectInput, TextInput, describedBy, useAction } from '../../components/forms';
-import { Table, Td, Th, codes } from '../../components/table';
+import { codes } from '../../components/table';
+import { ScopeList } from './reporting';
 
 const ScopeOrganisationsDocument = graphql(`
   query ScopeOrganisations {
@@ -21,7 +23,7 @@ const ScopeOrganisationsDocument = graphql(`
   }
 `);
 
-const GrantScopeDocument = graphql(`
+export const GrantScopeDocument = graphql(`
   mutation GrantScope($organisation: String!, $jurisdictions: [String!]!, $indicators: [String!], $reason: String) {
     grantScope(organisation: $organisation, jurisdictions: $jurisdictions, indicators: $indicators, reason: $reason) {
       __typename
@@ -63,27 +65,15 @@ const RevokeScopeDocument = graphql(`
   }
 `);
 
-type Scope = { organisation: string; scope: { jurisdiction: string; indicator?: string | null }[] };
-
-function ScopeTable({ changed }: { changed: Scope }) {
-  const { t } = useI18n();
-  if (!changed.scope.length) return <Paragraph>{t('scopeEmpty', { organisation: changed.organisation })}</Paragraph>;
-  return (
-    <Table label={t('scopeNow', { organisation: changed.organisation })} testId="scope-table" head={<><Th>{t('jurisdiction')}</Th><Th>{t('indicator')}</Th></>}>
-      {changed.scope.map((e) => (
-        <tr key={`${e.jurisdiction}|${e.indicator ?? ''}`} className="utrecht-table__row">
-          <Td>{e.jurisdiction}</Td>
-          <Td>{e.indicator ?? t('everyIndicator')}</Td>
-        </tr>
-      ))}
-    </Table>
-  );
-}
-
 function Scopes() {
   const { t } = useI18n();
   const [{ data, error }] = useQuery({ query: ScopeOrganisationsDocument });
-  const [organisation, setOrganisation] = useState('');
+  // The chosen organisation is part of the URL (?organisatie=), so its scope can be linked to.
+  const [params, setParams] = useSearchParams();
+  const organisation = params.get('organisatie') ?? '';
+  const setOrganisation = (code: string) => setParams(code ? { organisatie: code } : {}, { replace: true });
+  // Bumped after every change: the list starts again from its (refetched) first page.
+  const [changes, setChanges] = useState(0);
   const [jurisdictions, setJurisdictions] = useState('');
   const [indicators, setIndicators] = useState('');
   const [reason, setReason] = useState('');
@@ -97,9 +87,10 @@ function Scopes() {
     }
     setMissing(false);
     (which === grant ? revoke : grant).dismiss();
-    void which.run({ organisation, jurisdictions: codes(jurisdictions), indicators: codes(indicators).length ? codes(indicators) : null, reason: reason || null });
+    void which.run({ organisation, jurisdictions: codes(jurisdictions), indicators: codes(indicators).length ? codes(indicators) : null, reason: reason || null }).then((result) => {
+      if (result?.__typename === 'ScopeChanged') setChanges((n) => n + 1);
+    });
   };
-  const changed = [grant.success, revoke.success].find((r) => r?.__typename === 'ScopeChanged') as Scope | undefined;
   return (
     <>
       <ErrorNotice error={error} />
@@ -131,7 +122,7 @@ function Scopes() {
       <Outcome action={revoke} testId="scope-revoked">
         {t('scopeRevoked')}
       </Outcome>
-      {changed && <ScopeTable changed={changed} />}
+      {organisation && <ScopeList key={`${organisation}:${changes}`} organisation={organisation} />}
     </>
   );
 }
