@@ -15,6 +15,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    nested_page,
     page_of,
     paginate,
 )
@@ -108,8 +109,15 @@ class Organisation(RowNode):
 
         if not info.context.access.sees_submission_of(self.id):
             return page_of([], first, after)
-        loader = info.context.loaders.grouped(submissions.submissions_of_organisations)
-        return page_of(Submission.from_rows(await loader.load(self.id)), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Submission.from_rows,
+            submissions.submission_pages_of_organisations,
+            submissions.submission_counts_of_organisations,
+        )
 
 
 @strawberry.input(description="Which organisations to list; all given conditions must hold.")
