@@ -189,10 +189,16 @@ class Jurisdiction(RowNode):
     ) -> Connection[Annotated[Project, strawberry.lazy("schema.projects")]]:
         from schema.projects import Project
 
-        rows = await info.context.loaders.grouped(projects.projects_of_municipalities).load(self.id)
-        if phases is not None:
-            rows = [row for row in rows if row.phase in phases]
-        return page_of(Project.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Project.from_rows,
+            projects.project_pages_of_municipalities,
+            projects.project_counts_of_municipalities,
+            None if phases is None else tuple(sorted(set(phases))),
+        )
 
     @strawberry.field(
         description="Its realisation counts: the versions in force now, or known at `asOf`; oldest period first."

@@ -92,8 +92,8 @@ class Submission(RowNode):
             first,
             after,
             Observation.from_rows,
-            observations.observation_pages_of_submissions,
-            observations.observation_counts_of_submissions,
+            observations.OBSERVATIONS_OF_SUBMISSIONS.pages,
+            observations.OBSERVATIONS_OF_SUBMISSIONS.counts,
         )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, aliased
@@ -171,3 +172,22 @@ def counts_by(
         .group_by(column)
     )
     return {key: int(count) for key, count in session.execute(statement)}
+
+
+@dataclass(frozen=True)
+class ChildRows(Generic[Model]):
+    """A parent's list without filters: the rows of ``model`` whose ``column`` (a foreign key)
+    holds the parent's id, in ``order`` ((column, descending) pairs; the id breaks ties), read a
+    page per parent (``pages``) or counted (``counts``) for a batch of parents at once."""
+
+    model: type[Model]
+    column: Any
+    order: tuple[tuple[Any, bool], ...] = ()
+
+    def pages(
+        self, session: Session, keys: Iterable[Any], limit: int, after_id: int | None
+    ) -> dict[Any, list[Model]]:
+        return pages_by(session, self.model, self.column, keys, self.order, limit, after_id)
+
+    def counts(self, session: Session, keys: Iterable[Any]) -> dict[Any, int]:
+        return counts_by(session, self.model, self.column, keys)

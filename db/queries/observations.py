@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from db.models import Indicator, Observation, Organisation
 from db.queries.cells import CellCriteria, cell_conditions
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import counts_by, grouped_by, pages_by
+from db.queries.lookups import ChildRows, counts_by, grouped_by, pages_by
 
 
 def known_at(moment: datetime | None) -> list[sa.ColumnElement[bool]]:
@@ -178,26 +178,10 @@ def latest_observations_of_jurisdictions(
     return groups
 
 
-def observation_pages_of_submissions(
-    session: Session, submission_ids: Iterable[int], limit: int, after_id: int | None
-) -> dict[int, list[Observation]]:
-    """Per submission, the first ``limit`` observations it added (all versions), oldest period
-    first, from the observation ``after_id`` on."""
-    return pages_by(
-        session,
-        Observation,
-        col(Observation.submission_id),
-        submission_ids,
-        [(col(Observation.period_start), False)],
-        limit,
-        after_id,
-    )
-
-
-def observation_counts_of_submissions(
-    session: Session, submission_ids: Iterable[int]
-) -> dict[int, int]:
-    return counts_by(session, Observation, col(Observation.submission_id), submission_ids)
+OBSERVATIONS_OF_SUBMISSIONS = ChildRows(
+    Observation, col(Observation.submission_id), ((col(Observation.period_start), False),)
+)
+"""The observations a submission added (all versions), oldest period first."""
 
 
 def versions_of_cells(session: Session, cell_keys: Iterable[str]) -> dict[str, list[Observation]]:

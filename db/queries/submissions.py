@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from core.enums import SubmissionChannel, SubmissionStatus
 from db.models import Organisation, Submission, SubmissionError
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import counts_by, grouped_by, pages_by
+from db.queries.lookups import ChildRows, grouped_by
 
 
 @dataclass(frozen=True)
@@ -67,22 +67,7 @@ def errors_of_submissions(
     )
 
 
-def submission_pages_of_organisations(
-    session: Session, organisation_ids: Iterable[int], limit: int, after_id: int | None
-) -> dict[int, list[Submission]]:
-    """Per organisation, its first ``limit`` submissions, newest first, from ``after_id`` on."""
-    return pages_by(
-        session,
-        Submission,
-        col(Submission.organisation_id),
-        organisation_ids,
-        [(col(Submission.id), True)],
-        limit,
-        after_id,
-    )
-
-
-def submission_counts_of_organisations(
-    session: Session, organisation_ids: Iterable[int]
-) -> dict[int, int]:
-    return counts_by(session, Submission, col(Submission.organisation_id), organisation_ids)
+SUBMISSIONS_OF_ORGANISATIONS = ChildRows(
+    Submission, col(Submission.organisation_id), ((col(Submission.id), True),)
+)
+"""An organisation's submissions, newest first."""

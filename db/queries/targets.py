@@ -13,7 +13,7 @@ from db.models import DistributionRule, DistributionShare, PolicyDocument, Targe
 from db.queries.cells import CellCriteria, cell_conditions
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import counts_by, grouped_by, pages_by, text_search
+from db.queries.lookups import ChildRows, counts_by, grouped_by, pages_by, text_search
 
 
 @dataclass(frozen=True)
@@ -120,16 +120,10 @@ def target_counts_of_jurisdictions(
     )
 
 
-def targets_of_documents(session: Session, document_ids: Iterable[int]) -> dict[int, list[Target]]:
-    return grouped_by(
-        session, Target, col(Target.document_id), document_ids, order_by=[col(Target.code)]
-    )
-
-
-def targets_of_rules(session: Session, rule_ids: Iterable[int]) -> dict[int, list[Target]]:
-    return grouped_by(
-        session, Target, col(Target.distribution_rule_id), rule_ids, order_by=[col(Target.code)]
-    )
+TARGETS_OF_DOCUMENTS = ChildRows(Target, col(Target.document_id), ((col(Target.code), False),))
+"""The targets a document sets, by code."""
+TARGETS_OF_RULES = ChildRows(Target, col(Target.distribution_rule_id), ((col(Target.code), False),))
+"""The targets a distribution rule derived, by code."""
 
 
 @dataclass(frozen=True)
