@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
+from core.enums import ProjectPhase
 from tests.factories import Factory
 from tests.schema.test_graphql_dataloaders import counted_statements
 
@@ -183,3 +184,46 @@ def test_an_organisations_submissions_page_newest_first(
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == sorted(made, reverse=True)
+
+
+def test_projects_and_document_targets_page_by_their_order_with_filters(
+    app_client: TestClient, make: Factory, session: Session
+) -> None:
+    town = make.jurisdiction(code="GM7003")
+    owner = make.organisation(code="builder")
+    phases = [ProjectPhase.PLAN, ProjectPhase.COMPLETED] * 3
+    names = ["Zuid", "Noord", "Noord", "Oost", "Aa", "West"]  # a tie on "Noord": by id
+    made = [
+        make.project(municipality_id=town.id, owner_id=owner.id, name=name, phase=phase)
+        for name, phase in zip(names, phases, strict=True)
+    ]
+    document = make.document(jurisdiction_id=town.id)
+    for letter in "dbeac":
+        make.target(code=f"t-{letter}", jurisdiction_id=town.id, document_id=document.id)
+    session.commit()
+    by_name = [p.id for p in sorted(made, key=lambda p: (p.name, p.id))]
+    query = """query($after: String, $phases: [ProjectPhase!]) { jurisdiction(code: "GM7003") {
+      projects(first: 2, after: $after, phases: $phases) { totalCount
+        pageInfo { hasNextPage endCursor } edges { cursor } }
+      documents { nodes { targets(first: 2) { totalCount nodes { code } } } } } }"""
+
+    def every(phases: list[str] | None) -> tuple[list[int], set[int]]:
+        ids: list[int] = []
+        totals: set[int] = set()
+        after = None
+        while True:
+            body = _post(app_client, query, {"after": after, "phases": phases})
+            assert "errors" not in body, body
+            page = body["data"]["jurisdiction"]["projects"]
+            ids += [_item_id(e["cursor"]) for e in page["edges"]]
+            totals.add(page["totalCount"])
+            if not page["pageInfo"]["hasNextPage"]:
+                return ids, totals
+            after = page["pageInfo"]["endCursor"]
+
+    assert every(None) == (by_name, {6})
+    completed = {p.id for p in made if p.phase == ProjectPhase.COMPLETED}
+    assert every(["COMPLETED"]) == ([i for i in by_name if i in completed], {3})
+    body = _post(app_client, query, {})
+    page = body["data"]["jurisdiction"]["documents"]["nodes"][0]["targets"]
+    assert page == {"totalCount": 5, "nodes": [{"code": "t-a"}, {"code": "t-b"}]}
