@@ -1,6 +1,7 @@
-"""Keyset cursor connections (Relay style) over the listings of db/queries, and over the lists a
-DataLoader has read for a parent (nested connections: one query per relation and level, paged in
-memory, so the statement count of a nested query does not grow with the rows)."""
+"""Keyset cursor connections (Relay style) over the listings of db/queries, and nested connections
+of a parent: either only the page read per parent (``nested_page``: one window statement per
+relation and level for all parents of a batch, so neither the statement count nor the rows read
+grow with the lists), or a short list a DataLoader read whole and paged in memory (``page_of``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import base64
 import binascii
 import bisect
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -16,6 +17,7 @@ import strawberry
 from db.queries.listing import InvalidCursor, Listing
 from schema.context import Info
 from schema.errors import bad_input
+from schema.loaders import CountFetch, PageFetch
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -53,13 +55,16 @@ class Connection(Generic[Node]):
     page_info: PageInfo = strawberry.field(description="Where the page sits in the list.")
     listing: strawberry.Private[Listing[Any] | None] = None
     total: strawberry.Private[int | None] = None
+    counter: strawberry.Private[Callable[[], Awaitable[int]] | None] = None
 
     @strawberry.field(description="The items of the page, without cursors.")
     def nodes(self) -> list[Node]:
         return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many items the whole filtered list has (one extra query).")
-    def total_count(self, info: Info) -> int:
+    async def total_count(self, info: Info) -> int:
+        if self.counter is not None:
+            return await self.counter()
         if self.listing is None:
             return self.total or 0
         return self.listing.count(info.context.session)
@@ -112,6 +117,53 @@ def _list_key(cursor: str) -> object:
 def _item_key(item: Any, position: int) -> object:
     key = getattr(item, "id", None)
     return position if key is None else key if isinstance(key, int | str) else str(key)
+
+
+async def nested_page(
+    info: Info,
+    parent_id: Any,
+    first: int,
+    after: str | None,
+    to_nodes: Callable[[list[Any]], list[Node]],
+    pages: PageFetch,
+    counts: CountFetch,
+    *args: Hashable,
+) -> Connection[Node]:
+    """The page of a parent's list that ``first``/``after`` ask for, read alone: ``pages`` gives
+    each parent of the batch its first rows in the list's order (from the cursor's row on), in one
+    statement; ``totalCount``, only when selected, is one grouped COUNT (``counts``). ``args``
+    are the list's filters, passed to both. Cursors and paging are those of ``page_of``."""
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise bad_input(f"first must be between 0 and {MAX_PAGE_SIZE}, not {first}", "first")
+    after_id: int | None = None
+    if after is not None:
+        key = _list_key(after)
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise bad_input("not a cursor of this list", "after")
+        after_id = key
+    # the cursor's own row heads the rows read, then the page, then one to tell if more follow
+    limit = first + 1 + (after_id is not None)
+    loaders = info.context.loaders
+    rows = await loaders.pages(pages, limit, after_id, *args).load(parent_id)
+    if after_id is not None:
+        if not rows or rows[0].id != after_id:
+            raise bad_input("not a cursor of this list (or its item is gone)", "after")
+        rows = rows[1:]
+    nodes = to_nodes(rows[:first])
+    edges = [
+        Edge(node=node, cursor=_list_cursor(row.id)) for node, row in zip(nodes, rows, strict=False)
+    ]
+    page_info = PageInfo(
+        has_next_page=len(rows) > first,
+        has_previous_page=after_id is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+
+    def count() -> Awaitable[int]:
+        return loaders.counts(counts, *args).load(parent_id)
+
+    return Connection(edges=edges, page_info=page_info, counter=count)
 
 
 def page_of(items: Sequence[Node], first: int, after: str | None) -> Connection[Node]:

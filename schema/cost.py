@@ -4,6 +4,8 @@ cost(selection) = Σ over its fields of multiplier × max(1, cost(field's select
 multiplier of a connection field is its page size (``first``: literal, variable or default,
 bounded by the maximum), of any other list field an assumed ``LIST_SIZE``, and 1 otherwise.
 Leaves cost nothing; a connection's own ``edges``/``nodes`` are already counted by its page size.
+A nested connection reads only its page per parent (schema.connections.nested_page), so the cost
+(page size × parents) bounds the rows a query reads.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    nested_page,
     page_of,
     paginate,
 )
@@ -165,9 +166,16 @@ class Jurisdiction(RowNode):
     ) -> Connection[Annotated[Target, strawberry.lazy("schema.targets")]]:
         from schema.targets import Target
 
-        rows = await info.context.loaders.grouped(targets.targets_of_jurisdictions).load(self.id)
-        rows = _with_indicators(info, rows, indicators)
-        return page_of(Target.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Target.from_rows,
+            targets.target_pages_of_jurisdictions,
+            targets.target_counts_of_jurisdictions,
+            _indicator_ids(info, indicators),
+        )
 
     @strawberry.field(description="Housing projects in this municipality.")
     async def projects(
@@ -181,10 +189,16 @@ class Jurisdiction(RowNode):
     ) -> Connection[Annotated[Project, strawberry.lazy("schema.projects")]]:
         from schema.projects import Project
 
-        rows = await info.context.loaders.grouped(projects.projects_of_municipalities).load(self.id)
-        if phases is not None:
-            rows = [row for row in rows if row.phase in phases]
-        return page_of(Project.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Project.from_rows,
+            projects.project_pages_of_municipalities,
+            projects.project_counts_of_municipalities,
+            None if phases is None else tuple(sorted(set(phases))),
+        )
 
     @strawberry.field(
         description="Its realisation counts: the versions in force now, or known at `asOf`; oldest period first."
@@ -203,9 +217,17 @@ class Jurisdiction(RowNode):
     ) -> Connection[Annotated[Observation, strawberry.lazy("schema.observations")]]:
         from schema.observations import Observation
 
-        loader = info.context.loaders.grouped(observations.observations_of_jurisdictions, as_of)
-        rows = _with_indicators(info, await loader.load(self.id), indicators)
-        return page_of(Observation.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Observation.from_rows,
+            observations.observation_pages_of_jurisdictions,
+            observations.observation_counts_of_jurisdictions,
+            as_of,
+            _indicator_ids(info, indicators),
+        )
 
     @strawberry.field(
         description=(
@@ -286,14 +308,12 @@ class Jurisdiction(RowNode):
         return await loader.load(self.id)
 
 
-def _with_indicators(info: Info, rows: list[Any], codes: list[str] | None) -> list[Any]:
-    """The rows of these indicators (codes): a lookup in the request's indicator table."""
+def _indicator_ids(info: Info, codes: list[str] | None) -> tuple[int, ...] | None:
+    """The ids of these indicators (codes; None: all), from the request's indicator table."""
     if codes is None:
-        return rows
-    wanted = {
-        i.id for i in info.context.loaders.whole_table(IndicatorRow).values() if i.code in codes
-    }
-    return [row for row in rows if row.indicator_id in wanted]
+        return None
+    table = info.context.loaders.whole_table(IndicatorRow)
+    return tuple(sorted(i.id for i in table.values() if i.code in codes))
 
 
 @strawberry.type(description="A jurisdiction's membership of a region, valid between two dates.")

@@ -15,6 +15,10 @@ from strawberry.dataloader import DataLoader
 from db.queries import lookups
 
 GroupFetch = Callable[..., Mapping[Any, Sequence[Any]]]
+PageFetch = Callable[..., Mapping[Any, Sequence[Any]]]
+"""``fetch(session, parent_ids, limit, after_id, *args)``: at most ``limit`` rows per parent."""
+CountFetch = Callable[..., Mapping[Any, int]]
+"""``fetch(session, parent_ids, *args)``: how many rows each parent has."""
 
 
 class Loaders:
@@ -64,6 +68,27 @@ class Loaders:
             return [list(groups.get(key, ())) for key in keys]
 
         return self._get(("grouped", fetch_groups, *args), fetch)
+
+    def pages(
+        self, fetch_pages: PageFetch, limit: int, after_id: int | None, *args: Hashable
+    ) -> DataLoader[Any, list[Any]]:
+        """Each parent's first ``limit`` rows (from the row ``after_id`` on) by
+        ``fetch_pages``: one statement per batch, whatever the length of the lists."""
+
+        def fetch(keys: Sequence[Any]) -> list[list[Any]]:
+            groups = fetch_pages(self.session, keys, limit, after_id, *args)
+            return [list(groups.get(key, ())) for key in keys]
+
+        return self._get(("pages", fetch_pages, limit, after_id, *args), fetch)
+
+    def counts(self, fetch_counts: CountFetch, *args: Hashable) -> DataLoader[Any, int]:
+        """How many rows each parent's whole list has: one grouped COUNT per batch."""
+
+        def fetch(keys: Sequence[Any]) -> list[int]:
+            found = fetch_counts(self.session, keys, *args)
+            return [found.get(key, 0) for key in keys]
+
+        return self._get(("counts", fetch_counts, *args), fetch)
 
     def computed(
         self, name: Hashable, fetch: Callable[[Sequence[Any]], list[Any]]

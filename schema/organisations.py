@@ -15,6 +15,7 @@ from schema.connections import (
     After,
     Connection,
     First,
+    nested_page,
     page_of,
     paginate,
 )
@@ -59,8 +60,15 @@ class Organisation(RowNode):
     ) -> Connection[Annotated[Measure, strawberry.lazy("schema.policy")]]:
         from schema.policy import Measure
 
-        rows = await info.context.loaders.grouped(policy.measures_of_owners).load(self.id)
-        return page_of(Measure.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Measure.from_rows,
+            policy.MEASURES_OF_OWNERS.pages,
+            policy.MEASURES_OF_OWNERS.counts,
+        )
 
     @strawberry.field(description="Projects it owns.")
     async def projects(
@@ -68,8 +76,15 @@ class Organisation(RowNode):
     ) -> Connection[Annotated[Project, strawberry.lazy("schema.projects")]]:
         from schema.projects import Project
 
-        rows = await info.context.loaders.grouped(projects.projects_of_owners).load(self.id)
-        return page_of(Project.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Project.from_rows,
+            projects.PROJECTS_OF_OWNERS.pages,
+            projects.PROJECTS_OF_OWNERS.counts,
+        )
 
     @strawberry.field(
         description="What it may report for (a task force: its area), one entry per jurisdiction "
@@ -83,8 +98,15 @@ class Organisation(RowNode):
 
         if not info.context.access.sees_reporting_of(self.id):
             return page_of([], first, after)
-        loader = info.context.loaders.grouped(access.scopes_of_organisations)
-        return page_of(ScopeEntry.from_rows(await loader.load(self.id)), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            ScopeEntry.from_rows,
+            access.SCOPES_OF_ORGANISATIONS.pages,
+            access.SCOPES_OF_ORGANISATIONS.counts,
+        )
 
     @strawberry.field(
         description="The figures it owes (reporting obligations, ended ones included); empty "
@@ -97,8 +119,15 @@ class Organisation(RowNode):
 
         if not info.context.access.sees_reporting_of(self.id):
             return page_of([], first, after)
-        loader = info.context.loaders.grouped(access.obligations_of_organisations)
-        return page_of(ObligationSet.from_rows(await loader.load(self.id)), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            ObligationSet.from_rows,
+            access.OBLIGATIONS_OF_ORGANISATIONS.pages,
+            access.OBLIGATIONS_OF_ORGANISATIONS.counts,
+        )
 
     @strawberry.field(description="Its submissions, newest first.")
     async def submissions(
@@ -108,8 +137,15 @@ class Organisation(RowNode):
 
         if not info.context.access.sees_submission_of(self.id):
             return page_of([], first, after)
-        loader = info.context.loaders.grouped(submissions.submissions_of_organisations)
-        return page_of(Submission.from_rows(await loader.load(self.id)), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Submission.from_rows,
+            submissions.SUBMISSIONS_OF_ORGANISATIONS.pages,
+            submissions.SUBMISSIONS_OF_ORGANISATIONS.counts,
+        )
 
 
 @strawberry.input(description="Which organisations to list; all given conditions must hold.")

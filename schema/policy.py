@@ -21,7 +21,7 @@ from schema.connections import (
     After,
     Connection,
     First,
-    page_of,
+    nested_page,
     paginate,
 )
 from schema.context import Info
@@ -82,8 +82,15 @@ class PolicyDocument(RowNode):
     async def measures(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[Measure]:
-        rows = await info.context.loaders.grouped(policy.measures_of_documents).load(self.id)
-        return page_of(Measure.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Measure.from_rows,
+            policy.MEASURES_OF_DOCUMENTS.pages,
+            policy.MEASURES_OF_DOCUMENTS.counts,
+        )
 
     @strawberry.field(description="The targets it sets.")
     async def targets(
@@ -91,8 +98,15 @@ class PolicyDocument(RowNode):
     ) -> Connection[Annotated[Target, strawberry.lazy("schema.targets")]]:
         from schema.targets import Target
 
-        rows = await info.context.loaders.grouped(targets.targets_of_documents).load(self.id)
-        return page_of(Target.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Target.from_rows,
+            targets.TARGETS_OF_DOCUMENTS.pages,
+            targets.TARGETS_OF_DOCUMENTS.counts,
+        )
 
 
 @strawberry.type(
@@ -134,8 +148,15 @@ class ActionLine(RowNode):
     async def measures(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[Measure]:
-        loader = info.context.loaders.grouped(policy.measures_of_action_lines)
-        return page_of(Measure.from_rows(await loader.load(self.id)), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Measure.from_rows,
+            policy.MEASURES_OF_ACTION_LINES.pages,
+            policy.MEASURES_OF_ACTION_LINES.counts,
+        )
 
 
 @strawberry.type(

@@ -16,7 +16,7 @@ from schema.connections import (
     After,
     Connection,
     First,
-    page_of,
+    nested_page,
     paginate,
 )
 from schema.context import Info
@@ -86,10 +86,15 @@ class Submission(RowNode):
     ) -> Connection[Annotated[Observation, strawberry.lazy("schema.observations")]]:
         from schema.observations import Observation
 
-        rows = await info.context.loaders.grouped(observations.observations_of_submissions).load(
-            self.id
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Observation.from_rows,
+            observations.OBSERVATIONS_OF_SUBMISSIONS.pages,
+            observations.OBSERVATIONS_OF_SUBMISSIONS.counts,
         )
-        return page_of(Observation.from_rows(rows), first, after)
 
 
 @strawberry.type(description="What is wrong with one row of a submission (or the whole file).")

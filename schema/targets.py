@@ -21,7 +21,7 @@ from schema.connections import (
     After,
     Connection,
     First,
-    page_of,
+    nested_page,
     paginate,
 )
 from schema.context import Info
@@ -242,8 +242,15 @@ class DistributionRule(RowNode):
     async def targets(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[Target]:
-        rows = await info.context.loaders.grouped(targets.targets_of_rules).load(self.id)
-        return page_of(Target.from_rows(rows), first, after)
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            Target.from_rows,
+            targets.TARGETS_OF_RULES.pages,
+            targets.TARGETS_OF_RULES.counts,
+        )
 
 
 @strawberry.type(

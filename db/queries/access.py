@@ -3,8 +3,6 @@ users and tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
@@ -17,7 +15,7 @@ from db.models import (
     User,
 )
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import grouped_by
+from db.queries.lookups import ChildRows
 
 
 def area_of(session: Session, jurisdiction_ids: set[int]) -> set[int]:
@@ -87,27 +85,9 @@ def api_tokens(organisation_id: int | None) -> Listing[ApiToken]:
     return Listing(statement, (SortKey(col(ApiToken.id)),), "apiTokens")
 
 
-def scopes_of_organisations(
-    session: Session, organisation_ids: Iterable[int]
-) -> dict[int, list[OrganisationScope]]:
-    """Each organisation's scope entries (its reporting scope, or a task force's area)."""
-    return grouped_by(
-        session,
-        OrganisationScope,
-        col(OrganisationScope.organisation_id),
-        organisation_ids,
-        order_by=[col(OrganisationScope.id)],
-    )
-
-
-def obligations_of_organisations(
-    session: Session, organisation_ids: Iterable[int]
-) -> dict[int, list[ReportingObligation]]:
-    """Each organisation's reporting obligations, active and ended."""
-    return grouped_by(
-        session,
-        ReportingObligation,
-        col(ReportingObligation.organisation_id),
-        organisation_ids,
-        order_by=[col(ReportingObligation.id)],
-    )
+SCOPES_OF_ORGANISATIONS = ChildRows(OrganisationScope, col(OrganisationScope.organisation_id))
+"""Each organisation's scope entries (its reporting scope, or a task force's area)."""
+OBLIGATIONS_OF_ORGANISATIONS = ChildRows(
+    ReportingObligation, col(ReportingObligation.organisation_id)
+)
+"""Each organisation's reporting obligations, active and ended."""

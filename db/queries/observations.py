@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from db.models import Indicator, Observation, Organisation
 from db.queries.cells import CellCriteria, cell_conditions
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import grouped_by
+from db.queries.lookups import ChildRows, counts_by, grouped_by, pages_by
 
 
 def known_at(moment: datetime | None) -> list[sa.ColumnElement[bool]]:
@@ -77,16 +77,49 @@ def observations(criteria: ObservationCriteria) -> Listing[Observation]:
     return Listing(statement, order, "observations")
 
 
-def observations_of_jurisdictions(
-    session: Session, jurisdiction_ids: Iterable[int], as_of: datetime | None = None
+def _of_jurisdiction(
+    as_of: datetime | None, indicator_ids: tuple[int, ...] | None
+) -> list[sa.ColumnElement[bool]]:
+    conditions = known_at(as_of)
+    if indicator_ids is not None:
+        conditions.append(col(Observation.indicator_id).in_(indicator_ids))
+    return conditions
+
+
+def observation_pages_of_jurisdictions(
+    session: Session,
+    jurisdiction_ids: Iterable[int],
+    limit: int,
+    after_id: int | None,
+    as_of: datetime | None = None,
+    indicator_ids: tuple[int, ...] | None = None,
 ) -> dict[int, list[Observation]]:
-    return grouped_by(
+    """Per jurisdiction, the first ``limit`` of its observations in force (now or at ``as_of``),
+    of these indicators (None: all), oldest period first, from the observation ``after_id`` on."""
+    return pages_by(
         session,
         Observation,
         col(Observation.jurisdiction_id),
         jurisdiction_ids,
-        order_by=[col(Observation.period_start)],
-        where=known_at(as_of),
+        [(col(Observation.period_start), False)],
+        limit,
+        after_id,
+        where=_of_jurisdiction(as_of, indicator_ids),
+    )
+
+
+def observation_counts_of_jurisdictions(
+    session: Session,
+    jurisdiction_ids: Iterable[int],
+    as_of: datetime | None = None,
+    indicator_ids: tuple[int, ...] | None = None,
+) -> dict[int, int]:
+    return counts_by(
+        session,
+        Observation,
+        col(Observation.jurisdiction_id),
+        jurisdiction_ids,
+        where=_of_jurisdiction(as_of, indicator_ids),
     )
 
 
@@ -145,16 +178,10 @@ def latest_observations_of_jurisdictions(
     return groups
 
 
-def observations_of_submissions(
-    session: Session, submission_ids: Iterable[int]
-) -> dict[int, list[Observation]]:
-    return grouped_by(
-        session,
-        Observation,
-        col(Observation.submission_id),
-        submission_ids,
-        order_by=[col(Observation.period_start)],
-    )
+OBSERVATIONS_OF_SUBMISSIONS = ChildRows(
+    Observation, col(Observation.submission_id), ((col(Observation.period_start), False),)
+)
+"""The observations a submission added (all versions), oldest period first."""
 
 
 def versions_of_cells(session: Session, cell_keys: Iterable[str]) -> dict[str, list[Observation]]:

@@ -19,7 +19,7 @@ from db.models import (
 )
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import grouped_by, text_search
+from db.queries.lookups import ChildRows, grouped_by, text_search
 
 
 def _document_ids(codes: Sequence[str]) -> sa.Select[int | None]:
@@ -169,20 +169,10 @@ def top_action_lines_of_documents(
     )
 
 
-def measures_of_action_lines(session: Session, line_ids: Iterable[int]) -> dict[int, list[Measure]]:
-    return grouped_by(session, Measure, col(Measure.action_line_id), line_ids)
-
-
 def measures_of_documents(
     session: Session, document_ids: Iterable[int]
 ) -> dict[int, list[Measure]]:
     return grouped_by(session, Measure, col(Measure.document_id), document_ids)
-
-
-def measures_of_owners(
-    session: Session, organisation_ids: Iterable[int]
-) -> dict[int, list[Measure]]:
-    return grouped_by(session, Measure, col(Measure.owner_id), organisation_ids)
 
 
 def documents_of_jurisdictions(
@@ -213,3 +203,11 @@ def status_updates_of_measures(
         measure_ids,
         order_by=[col(MeasureStatusUpdate.reported_on), col(MeasureStatusUpdate.recorded_at)],
     )
+
+
+MEASURES_OF_DOCUMENTS = ChildRows(Measure, col(Measure.document_id))
+"""A document's measures, in document order (as they were read in)."""
+MEASURES_OF_ACTION_LINES = ChildRows(Measure, col(Measure.action_line_id))
+"""The measures filed directly under an action line, in document order."""
+MEASURES_OF_OWNERS = ChildRows(Measure, col(Measure.owner_id))
+"""The measures an organisation leads, in document order."""

@@ -20,7 +20,7 @@ from db.models import (
 )
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import grouped_by, text_search
+from db.queries.lookups import ChildRows, counts_by, grouped_by, pages_by, text_search
 from db.queries.vocabulary import with_descendants
 
 
@@ -81,26 +81,6 @@ def projects(criteria: ProjectCriteria) -> Listing[Project]:
     return Listing(statement, (SortKey(col(Project.name)), SortKey(col(Project.id))), "projects")
 
 
-def projects_of_municipalities(
-    session: Session, municipality_ids: Iterable[int]
-) -> dict[int, list[Project]]:
-    return grouped_by(
-        session,
-        Project,
-        col(Project.municipality_id),
-        municipality_ids,
-        order_by=[col(Project.name)],
-    )
-
-
-def projects_of_owners(
-    session: Session, organisation_ids: Iterable[int]
-) -> dict[int, list[Project]]:
-    return grouped_by(
-        session, Project, col(Project.owner_id), organisation_ids, order_by=[col(Project.name)]
-    )
-
-
 def units_of_projects(
     session: Session, project_ids: Iterable[int]
 ) -> dict[int, list[ProjectUnits]]:
@@ -116,4 +96,43 @@ def phase_changes_of_projects(
         col(ProjectPhaseChange.project_id),
         project_ids,
         order_by=[col(ProjectPhaseChange.changed_on), col(ProjectPhaseChange.recorded_at)],
+    )
+
+
+PROJECTS_OF_OWNERS = ChildRows(Project, col(Project.owner_id), ((col(Project.name), False),))
+"""The projects an organisation owns, by name."""
+
+
+def _in_phases(phases: tuple[ProjectPhase, ...] | None) -> list[sa.ColumnElement[bool]]:
+    return [] if phases is None else [col(Project.phase).in_(phases)]
+
+
+def project_pages_of_municipalities(
+    session: Session,
+    municipality_ids: Iterable[int],
+    limit: int,
+    after_id: int | None,
+    phases: tuple[ProjectPhase, ...] | None = None,
+) -> dict[int, list[Project]]:
+    """Per municipality, the first ``limit`` of its projects in these phases (None: all), by
+    name, from the project ``after_id`` on."""
+    return pages_by(
+        session,
+        Project,
+        col(Project.municipality_id),
+        municipality_ids,
+        [(col(Project.name), False)],
+        limit,
+        after_id,
+        where=_in_phases(phases),
+    )
+
+
+def project_counts_of_municipalities(
+    session: Session,
+    municipality_ids: Iterable[int],
+    phases: tuple[ProjectPhase, ...] | None = None,
+) -> dict[int, int]:
+    return counts_by(
+        session, Project, col(Project.municipality_id), municipality_ids, where=_in_phases(phases)
     )

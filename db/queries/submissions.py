@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from core.enums import SubmissionChannel, SubmissionStatus
 from db.models import Organisation, Submission, SubmissionError
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import grouped_by
+from db.queries.lookups import ChildRows, grouped_by
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,7 @@ def errors_of_submissions(
     )
 
 
-def submissions_of_organisations(
-    session: Session, organisation_ids: Iterable[int]
-) -> dict[int, list[Submission]]:
-    return grouped_by(
-        session,
-        Submission,
-        col(Submission.organisation_id),
-        organisation_ids,
-        order_by=[col(Submission.id).desc()],
-    )
+SUBMISSIONS_OF_ORGANISATIONS = ChildRows(
+    Submission, col(Submission.organisation_id), ((col(Submission.id), True),)
+)
+"""An organisation's submissions, newest first."""

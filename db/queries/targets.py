@@ -13,7 +13,7 @@ from db.models import DistributionRule, DistributionShare, PolicyDocument, Targe
 from db.queries.cells import CellCriteria, cell_conditions
 from db.queries.geography import in_area
 from db.queries.listing import Listing, SortKey
-from db.queries.lookups import grouped_by, text_search
+from db.queries.lookups import ChildRows, counts_by, grouped_by, pages_by, text_search
 
 
 @dataclass(frozen=True)
@@ -81,16 +81,49 @@ def targets_of_jurisdictions(
     )
 
 
-def targets_of_documents(session: Session, document_ids: Iterable[int]) -> dict[int, list[Target]]:
-    return grouped_by(
-        session, Target, col(Target.document_id), document_ids, order_by=[col(Target.code)]
+def _of_indicators(indicator_ids: tuple[int, ...] | None) -> list[sa.ColumnElement[bool]]:
+    return [] if indicator_ids is None else [col(Target.indicator_id).in_(indicator_ids)]
+
+
+def target_pages_of_jurisdictions(
+    session: Session,
+    jurisdiction_ids: Iterable[int],
+    limit: int,
+    after_id: int | None,
+    indicator_ids: tuple[int, ...] | None = None,
+) -> dict[int, list[Target]]:
+    """Per jurisdiction, the first ``limit`` of its own targets of these indicators (None: all),
+    by code, from the target ``after_id`` on."""
+    return pages_by(
+        session,
+        Target,
+        col(Target.jurisdiction_id),
+        jurisdiction_ids,
+        [(col(Target.code), False)],
+        limit,
+        after_id,
+        where=_of_indicators(indicator_ids),
     )
 
 
-def targets_of_rules(session: Session, rule_ids: Iterable[int]) -> dict[int, list[Target]]:
-    return grouped_by(
-        session, Target, col(Target.distribution_rule_id), rule_ids, order_by=[col(Target.code)]
+def target_counts_of_jurisdictions(
+    session: Session,
+    jurisdiction_ids: Iterable[int],
+    indicator_ids: tuple[int, ...] | None = None,
+) -> dict[int, int]:
+    return counts_by(
+        session,
+        Target,
+        col(Target.jurisdiction_id),
+        jurisdiction_ids,
+        where=_of_indicators(indicator_ids),
     )
+
+
+TARGETS_OF_DOCUMENTS = ChildRows(Target, col(Target.document_id), ((col(Target.code), False),))
+"""The targets a document sets, by code."""
+TARGETS_OF_RULES = ChildRows(Target, col(Target.distribution_rule_id), ((col(Target.code), False),))
+"""The targets a distribution rule derived, by code."""
 
 
 @dataclass(frozen=True)

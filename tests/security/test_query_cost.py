@@ -3,7 +3,15 @@ at the default page size's cost)."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Session
 from starlette.testclient import TestClient
+
+from db.models import Observation
+from tests.factories import Factory
 
 NESTED = (
     "{ nodes { targets(first: 10) { nodes { progress { target { document"
@@ -68,3 +76,66 @@ def test_a_page_never_holds_more_than_first_items(gql) -> None:  # type: ignore[
     pages = [j["observations"] for j in body["data"]["jurisdictions"]["nodes"]]
     assert any(p["totalCount"] > 2 for p in pages)  # the reference data has longer lists
     assert all(len(p["nodes"]) <= 2 for p in pages)
+
+
+def test_ten_aliases_read_only_their_pages_and_a_costlier_query_is_refused(
+    app_client: TestClient, make: Factory, session: Session, setting
+) -> None:  # type: ignore[no-untyped-def]
+    """The cost bounds the real work: a nested page is read alone (a window per parent), so 10
+    aliases of ``jurisdiction { observations(first: 10) }`` over jurisdictions of 60 observations
+    each load at most 10 × 11 observations (the page and one more to tell whether more follow),
+    where the whole lists (600) were read before."""
+    indicator, source = make.indicator(), make.organisation()
+    codes = []
+    for n in range(10):
+        town = make.jurisdiction(code=f"GM{7100 + n}")
+        codes.append(town.code)
+        session.add_all(
+            Observation(
+                indicator_id=indicator.id,  # type: ignore[arg-type]
+                jurisdiction_id=town.id,  # type: ignore[arg-type]
+                source_organisation_id=source.id,  # type: ignore[arg-type]
+                period=f"{year}-{month:02d}",
+                period_start=date(year, month, 1),
+                period_end=date(year, month, 28),
+                cell_key=f"{town.id}|{year}-{month}",
+                value=Decimal(month),
+            )
+            for year in range(2021, 2026)
+            for month in range(1, 13)
+        )
+    session.commit()
+    aliases = " ".join(
+        f'j{n}: jurisdiction(code: "{code}") {{ observations(first: 10)'
+        " { totalCount nodes { period indicator { code } } } }"
+        for n, code in enumerate(codes)
+    )
+    loaded: list[int] = []
+
+    def count(target: Observation, _context: object) -> None:
+        loaded.append(target.id)  # type: ignore[arg-type]
+
+    sa.event.listen(Observation, "load", count)
+    try:
+        body = app_client.post("/graphql", json={"query": "{ " + aliases + " }"}).json()
+    finally:
+        sa.event.remove(Observation, "load", count)
+    assert "errors" not in body, body
+    pages = [body["data"][f"j{n}"]["observations"] for n in range(10)]
+    assert all(len(p["nodes"]) == 10 and p["totalCount"] == 60 for p in pages)
+    assert len(loaded) <= 10 * 11, len(loaded)
+    # the same query, asking 100 a page, costs 10 × 100 × 1 and passes a limit above that
+    bigger = "{ " + aliases.replace("first: 10", "first: 100") + " }"
+    setting("graphql_max_cost", 1_000)
+    assert _cost_error(app_client, bigger) is None
+    # a limit below its cost refuses it with the code, the cost and the limit, before any read
+    setting("graphql_max_cost", 999)
+    loaded.clear()
+    sa.event.listen(Observation, "load", count)
+    try:
+        error = _cost_error(app_client, bigger)
+    finally:
+        sa.event.remove(Observation, "load", count)
+    assert error is not None
+    assert (error["extensions"]["cost"], error["extensions"]["limit"]) == (1_000, 999)
+    assert loaded == []
