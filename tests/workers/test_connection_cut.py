@@ -46,8 +46,11 @@ def _cut(connection: sa.Connection) -> None:
 
 
 @contextmanager
-def connection_cut_before(engine: sa.Engine, matches: Callable[[str], bool]) -> Iterator[list[str]]:
-    """Cut the connection that is about to send the first statement ``matches`` accepts."""
+def connection_cut_before(
+    engine: sa.Engine | type[sa.Engine], matches: Callable[[str], bool]
+) -> Iterator[list[str]]:
+    """Cut the connection that is about to send the first statement ``matches`` accepts (on
+    ``engine``, or on every engine when given the class)."""
     cut: list[str] = []
 
     def before(connection: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
@@ -91,8 +94,9 @@ def test_the_open_data_job_cut_mid_work_succeeds_on_its_retry(
     engine = session.get_bind()
     assert isinstance(engine, sa.Engine)
     (open_data_directory() / DESCRIPTOR).unlink(missing_ok=True)
-    # when the database connection is cut while the job reads the figures
-    with connection_cut_before(engine, _reads_observations) as cut:
+    # when the database connection is cut while the job reads the figures (on whichever engine
+    # the worker's sessions use: earlier tests may have built the process's engine anew)
+    with connection_cut_before(sa.Engine, _reads_observations) as cut:
         with session_scope(engine) as queueing:
             job_id = enqueue_job(queueing, "refresh_open_data").id
         drain(broker, worker, MAINTENANCE)
