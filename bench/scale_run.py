@@ -232,6 +232,7 @@ def _ingest(
     figures.put("ingest.w1.rows_per_s", single.rows_per_second)
     figures.put("ingest.peak_rss_mb", max(r.peak_rss_mb for r in [*runs, single]))
     figures.put("ingest.rss_growth_mb", max(r.rss_growth_mb for r in [*runs, single]))
+    figures.put("ingest.private_growth_mb", max(r.private_growth_mb for r in [*runs, single]))
     figures.put("ingest.first_s", runs[0].seconds)
     figures.put("ingest.resend_s", resend.seconds)
     figures.put("ingest.resend_ratio", ratio(resend.seconds, runs[0].seconds))

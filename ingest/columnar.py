@@ -20,11 +20,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-import polars as pl
-
 from ingest.duplicates import FirstRows
 from ingest.errors import RowError
 from ingest.fields import DIMENSION_FIELDS, REQUIRED_FIELDS, Field
+from ingest.frames import pl
 from ingest.periods import Period, PeriodError
 from ingest.raw_rows import FileLayout, RawRow, RowBatch
 from ingest.validation import (

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
-import polars as pl
+from ingest.frames import pl
 
 _SEEDS = (0x5EED_0001, 0x5EED_0002)
 _SEEN_SCHEMA = {"hash": pl.UInt64, "check_hash": pl.UInt64, "first_row": pl.UInt32}

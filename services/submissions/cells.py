@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict
 
-import polars as pl
 from sqlmodel import Session, col, select
 
 from db.models import HousingType, Indicator, Jurisdiction, TargetGroup, cell_key
+from ingest.frames import pl
 from ingest.validation import ValidRow
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-import polars as pl
 from sqlmodel import Session, select
 
 from core.clock import utcnow
@@ -22,6 +21,7 @@ from db.models import Organisation, OrganisationScope, Submission, SubmissionErr
 from db.queries.access import taskforce_organisations
 from ingest.columnar import BatchValidator
 from ingest.errors import ErrorCode, FileError, RowError, render_messages
+from ingest.frames import pl
 from ingest.headers import OBSERVATION_HEADERS
 from ingest.projects.headers import PROJECT_HEADERS
 from ingest.raw_rows import BATCH_ROWS, RawRow, RowBatch

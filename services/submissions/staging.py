@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-import polars as pl
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from db.data_version import mark_changed
 from ingest.columnar import valid_rows
+from ingest.frames import pl
 from services.submissions.cells import CodeIds
 from services.submissions.observations import ObservationWriter, WriteStats, current_values
 
