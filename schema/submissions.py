@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from db.models import Submission as SubmissionRow
+from db.models import SubmissionError as SubmissionErrorRow
 from db.queries import observations, submissions
 from schema.connections import (
     DEFAULT_PAGE_SIZE,
@@ -63,22 +64,21 @@ class Submission(RowNode):
         return await load_one(info, Organisation, self.row.organisation_id)
 
     @strawberry.field(
-        description="What is wrong with its rows, in row order (a plain list: at most 1000 are "
-        "kept)."
+        description="What is wrong with its rows, in row order (the whole file's errors first); "
+        "at most 1000 are kept, `errorCount` counts them all."
     )
-    async def errors(self, info: Info) -> list[SubmissionError]:
-        rows = await info.context.loaders.grouped(submissions.errors_of_submissions).load(self.id)
-        return [
-            SubmissionError(
-                row_number=r.row_number,
-                column=r.column,
-                value=r.value,
-                code=r.code,
-                message_en=r.message_en,
-                message_nl=r.message_nl,
-            )
-            for r in rows
-        ]
+    async def errors(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[SubmissionError]:
+        return await nested_page(
+            info,
+            self.id,
+            first,
+            after,
+            SubmissionError.from_rows,
+            submissions.ERRORS_OF_SUBMISSIONS.pages,
+            submissions.ERRORS_OF_SUBMISSIONS.counts,
+        )
 
     @strawberry.field(description="The observations it added (all versions).")
     async def observations(
@@ -107,6 +107,20 @@ class SubmissionError:
     code: str = strawberry.field(description="Machine-readable error code.")
     message_en: str = strawberry.field(description="Explanation in English.")
     message_nl: str = strawberry.field(description="Explanation in Dutch.")
+
+    @classmethod
+    def from_rows(cls, rows: list[SubmissionErrorRow]) -> list[SubmissionError]:
+        return [
+            cls(
+                row_number=r.row_number,
+                column=r.column,
+                value=r.value,
+                code=r.code,
+                message_en=r.message_en,
+                message_nl=r.message_nl,
+            )
+            for r in rows
+        ]
 
 
 @strawberry.input(description="Which submissions to list; all given conditions must hold.")

@@ -19,6 +19,7 @@ export const variables = {
   RegionDashboard: { code: HAAGLANDEN },
   RegionMembers: { code: HAAGLANDEN },
   SubmissionNow: { id: id('Submission', MISSING) },
+  SubmissionErrors: { id: id('Submission', MISSING), first: 50 },
   ReportingCalendar: { withOrganisations: true },
   OrganisationScope: { organisation: 'gem-leiden' },
   OrganisationObligations: { organisation: 'gem-leiden' },

@@ -29,6 +29,7 @@ from db.models import (
     PolicyDocument,
     Project,
     Submission,
+    SubmissionError,
     Target,
     TargetGroup,
     cell_key,
@@ -197,6 +198,14 @@ class Factory:
         if "organisation_id" not in kw:
             kw["organisation_id"] = self.organisation().id
         return _save(self.session, Submission(**kw))
+
+    def submission_error(self, submission_id: int, **kw: Any) -> SubmissionError:
+        """A row error of the submission (``row_number=None``: an error of the whole file)."""
+        kw.setdefault("row_number", next(_serial))
+        kw.setdefault("code", "malformed_value")
+        kw.setdefault("message_en", f"Malformed value in row {kw['row_number']}")
+        kw.setdefault("message_nl", f"Onjuiste waarde in rij {kw['row_number']}")
+        return _save(self.session, SubmissionError(submission_id=submission_id, **kw))
 
 
 @pytest.fixture()

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, SQLModel, col
 
 Model = TypeVar("Model", bound=SQLModel)
@@ -94,8 +95,10 @@ def pages_by(
     where: Sequence[sa.ColumnElement[bool]] = (),
 ) -> dict[Any, list[Model]]:
     """The first ``limit`` rows of ``model`` per value of ``column`` in one statement (a window
-    over each parent's rows), in ``order_by`` order: (column, descending) pairs, non-null columns,
-    the row's id added last as the tie-break. With ``after_id`` the rows start AT that row (a
+    over each parent's rows), in ``order_by`` order: (column, descending) pairs, each a non-null
+    column or an expression over the model's columns that is never null (``coalesce`` puts a
+    nullable column's nulls where the list wants them), the row's id added last as the
+    tie-break. With ``after_id`` the rows start AT that row (a
     keyset condition on its sort key): the caller checks it heads each list and drops it, so a
     cursor whose item is not in the list is told apart from the end of the list."""
     wanted = set(keys)
@@ -104,7 +107,7 @@ def pages_by(
         return groups
     identifier = _column(model, "id")
     order = list(order_by)
-    if not order or order[-1][0].key != "id":
+    if not order or getattr(order[-1][0], "key", None) != "id":
         order.append((identifier, False))
     conditions = [column.in_(wanted), *where]
     if after_id is not None:
@@ -131,12 +134,14 @@ def _from_row(
     model: type[SQLModel], order: Sequence[tuple[Any, bool]], row_id: int
 ) -> sa.ColumnElement[bool]:
     """Rows at or beyond the row ``row_id`` in ``order`` (its last key the id): the row's sort
-    values are read by scalar subqueries, so the condition is part of the one statement."""
+    values (columns or expressions over them) are read by scalar subqueries of an alias of the
+    table, so the condition is part of the one statement."""
     source = aliased(model)
+    to_source = ClauseAdapter(sa.inspect(source).selectable)
 
     def value_of(column: Any) -> Any:
         return (
-            sa.select(getattr(source, column.key))
+            sa.select(to_source.traverse(column.expression))
             .where(_column(source, "id") == row_id)
             .scalar_subquery()
         )

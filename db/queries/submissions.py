@@ -55,16 +55,29 @@ def submissions(criteria: SubmissionCriteria) -> Listing[Submission]:
     return Listing(statement, (SortKey(col(Submission.id), descending=True),), "submissions")
 
 
+# Row order, the whole file's errors (no row number) first, on every engine (PostgreSQL would
+# put nulls last): row numbers start at 1.
+_ERROR_ORDER = sa.func.coalesce(col(SubmissionError.row_number), -1)
+
+
 def errors_of_submissions(
     session: Session, submission_ids: Iterable[int]
 ) -> dict[int, list[SubmissionError]]:
+    """Every kept error of the submissions (at most 1000 each are kept), in row order: for
+    the submissions export, which writes them all."""
     return grouped_by(
         session,
         SubmissionError,
         col(SubmissionError.submission_id),
         submission_ids,
-        order_by=[col(SubmissionError.row_number)],
+        order_by=[_ERROR_ORDER],
     )
+
+
+ERRORS_OF_SUBMISSIONS = ChildRows(
+    SubmissionError, col(SubmissionError.submission_id), ((_ERROR_ORDER, False),)
+)
+"""A submission's errors in row order, the whole file's first, then by id: read a page at a time."""
 
 
 SUBMISSIONS_OF_ORGANISATIONS = ChildRows(

@@ -26,7 +26,7 @@ from tests.workers.submission_support import ADMIN, reporting_world, request, ro
 
 STATUS = """
 query($id: ID!) { submission(id: $id) { status failureReason errorCount
-  errors { code rowNumber } } }"""
+  errors { totalCount nodes { code rowNumber } } } }"""
 HEADER = "indicator_code,jurisdiction,period,target_group,housing_type,price_segment,value,note\n"
 FINAL = {"rejected", "validated", "applied", "failed", "returned"}
 

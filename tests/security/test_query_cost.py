@@ -139,3 +139,40 @@ def test_ten_aliases_read_only_their_pages_and_a_costlier_query_is_refused(
     assert error is not None
     assert (error["extensions"]["cost"], error["extensions"]["limit"]) == (1_000, 999)
     assert loaded == []
+
+
+def test_the_errors_of_50_submissions_cost_their_pages_not_ten_each(
+    app_client: TestClient, make: Factory, session: Session, setting
+) -> None:  # type: ignore[no-untyped-def]
+    """A submission's errors (up to 1,000 kept) were a plain list costed as 10 items, so the
+    errors of 50 submissions cost 500 while up to 50,000 rows were read. They are a connection:
+    50 submissions × ``errors(first: 100)`` cost 50 × 100 × 1 (each error asks only scalars),
+    without ``first`` 50 × 25, and each page is read alone, so the cost bounds the rows."""
+    sender = make.organisation(code="sender")
+    for _ in range(50):
+        submission = make.submission(organisation_id=sender.id, error_count=2)
+        make.submission_error(submission.id, row_number=None)
+        make.submission_error(submission.id, row_number=3)
+    session.commit()
+    query = "{ submissions(first: 50) { nodes { errors(first: 100) { nodes { code } } } } }"
+    setting("graphql_max_cost", 4_999)
+    error = _cost_error(app_client, query)
+    assert error is not None
+    assert (error["extensions"]["cost"], error["extensions"]["limit"]) == (5_000, 4_999)
+    # the same query passes a limit of its cost, and answers every submission's errors
+    setting("graphql_max_cost", 5_000)
+    body = app_client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body
+    nodes = body["data"]["submissions"]["nodes"]
+    assert len(nodes) == 50 and all(len(s["errors"]["nodes"]) == 2 for s in nodes)
+    # the old guess (10 a list: 50 × 10 = 500) is gone: the default page (25) counts
+    setting("graphql_max_cost", 500)
+    unpaged = "{ submissions(first: 50) { nodes { errors { nodes { code } } } } }"
+    assert _cost_error(app_client, unpaged)["extensions"]["cost"] == 50 * 25  # type: ignore[index]
+    # and a page of 5 (the review queue's) costs 50 × 5
+    small = (
+        "{ submissions(first: 50) { nodes { errors(first: 5) { totalCount nodes { code } } } } }"
+    )
+    assert _cost_error(app_client, small) is None
+    setting("graphql_max_cost", 249)
+    assert _cost_error(app_client, small)["extensions"]["cost"] == 250  # type: ignore[index]

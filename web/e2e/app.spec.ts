@@ -203,6 +203,36 @@ test('a partner uploads a bad file and sees every error with row, column, value 
   await checkA11y(page, 'partner-errors');
 });
 
+test("a partner pages through a long file's errors, a page at a time", async ({ page }, info) => {
+  await signIn(page, 'partner');
+  await page.goto('/aanleveren');
+  await expect(page.getByTestId('partner-ready')).toBeVisible();
+  // 70 rows of an unknown indicator: more errors than one page (50) holds
+  const rows = Array.from({ length: 70 }, (_, i) => `onbekend-${i + 1};GM0546;2025;;;1;`).join('\n');
+  const bad = join(info.outputDir, 'veel-fouten.csv');
+  writeFileSync(bad, `Indicator;Gemeente;Periode;Doelgroep;Woonvorm;Waarde;Opmerking\n${rows}\n`);
+  await page.getByLabel('Kies een bestand').setInputFiles(bad);
+  await page.getByLabel('Alleen controleren (proefrun)').uncheck();
+  await page.getByRole('button', { name: 'Versturen' }).click();
+  const row = page.getByTestId('submissions-table').locator('tr', { hasText: 'veel-fouten.csv' });
+  await expect(row.getByTestId('submission-status')).toHaveText('Afgekeurd');
+  const errors = page.getByTestId('errors-table');
+  // the first page, in row order, and the way to the next
+  await expect(errors.locator('tbody tr')).toHaveCount(50);
+  await expect(errors.locator('tbody tr').first()).toContainText('onbekend-1');
+  const more = page.getByRole('button', { name: /^Meer tonen \(50 van \d+\)$/ });
+  await expect(more).toBeVisible();
+  const total = Number(/van (\d+)/.exec((await more.innerText()) ?? '')?.[1]);
+  expect(total).toBeGreaterThanOrEqual(70);
+  for (let shown = 50; shown < total; shown += 50) {
+    await page.getByRole('button', { name: `Meer tonen (${shown} van ${total})` }).click();
+    await expect(errors.locator('tbody tr')).toHaveCount(Math.min(shown + 50, total));
+  }
+  await expect(page.getByRole('button', { name: /^Meer tonen/ })).toHaveCount(0);
+  await expect(errors.locator('tbody tr').last()).toContainText('onbekend-70');
+  await checkA11y(page, 'partner-errors-paged');
+});
+
 test('a Leiden municipality partner uploads a good file, the task force approves, and the open dashboard changes without reload (all live over cookie sessions)', async ({ browser }, info) => {
   const { people, person } = state();
   // The dashboard, open in a browser of a person signed in with e-mail and password (cookie session).

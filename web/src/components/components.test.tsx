@@ -1,16 +1,18 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
+import { Provider, type Client } from 'urql';
+import { fromValue } from 'wonka';
 import type { ReactNode } from 'react';
 import { I18nProvider } from '../lib/i18n';
 import { TargetTable, headlineSnapshots, type TargetRow } from './TargetTable';
-import { ErrorsTable, type SubmissionRow } from './submissions';
+import { ERRORS_PAGE, ErrorsOnRequest, ErrorsTable, SubmissionErrors, type SubmissionErrorRow, type SubmissionRow } from './submissions';
 import { RefusalNotice } from './feedback';
 import { seriesFor } from '../pages/MunicipalityPage';
 
-const wrap = (ui: ReactNode, locale: 'nl' | 'en' = 'nl') =>
+const wrap = (ui: ReactNode, locale: 'nl' | 'en' = 'nl', client?: Client) =>
   render(
     <I18nProvider locale={locale}>
-      <MemoryRouter>{ui}</MemoryRouter>
+      <MemoryRouter>{client ? <Provider value={client}>{ui}</Provider> : ui}</MemoryRouter>
     </I18nProvider>,
   );
 
@@ -76,21 +78,83 @@ describe('TargetTable', () => {
 
 describe('ErrorsTable', () => {
   it('lists every error with row, column, value and the Dutch message', () => {
-    const submission = {
-      id: 's1',
-      filename: 'fout.csv',
-      errors: [
-        { rowNumber: 2, column: 'Periode', value: '2025-Q9', code: 'malformed_period', messageEn: 'Malformed period', messageNl: 'Onjuiste periode' },
-        { rowNumber: null, column: null, value: null, code: 'empty_file', messageEn: 'Empty', messageNl: 'Leeg bestand' },
-      ],
-    } as unknown as SubmissionRow;
-    wrap(<ErrorsTable submission={submission} />);
+    const errors: SubmissionErrorRow[] = [
+      { rowNumber: 2, column: 'Periode', value: '2025-Q9', code: 'malformed_period', messageEn: 'Malformed period', messageNl: 'Onjuiste periode' },
+      { rowNumber: null, column: null, value: null, code: 'empty_file', messageEn: 'Empty', messageNl: 'Leeg bestand' },
+    ];
+    wrap(<ErrorsTable submission={{ id: 's1', filename: 'fout.csv' }} errors={errors} />);
     const rows = screen.getAllByRole('row');
     expect(within(rows[1]!).getByText('2')).toBeInTheDocument();
     expect(within(rows[1]!).getByText('Periode')).toBeInTheDocument();
     expect(within(rows[1]!).getByText('2025-Q9')).toBeInTheDocument();
     expect(within(rows[1]!).getByText('Onjuiste periode')).toBeInTheDocument();
     expect(within(rows[2]!).getByText('hele bestand')).toBeInTheDocument();
+  });
+});
+
+describe("a submission's errors", () => {
+  const error = (row: number | null): SubmissionErrorRow => ({ rowNumber: row, column: 'Waarde', value: `v${row}`, code: 'not_a_number', messageEn: 'Not a number', messageNl: `Geen getal in rij ${row}` });
+  const page = (nodes: SubmissionErrorRow[], totalCount: number, endCursor: string, hasNextPage: boolean) => ({
+    submission: { __typename: 'Submission', id: 's1', errors: { __typename: 'SubmissionErrorConnection', totalCount, pageInfo: { __typename: 'PageInfo', hasNextPage, endCursor }, nodes } },
+  });
+  const rejected = (errorCount: number) => ({ id: 's1', filename: 'fout.csv', errorCount }) as unknown as SubmissionRow;
+
+  /** A client whose query answers the first page and `query()` the pages after a cursor. */
+  const pagingClient = (pages: Record<string, ReturnType<typeof page>>) => {
+    const asked: { first: number; after: string | null }[] = [];
+    const client = {
+      executeQuery: (request: { variables: { first: number; after?: string | null } }) => {
+        asked.push({ first: request.variables.first, after: request.variables.after ?? null });
+        return fromValue({ data: pages['start'], stale: false, hasNext: false, operation: request });
+      },
+      executeSubscription: () => fromValue({}),
+      executeMutation: () => fromValue({}),
+      query: (_document: unknown, variables: { first: number; after: string | null }) => {
+        asked.push({ first: variables.first, after: variables.after });
+        return { toPromise: () => Promise.resolve({ data: pages[variables.after ?? 'start'], error: null }) };
+      },
+    } as unknown as Client;
+    return { client, asked };
+  };
+
+  it('shows the first page and pages on with the end cursor until none follow', async () => {
+    const { client, asked } = pagingClient({
+      start: page([error(null), error(2)], 3, 'c2', true),
+      c2: page([error(7)], 3, 'c7', false),
+    });
+    wrap(<SubmissionErrors submission={rejected(3)} />, 'nl', client);
+    expect(screen.getAllByRole('row')).toHaveLength(3);
+    expect(screen.getByText('hele bestand')).toBeInTheDocument();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Meer tonen (2 van 3)' })));
+    expect(screen.getByText('Geen getal in rij 7')).toBeInTheDocument();
+    expect(screen.getAllByRole('row')).toHaveLength(4);
+    expect(screen.queryByRole('button', { name: /Meer tonen/ })).toBeNull();
+    expect(asked).toEqual([
+      { first: ERRORS_PAGE, after: null },
+      { first: ERRORS_PAGE, after: 'c2' },
+    ]);
+  });
+
+  it('says when more errors were found than kept', () => {
+    const { client } = pagingClient({ start: page([error(1)], 1000, 'c1', false) });
+    wrap(<SubmissionErrors submission={rejected(1500)} />, 'nl', client);
+    expect(screen.getByTestId('errors-kept')).toHaveTextContent('1.500 fouten gevonden; de eerste 1.000 zijn bewaard');
+  });
+
+  it('asks nothing for a submission without errors', () => {
+    const { client, asked } = pagingClient({});
+    const { container } = wrap(<SubmissionErrors submission={rejected(0)} />, 'nl', client);
+    expect(container).toBeEmptyDOMElement();
+    expect(asked).toEqual([]);
+  });
+
+  it('on a card, asks the errors only when the button is pressed', () => {
+    const { client, asked } = pagingClient({ start: page([error(4)], 1, 'c4', false) });
+    wrap(<ErrorsOnRequest submission={rejected(1)} />, 'nl', client);
+    expect(asked).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Fouten tonen (1)' }));
+    expect(screen.getByText('Geen getal in rij 4')).toBeInTheDocument();
+    expect(asked).toEqual([{ first: ERRORS_PAGE, after: null }]);
   });
 });
 

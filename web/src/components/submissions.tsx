@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
-import { useClient, useSubscription } from 'urql';
+import { useEffect, useState } from 'react';
+import { useClient, useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql';
-import type { SubmissionFieldsFragment } from '../gql/graphql';
+import type { SubmissionErrorFieldsFragment, SubmissionFieldsFragment } from '../gql/graphql';
 import { useI18n } from '../lib/i18n';
+import { ErrorNotice, Loading } from './feedback';
+import { MoreButton, useMorePages } from './paging';
 import { SubmissionStatusBadge } from './status';
 
 export const SubmissionFields = graphql(`
@@ -24,18 +26,44 @@ export const SubmissionFields = graphql(`
       code
       name
     }
-    errors {
-      rowNumber
-      column
-      value
-      code
-      messageEn
-      messageNl
+  }
+`);
+
+export const SubmissionErrorFields = graphql(`
+  fragment SubmissionErrorFields on SubmissionError {
+    rowNumber
+    column
+    value
+    code
+    messageEn
+    messageNl
+  }
+`);
+
+/** A page of one submission's errors: asked only where they are shown, paged with `after`. */
+export const SubmissionErrorsDocument = graphql(`
+  query SubmissionErrors($id: ID!, $first: Int!, $after: String) {
+    submission(id: $id) {
+      id
+      errors(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          ...SubmissionErrorFields
+        }
+      }
     }
   }
 `);
 
 export type SubmissionRow = SubmissionFieldsFragment;
+export type SubmissionErrorRow = SubmissionErrorFieldsFragment;
+
+/** Errors asked a page at a time (the API gives at most 100 a page). */
+export const ERRORS_PAGE = 50;
 
 const SubmissionChangedDocument = graphql(`
   subscription SubmissionChanged($id: ID!) {
@@ -77,10 +105,10 @@ export function SubmissionWatcher({ id, onEvent }: { id: string; onEvent?: (s: S
   return null;
 }
 
-/** Every error of a submission: row, column, value and the message (Dutch first). */
-export function ErrorsTable({ submission }: { submission: SubmissionRow }) {
+/** Errors of a submission: row, column, value and the message (Dutch first). */
+export function ErrorsTable({ submission, errors }: { submission: Pick<SubmissionRow, 'id' | 'filename'>; errors: SubmissionErrorRow[] }) {
   const { t, locale } = useI18n();
-  if (!submission.errors.length) return null;
+  if (!errors.length) return null;
   return (
     <div className="wz-scroll" tabIndex={0} role="region" aria-label={t('errorsIn', { file: submission.filename ?? submission.id })}>
       <table className="utrecht-table utrecht-table--html-table wz-table" data-testid="errors-table">
@@ -95,7 +123,7 @@ export function ErrorsTable({ submission }: { submission: SubmissionRow }) {
           </tr>
         </thead>
         <tbody className="utrecht-table__body">
-          {submission.errors.map((e, i) => (
+          {errors.map((e, i) => (
             <tr key={i} className="utrecht-table__row">
               <td className="utrecht-table__cell wz-num">{e.rowNumber ?? t('wholeFile')}</td>
               <td className="utrecht-table__cell">{e.column ?? '–'}</td>
@@ -111,6 +139,56 @@ export function ErrorsTable({ submission }: { submission: SubmissionRow }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * Every error of one submission, on its own view: the first page asked when shown, the next ones
+ * on request ("Meer tonen"). Nothing is asked while it has no errors; when its error count changes
+ * (validation finished) the list is asked anew.
+ */
+export function SubmissionErrors({ submission }: { submission: SubmissionRow }) {
+  if (submission.errorCount === 0) return null;
+  return <PagedErrors key={`${submission.id}:${submission.errorCount}`} submission={submission} />;
+}
+
+function PagedErrors({ submission }: { submission: SubmissionRow }) {
+  const i18n = useI18n();
+  const client = useClient();
+  const [{ data, fetching, error }] = useQuery({ query: SubmissionErrorsDocument, variables: { id: submission.id, first: ERRORS_PAGE } });
+  const first = data?.submission?.errors;
+  const paging = useMorePages<SubmissionErrorRow>(submission.id, first, async (after) => {
+    const answer = await client.query(SubmissionErrorsDocument, { id: submission.id, first: ERRORS_PAGE, after }, { requestPolicy: 'network-only' }).toPromise();
+    return { page: answer.data?.submission?.errors ?? null, error: answer.error ?? null };
+  });
+  return (
+    <div data-testid="submission-errors">
+      <ErrorNotice error={error} />
+      {fetching && !data && <Loading />}
+      <ErrorsTable submission={submission} errors={paging.nodes} />
+      {first && submission.errorCount > first.totalCount && (
+        <p className="wz-small" data-testid="errors-kept">
+          {i18n.t('errorsKept', { count: i18n.number(submission.errorCount), kept: i18n.number(first.totalCount) })}
+        </p>
+      )}
+      <MoreButton paging={paging} />
+    </div>
+  );
+}
+
+/**
+ * A submission's errors behind a button (a card of a list): the list asks only `errorCount`; the
+ * errors are asked, a page at a time, when the button is pressed.
+ */
+export function ErrorsOnRequest({ submission }: { submission: SubmissionRow }) {
+  const i18n = useI18n();
+  const [open, setOpen] = useState(false);
+  if (submission.errorCount === 0) return null;
+  if (open) return <SubmissionErrors submission={submission} />;
+  return (
+    <button type="button" className="utrecht-button utrecht-button--secondary-action" onClick={() => setOpen(true)}>
+      {i18n.t('showAllErrors', { count: i18n.number(submission.errorCount) })}
+    </button>
   );
 }
 

@@ -8,7 +8,7 @@ import { authHeaders, can, useSession } from '../lib/auth';
 import { apiUrl } from '../lib/api';
 import { RequireAbility } from '../components/Layout';
 import { ErrorNotice, Loading, RefusalNotice, type Refusal } from '../components/feedback';
-import { ErrorsTable, SubmissionsTable, SubmissionWatcher, isFinal, type SubmissionRow } from '../components/submissions';
+import { SubmissionErrors, SubmissionsTable, SubmissionWatcher, isFinal, type SubmissionRow } from '../components/submissions';
 
 const PartnerDocument = graphql(`
   query Partner($filter: SubmissionFilter, $withOrganisations: Boolean!) {
@@ -246,7 +246,7 @@ function PartnerWorkspace() {
             </select>
           </div>
         )}
-        {shown && <ErrorsTable submission={shown} />}
+        {shown && <SubmissionErrors submission={shown} />}
       </section>
     </>
   );

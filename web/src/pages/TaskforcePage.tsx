@@ -7,7 +7,7 @@ import { useI18n } from '../lib/i18n';
 import { usePageTitle } from '../lib/hooks';
 import { RequireAbility } from '../components/Layout';
 import { ErrorNotice, Loading, RefusalNotice, type Refusal } from '../components/feedback';
-import { ErrorsTable, SubmissionsTable, SubmissionWatcher, isFinal, type SubmissionRow } from '../components/submissions';
+import { ErrorsOnRequest, SubmissionsTable, SubmissionWatcher, isFinal, type SubmissionRow } from '../components/submissions';
 import { SubmissionStatusBadge } from '../components/status';
 
 const TaskforceDocument = graphql(`
@@ -143,7 +143,7 @@ function Review({ submission, decision, onDecided, onDismiss }: { submission: Su
         <strong>{submission.organisation.name}</strong> · {submission.filename ?? submission.channel} · {i18n.dateTime(submission.receivedAt)} · {t('rows')}:{' '}
         {i18n.number(submission.rowCount)} · <SubmissionStatusBadge status={submission.status} />
       </p>
-      <ErrorsTable submission={submission} />
+      <ErrorsOnRequest submission={submission} />
       {!decision && (
         <div className="wz-inline-form">
           <div className="utrecht-form-field">

@@ -3,6 +3,8 @@ import { MemoryRouter } from 'react-router';
 import { Provider, type Client } from 'urql';
 import { fromValue, makeSubject, never, pipe, map } from 'wonka';
 import type { ReactNode } from 'react';
+import { visit } from 'graphql';
+import { TaskforceDocument } from '../gql/graphql';
 import { I18nProvider } from '../lib/i18n';
 import { can, setSession, signOut, type Role } from '../lib/auth';
 import type { SubmissionRow } from '../components/submissions';
@@ -35,11 +37,17 @@ const submission = (id: string, over: Partial<SubmissionRow> = {}): SubmissionRo
   decisionReason: null,
   appliedAt: null,
   organisation: { __typename: 'Organisation', id: 'o1', code: 'gem-leiden', name: 'Gemeente Leiden' },
-  errors: [],
   ...over,
 }) as SubmissionRow;
 
 describe('the review queue', () => {
+  it('asks the queued submissions for their error count only, not their errors', () => {
+    const fields: string[] = [];
+    visit(TaskforceDocument, { Field: (node) => void fields.push(node.name.value) });
+    expect(fields).toContain('errorCount');
+    expect(fields).not.toContain('errors');
+  });
+
   it('keeps a decided card, with its newest state, after the queue dropped it', () => {
     const a = submission('a');
     const bb = submission('bb');
