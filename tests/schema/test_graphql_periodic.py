@@ -606,7 +606,15 @@ def test_webhook_connections_batch_their_nested_fields(
     def run() -> tuple[int, dict[str, Any]]:
         with counted_statements(clean_db) as statements:
             answer = data(app_client, query, admin)
-        return len(statements), answer
+        # the reads of the lists and their nested fields; the engine also sees what runs beside
+        # the request (the in-process worker's heartbeat, a token's last-used stamp)
+        reads = [
+            s
+            for s in statements
+            if s.lstrip().upper().startswith("SELECT")
+            and ("webhook_" in s or "FROM organisation" in s)
+        ]
+        return len(reads), answer
 
     data(app_client, "{ __typename }", admin)  # the token's first use is recorded once
     # given 2 organisations with a delivery each, then 20
