@@ -321,12 +321,14 @@ _RAW_COLUMNS = ["row", *[f"raw_{name}" for name in Field]]
 
 
 def _frame(batch: RowBatch) -> pl.DataFrame:
-    size = len(batch.row_numbers)
-    data: dict[str, list[object]] = {"row": list(batch.row_numbers)}
-    for name in Field:
-        data[f"raw_{name}"] = list(batch.columns.get(name, [None] * size))
-    schema = {"row": pl.Int64, **{f"raw_{name}": pl.String for name in Field}}
-    return pl.DataFrame(data, schema=schema)
+    present = set(batch.cells.columns)
+    return batch.cells.select(
+        pl.col("row").cast(pl.Int64),
+        *[
+            (pl.col(name) if name in present else pl.lit(None, pl.String)).alias(f"raw_{name}")
+            for name in Field
+        ],
+    )
 
 
 def _raw_row(values: tuple[object, ...], layout: FileLayout) -> RawRow:
@@ -424,21 +426,24 @@ def batch_of(rows: list[RawRow]) -> RowBatch | None:
     if not rows:
         return None
     layout = rows[0].layout
-    batch = RowBatch.empty(layout)
+    fields = {column.field for column in layout.columns}
+    numbers: list[int] = []
+    columns: dict[str, list[str | None]] = {name: [] for name in fields}
+    irregular: list[RawRow] = []
     previous = 0
     for raw in rows:
         if raw.layout is not layout or raw.row_number <= previous:
             return None
-        if not raw.values.keys() <= batch.columns.keys():
+        if not raw.values.keys() <= fields:
             return None
         previous = raw.row_number
         if raw.formulas or raw.overflow is not None:
-            batch.irregular.append(raw)
+            irregular.append(raw)
             continue
-        batch.row_numbers.append(raw.row_number)
-        for name, values in batch.columns.items():
+        numbers.append(raw.row_number)
+        for name, values in columns.items():
             values.append(raw.values.get(name))
-    return batch
+    return RowBatch.from_lists(layout, numbers, columns, irregular)
 
 
 def results_in_row_order(batch: RowBatch, result: BatchResult) -> Iterator[RowResult]:

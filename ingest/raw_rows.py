@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ingest.fields import DUTCH_HEADERS, Field
+from ingest.frames import pl
 
 DecimalMark = str  # "," or "."
 
@@ -84,20 +85,39 @@ batches kept +75 MB of a worker's private memory for a 300,000-row file; these +
 
 @dataclass(slots=True)
 class RowBatch:
-    """Consecutive data rows of one file as columns: ``row_numbers`` and, per column of the
-    layout, the cell texts in the same order (stripped, None when empty). Rows with a formula
-    without value or an overflow are kept whole in ``irregular``: only the row-by-row
-    validator reports those."""
+    """Consecutive data rows of one file as columns: ``cells`` holds ``row`` (the Excel row
+    number) and, per column of the layout, the cell texts (stripped, null when empty), in row
+    order. Rows with a formula without value or an overflow are kept whole in ``irregular``:
+    only the row-by-row validator reports those."""
 
     layout: FileLayout
-    row_numbers: list[int]
-    columns: dict[str, list[str | None]]
+    cells: pl.DataFrame
     irregular: list[RawRow] = field(default_factory=list)
 
     @classmethod
-    def empty(cls, layout: FileLayout) -> RowBatch:
-        return cls(layout, [], {column.field: [] for column in layout.columns})
+    def from_lists(
+        cls,
+        layout: FileLayout,
+        row_numbers: list[int],
+        columns: Mapping[str, list[str | None]],
+        irregular: list[RawRow],
+    ) -> RowBatch:
+        """A batch from Python lists: ``columns`` by field, each as long as ``row_numbers``."""
+        data: dict[str, list[object]] = {"row": list(row_numbers)}
+        for column in layout.columns:
+            data[column.field] = list(columns.get(column.field, [None] * len(row_numbers)))
+        return cls(layout, pl.DataFrame(data, schema=cell_schema(layout)), irregular)
+
+    @property
+    def row_numbers(self) -> list[int]:
+        """The regular rows' numbers (the irregular ones excluded)."""
+        return self.cells.get_column("row").to_list()
 
     @property
     def size(self) -> int:
-        return len(self.row_numbers) + len(self.irregular)
+        return self.cells.height + len(self.irregular)
+
+
+def cell_schema(layout: FileLayout) -> dict[str, pl.DataType]:
+    """The columns of ``RowBatch.cells`` for ``layout``."""
+    return {"row": pl.Int64(), **{column.field: pl.String() for column in layout.columns}}

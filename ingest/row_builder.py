@@ -82,15 +82,13 @@ def _columns(
     irregular: list[RawRow],
 ) -> RowBatch:
     """Rows turned into columns in one transposition (C, not a Python step per cell)."""
-    batch = RowBatch.empty(layout)
-    batch.row_numbers = numbers
-    batch.irregular = irregular
     transposed = list(zip_longest(*rows))  # short rows are padded with None
+    columns: dict[str, list[str | None]] = {}
     for column in layout.columns:
         index = (column.position or 0) - 1
-        found = 0 <= index < len(transposed)
-        batch.columns[column.field] = list(transposed[index]) if found else [None] * len(rows)
-    return batch
+        if 0 <= index < len(transposed):
+            columns[column.field] = list(transposed[index])
+    return RowBatch.from_lists(layout, numbers, columns, irregular)
 
 
 def _data_records(
