@@ -18,22 +18,19 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from ingest.csv_columns import is_plain, plain_batches
 from ingest.errors import ErrorCode, FileError
 from ingest.headers import OBSERVATION_HEADERS, HeaderSet
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
-from ingest.raw_rows import BATCH_ROWS, DecimalMark, RawRow, RowBatch
-from ingest.row_builder import RecordShape, SheetRecord, raw_batches, raw_rows
+from ingest.raw_rows import BATCH_ROWS, RawRow, RowBatch
+from ingest.row_builder import SheetRecord, raw_batches, raw_rows
+from ingest.separators import EXCEL_SEPARATOR_LINE, detect_separator, record_shape
 from ingest.streams import Source, open_source
 from ingest.text_encoding import detect_encoding
-
-SEPARATORS = (";", ",", "\t")
-DECIMAL_MARK_BY_SEPARATOR: dict[str, DecimalMark | None] = {";": ",", ",": None, "\t": None}
-_EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=(?P<separator>[;,\t])"?\s*', re.IGNORECASE)
 
 
 def read_csv(
@@ -50,7 +47,24 @@ def read_csv_batches(
     headers: HeaderSet = OBSERVATION_HEADERS,
     size: int = BATCH_ROWS,
 ) -> Iterator[RowBatch]:
-    """The rows of ``read_csv`` as columnar batches of at most ``size`` rows."""
+    """The rows of ``read_csv`` as columnar batches of at most ``size`` rows; a plain file
+    (no quotes, no control characters) is read in columns by polars (ingest.csv_columns)."""
+    with open_source(source, limits.max_file_bytes) as stream:
+        encoding = detect_encoding(stream)
+        if is_plain(stream, encoding):
+            yield from plain_batches(stream, encoding, limits, headers, size)
+            return
+    yield from record_batches(source, limits, headers, size)
+
+
+def record_batches(
+    source: Source,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    headers: HeaderSet = OBSERVATION_HEADERS,
+    size: int = BATCH_ROWS,
+) -> Iterator[RowBatch]:
+    """The batches of ``read_csv_batches`` built from the records of Python's csv module, for
+    any CSV file."""
     with _csv_records(source, limits) as (separator, records):
         yield from raw_batches(records, record_shape(separator), limits, headers, size)
 
@@ -68,29 +82,6 @@ def _csv_records(source: Source, limits: ReadLimits) -> Iterator[tuple[str, Iter
             text.detach()  # leave the caller's stream open
 
 
-def record_shape(separator: str) -> RecordShape:
-    return RecordShape(
-        decimal_mark=DECIMAL_MARK_BY_SEPARATOR[separator],
-        separator=separator,
-        count_empty_overflow=separator == ",",
-    )
-
-
-def detect_separator(header_line: str) -> str:
-    """The separator used in ``header_line``: the candidate occurring most outside quotes."""
-    counts = dict.fromkeys(SEPARATORS, 0)
-    in_quotes = False
-    for char in header_line:
-        if char == '"':
-            in_quotes = not in_quotes
-        elif not in_quotes and char in counts:
-            counts[char] += 1
-    separator = max(SEPARATORS, key=lambda candidate: counts[candidate])
-    if counts[separator] == 0:
-        raise FileError(ErrorCode.NO_SEPARATOR, row=1)
-    return separator
-
-
 def _records(text: TextIO) -> tuple[str, Iterator[SheetRecord]]:
     """The separator and the file's records, numbered as Excel numbers rows."""
     lines = iter(text)
@@ -102,7 +93,7 @@ def _records(text: TextIO) -> tuple[str, Iterator[SheetRecord]]:
         blank_lines += 1
     else:
         raise FileError(ErrorCode.EMPTY_FILE)
-    excel_hint = _EXCEL_SEPARATOR_LINE.fullmatch(first_line)
+    excel_hint = EXCEL_SEPARATOR_LINE.fullmatch(first_line)
     if excel_hint:
         separator = excel_hint["separator"]
         remaining = lines

@@ -118,6 +118,8 @@ class RowBatch:
         return self.cells.height + len(self.irregular)
 
 
-def cell_schema(layout: FileLayout) -> dict[str, pl.DataType]:
+def cell_schema(layout: FileLayout) -> pl.Schema:
     """The columns of ``RowBatch.cells`` for ``layout``."""
-    return {"row": pl.Int64(), **{column.field: pl.String() for column in layout.columns}}
+    return pl.Schema(
+        {"row": pl.Int64(), **{column.field: pl.String() for column in layout.columns}}
+    )

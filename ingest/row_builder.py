@@ -46,7 +46,7 @@ def raw_rows(
     headers: HeaderSet = OBSERVATION_HEADERS,
 ) -> Iterator[RawRow]:
     for layout, record, cells, overflow in _data_records(records, shape, limits, headers):
-        yield _raw_row(record, cells, layout, overflow)
+        yield record_row(record, cells, layout, overflow)
 
 
 def raw_batches(
@@ -64,7 +64,7 @@ def raw_batches(
     irregular: list[RawRow] = []
     for layout, record, cells, overflow in _data_records(records, shape, limits, headers):
         if overflow is not None or record.formulas:
-            irregular.append(_raw_row(record, cells, layout, overflow))
+            irregular.append(record_row(record, cells, layout, overflow))
         else:
             numbers.append(record.row_number)
             rows.append(cells)
@@ -98,31 +98,69 @@ def _data_records(
     headers: HeaderSet,
 ) -> Iterator[tuple[FileLayout, SheetRecord, list[str | None], Overflow | None]]:
     """Each data record with its layout, trimmed cells and overflow; checks the limits."""
-    layout: FileLayout | None = None
-    header_width = 0
-    data_rows = 0
-    for seen, record in enumerate(records, start=1):
-        if seen > limits.max_sheet_rows:
+    sheet = SheetReading(shape, limits, headers)
+    for record in records:
+        data = sheet.take(record)
+        if data is not None:
+            assert sheet.layout is not None  # a data record follows the header
+            yield sheet.layout, record, *data
+    sheet.finish()
+
+
+class SheetReading:
+    """The reading of one sheet's records in order: the header found, the limits counted, each
+    data record's cells trimmed and its overflow told. Both readers go through it, the columnar
+    CSV reader for the records up to the header and for the rows it cannot judge in columns."""
+
+    def __init__(self, shape: RecordShape, limits: ReadLimits, headers: HeaderSet) -> None:
+        self.shape = shape
+        self.limits = limits
+        self.headers = headers
+        self.layout: FileLayout | None = None
+        self.header_width = 0
+        self.seen = 0  # records read, empty ones and the header included
+        self.data_rows = 0  # non-empty records after the header
+
+    def take(self, record: SheetRecord) -> tuple[list[str | None], Overflow | None] | None:
+        """A data record's trimmed cells and overflow; None for an empty record or the header.
+        Raises FileError when a limit is passed."""
+        if self.seen == self.limits.max_sheet_rows:  # a record refused is not counted
             raise FileError(
-                ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=limits.max_sheet_rows
+                ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=self.limits.max_sheet_rows
             )
-        cells = _trimmed(record.cells)
-        if len(cells) > limits.max_columns:
-            raise FileError(
-                ErrorCode.TOO_MANY_COLUMNS, row=record.row_number, limit=limits.max_columns
-            )
+        cells = self.trimmed(record)
+        self.seen += 1
         if not cells and not record.formulas:
-            continue
-        if layout is None:
-            layout = build_layout(cells, shape.decimal_mark, record.row_number, headers)
-            header_width = len(record.cells) if shape.count_empty_overflow else len(cells)
-            continue
-        data_rows += 1
-        if data_rows > limits.max_rows:
-            raise FileError(ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=limits.max_rows)
-        yield layout, record, cells, _overflow(record, cells, header_width, shape)
-    if layout is None:
-        raise FileError(ErrorCode.EMPTY_FILE)
+            return None
+        if self.layout is None:
+            self.layout = build_layout(
+                cells, self.shape.decimal_mark, record.row_number, self.headers
+            )
+            self.header_width = len(record.cells) if self.shape.count_empty_overflow else len(cells)
+            return None
+        if self.data_rows == self.limits.max_rows:
+            raise FileError(
+                ErrorCode.TOO_MANY_ROWS, row=record.row_number, limit=self.limits.max_rows
+            )
+        self.data_rows += 1
+        return cells, self.overflow(record, cells)
+
+    def trimmed(self, record: SheetRecord) -> list[str | None]:
+        """The record's cells trimmed; raises FileError when there are too many."""
+        cells = _trimmed(record.cells)
+        if len(cells) > self.limits.max_columns:
+            raise FileError(
+                ErrorCode.TOO_MANY_COLUMNS, row=record.row_number, limit=self.limits.max_columns
+            )
+        return cells
+
+    def overflow(self, record: SheetRecord, cells: list[str | None]) -> Overflow | None:
+        return _overflow(record, cells, self.header_width, self.shape)
+
+    def finish(self) -> FileLayout:
+        if self.layout is None:
+            raise FileError(ErrorCode.EMPTY_FILE)
+        return self.layout
 
 
 def _trimmed(cells: Sequence[str | None]) -> list[str | None]:
@@ -143,7 +181,7 @@ def _overflow(
     return Overflow(extra_cells=width - header_width, record_text=text)
 
 
-def _raw_row(
+def record_row(
     record: SheetRecord, cells: list[str | None], layout: FileLayout, overflow: Overflow | None
 ) -> RawRow:
     values: dict[str, str | None] = {}

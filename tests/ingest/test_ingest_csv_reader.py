@@ -6,10 +6,11 @@ import io
 
 import pytest
 
-from ingest.csv_reader import detect_separator, read_csv
+from ingest.csv_reader import read_csv
 from ingest.errors import ErrorCode, FileError
 from ingest.limits import ReadLimits
 from ingest.raw_rows import RawRow
+from ingest.separators import detect_separator
 
 HEADER = "indicator;gemeente;periode;waarde\r\n"
 
