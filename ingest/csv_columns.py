@@ -36,6 +36,11 @@ BLOCK_BYTES = 1 << 18
 _NOT_PLAIN = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), ord('"')])
 _FIELD_LIMIT = csv.field_size_limit()  # the record reader refuses a longer cell
 _LINE = "\x1f"  # a separator no plain file holds: a block read as whole lines
+_SPACES = (b" ", b"\t")
+_WIDE_SPACE_LEADS = (b"\xc2", b"\xe1", b"\xe2", b"\xe3")
+"""The first bytes in UTF-8 of Unicode's other white space (U+0085, U+00A0, U+1680, U+2000 to
+U+205F, U+3000), which Python's ``strip`` and polars' ``strip_chars`` remove too; é and ë
+(``\xc3``) are not among them."""
 
 
 def is_plain(stream: BinaryIO, encoding: str) -> bool:
@@ -179,12 +184,16 @@ def _block_rows(block: bytes, first_row: int, header: _Header) -> _BlockRows:
         beyond_header = _raw_widths(block) > sheet.header_width
     sheet_limit = limits.max_sheet_rows - sheet.seen  # the index of the first line past it
     long_cell = pl.any_horizontal([pl.col(name).str.len_bytes() > _FIELD_LIMIT for name in names])
+    padded = _may_be_padded(block)
     flagged = (
         cells.lazy()
         .with_row_index("index")
         .with_columns(
             (pl.col("index").cast(pl.Int64) + first_row).alias("row"),
-            *[pl.col(name).str.strip_chars().alias(f"trimmed_{i}") for i, name in enumerate(names)],
+            *[
+                (pl.col(name).str.strip_chars() if padded else pl.col(name)).alias(f"trimmed_{i}")
+                for i, name in enumerate(names)
+            ],
         )
         .with_columns(filled.alias("filled"), beyond_header.alias("beyond_header"))
         .with_columns(
@@ -212,6 +221,14 @@ def _block_rows(block: bytes, first_row: int, header: _Header) -> _BlockRows:
     sheet.seen += lines
     sheet.data_rows += int(kept.get_column("filled").sum())
     return _BlockRows(_cells(regular, layout), irregular, lines, stop)
+
+
+def _may_be_padded(block: bytes) -> bool:
+    """Whether a cell of the block may start or end with white space: whether the block holds
+    any (byte searches, against a strip of every cell)."""
+    if any(space in block for space in _SPACES):
+        return True
+    return not block.isascii() and any(lead in block for lead in _WIDE_SPACE_LEADS)
 
 
 def _raw_widths(block: bytes) -> pl.Expr:
