@@ -1,11 +1,13 @@
 """Where a submission's validated rows wait for the checks only the database can make
 (a changed figure without a correction reason) and for the apply.
 
-* PostgreSQL: each batch goes by ``COPY`` into a temporary table (dropped at commit). The
-  correction check is one statement over it, and the apply is one ``INSERT … SELECT`` into
-  ``observation`` (new cells as version 1, changed ones as version n+1, equal ones not at all)
-  and one ``UPDATE … FROM`` that supersedes the versions replaced: set-based, in the caller's
-  transaction, so a worker dying anywhere in between leaves nothing behind.
+* PostgreSQL: each batch goes by ``COPY`` into a temporary table (dropped at commit). After the
+  last batch one statement pairs every staged row with its cell's current version (the only
+  join with ``observation``); the correction check reads that pairing, and the apply is one
+  ``INSERT … SELECT`` from it into ``observation`` (new cells as version 1, changed ones as
+  version n+1, equal ones not at all) and one ``UPDATE … FROM`` that supersedes the versions
+  replaced: set-based, in the caller's transaction, so a worker dying anywhere in between leaves
+  nothing behind.
 * Other databases (SQLite): the simpler path, row by row, as before: each batch is checked
   against the current versions and, when it is to be applied, written at once inside a
   savepoint that is rolled back if any row of the file was wrong.
@@ -28,6 +30,7 @@ from services.submissions.cells import CodeIds
 from services.submissions.observations import ObservationWriter, WriteStats, current_values
 
 STAGING_TABLE = "submission_staging"
+COMPARED_TABLE = "submission_compared"  # the staged rows with their cell's current version
 STAGED_COLUMNS = (
     "row_number",
     "indicator_id",
@@ -124,6 +127,7 @@ class PostgresStaging(Staging):
         self.staged = 0
         self.cells: set[tuple[int, int]] = set()
         self.checks_corrections = False
+        self.compared = False
         session.execute(
             sa.text(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING_TABLE} ("
@@ -135,7 +139,15 @@ class PostgresStaging(Staging):
                 ") ON COMMIT DROP"
             )
         )
-        session.execute(sa.text(f"TRUNCATE {STAGING_TABLE}"))  # a retry in the same transaction
+        session.execute(
+            sa.text(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {COMPARED_TABLE} (LIKE {STAGING_TABLE}, "
+                "current_id integer, current_value numeric, current_version integer"
+                ") ON COMMIT DROP"
+            )
+        )
+        # a retry in the same transaction
+        session.execute(sa.text(f"TRUNCATE {STAGING_TABLE}, {COMPARED_TABLE}"))
 
     def add(self, frame: pl.DataFrame, check_corrections: bool, write: bool) -> list[Correction]:
         self.checks_corrections = self.checks_corrections or check_corrections
@@ -163,22 +175,35 @@ class PostgresStaging(Staging):
         return []
 
     def corrections(self) -> list[Correction]:
-        """One statement: the staged rows whose value differs from their cell's current one."""
+        """The staged rows whose value differs from their cell's current one."""
         if not self.checks_corrections or not self.staged:
             return []
+        self._compare()
         found = self.session.execute(
             sa.text(
-                f"SELECT s.row_number, s.value, o.value FROM {STAGING_TABLE} AS s "
-                "JOIN observation AS o ON o.source_organisation_id = :source "
-                "AND o.cell_key = s.cell_key AND o.superseded_at IS NULL "
-                "WHERE o.value <> s.value ORDER BY s.row_number"
-            ),
-            {"source": self.target.source_id},
+                f"SELECT row_number, value, current_value FROM {COMPARED_TABLE} "
+                "WHERE current_value <> value ORDER BY row_number"
+            )
         )
         return [Correction(row, Decimal(new), Decimal(old)) for row, new, old in found]
 
     def discard(self) -> None:
-        self.session.execute(sa.text(f"TRUNCATE {STAGING_TABLE}"))
+        self.session.execute(sa.text(f"TRUNCATE {STAGING_TABLE}, {COMPARED_TABLE}"))
+
+    def _compare(self) -> None:
+        """Once, after the last batch: every staged row with its cell's current version."""
+        if self.compared:
+            return
+        self.session.execute(
+            sa.text(
+                f"INSERT INTO {COMPARED_TABLE} SELECT s.*, o.id, o.value, o.version "
+                f"FROM {STAGING_TABLE} AS s LEFT JOIN observation AS o "
+                "ON o.source_organisation_id = :source AND o.cell_key = s.cell_key "
+                "AND o.superseded_at IS NULL"
+            ),
+            {"source": self.target.source_id},
+        )
+        self.compared = True
 
     def apply(self) -> WriteStats:
         """One INSERT … SELECT of the new versions, one UPDATE … FROM superseding the old."""
@@ -189,6 +214,7 @@ class PostgresStaging(Staging):
             "recorded_at": target.recorded_at,
             "reason": target.reason,
         }
+        self._compare()
         inserted = (
             self.session.connection()
             .execute(
@@ -197,14 +223,11 @@ class PostgresStaging(Staging):
                     "period_end, target_group_id, housing_type_id, price_segment, cell_key, value, "
                     "per_year, notes, source_organisation_id, submission_id, recorded_at, version, "
                     "change_reason) "
-                    "SELECT s.indicator_id, s.jurisdiction_id, s.period, s.period_start, "
-                    "s.period_end, s.target_group_id, s.housing_type_id, s.price_segment, "
-                    "s.cell_key, s.value, false, s.notes, :source, :submission, :recorded_at, "
-                    "coalesce(o.version, 0) + 1, CASE WHEN o.id IS NULL THEN NULL ELSE :reason END "
-                    f"FROM {STAGING_TABLE} AS s LEFT JOIN observation AS o "
-                    "ON o.source_organisation_id = :source AND o.cell_key = s.cell_key "
-                    "AND o.superseded_at IS NULL "
-                    "WHERE o.id IS NULL OR o.value <> s.value"
+                    "SELECT indicator_id, jurisdiction_id, period, period_start, period_end, "
+                    "target_group_id, housing_type_id, price_segment, cell_key, value, false, "
+                    "notes, :source, :submission, :recorded_at, coalesce(current_version, 0) + 1, "
+                    "CASE WHEN current_id IS NULL THEN NULL ELSE :reason END "
+                    f"FROM {COMPARED_TABLE} WHERE current_id IS NULL OR current_value <> value"
                 ),
                 parameters,
             )
