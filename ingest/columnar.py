@@ -83,11 +83,10 @@ _CLEAN_TEXT = r"^[^\s\x00-\x1f](?:[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f])?
 # an integer or a number with one mark: sign, whole, mark, fraction
 _NUMBER = r"^([+-]?)([0-9]+)(?:([.,])([0-9]+))?$"
 _HASHES = ("hash", "check_hash")
-_PERIOD_SCHEMA = {
-    "period_text": pl.String,
-    "period": pl.String,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
+_PERIOD_SCHEMA: dict[str, pl.DataType] = {
+    "period": pl.String(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
 }
 
 
@@ -108,10 +107,33 @@ def _key(code: str) -> str:
     return code.strip().casefold()
 
 
-def _table(keys: dict[str, tuple[object, ...]], schema: dict[str, pl.DataType]) -> pl.LazyFrame:
-    """A lookup keyed by the clean keys among ``keys`` (the others no clean text can match)."""
-    rows = [(key, *values) for key, values in keys.items() if _CLEAN_KEY.fullmatch(key)]
-    return pl.DataFrame(rows, schema=schema, orient="row").lazy()
+class _Lookup:
+    """Texts to values without a join: a text's index is its cast to an Enum of the keys (null
+    when it is none of them) and each value a gather by that index. A join would copy every
+    column of the batch once per vocabulary."""
+
+    def __init__(
+        self, entries: dict[str, tuple[object, ...]], schema: dict[str, pl.DataType]
+    ) -> None:
+        self.entries = entries
+        self.dtype = pl.Enum(list(entries))
+        values = list(zip(*entries.values(), strict=True)) or [() for _ in schema]
+        self.values = {
+            name: pl.Series(name, column, dtype=dtype)
+            for (name, dtype), column in zip(schema.items(), values, strict=True)
+        }
+
+    def index(self, text: pl.Expr) -> pl.Expr:
+        return text.cast(self.dtype, strict=False).to_physical()
+
+    def get(self, name: str, index: str) -> pl.Expr:
+        """The value ``name`` at the index in column ``index`` (null where that is null)."""
+        return pl.lit(self.values[name]).gather(pl.col(index)).alias(name)
+
+
+def _clean(entries: dict[str, _V]) -> dict[str, _V]:
+    """The entries a clean text can find: keyed by printable ASCII without blanks at either end."""
+    return {key: value for key, value in entries.items() if _CLEAN_KEY.fullmatch(key)}
 
 
 def _spelled(by_key: dict[str, _V], codes: Iterable[str]) -> dict[str, _V]:
@@ -132,28 +154,28 @@ def _number_keys(key: str) -> list[str]:
 
 
 class _Vocabulary:
-    """The context's codes as small lazy frames to join against, built once per file. Like the
-    row validator's lookups, a later code wins over an earlier one with the same key; a code
+    """The context's codes as lookups, built once per file. Like the row validator's lookups, a later code wins over an earlier one with the same key; a code
     outside the scope is left out (its rows are the row validator's to report)."""
 
     def __init__(self, context: ValidationContext) -> None:
         rules = {_key(rule.code): rule for rule in context.indicators}
         scope = context.scope_indicators
-        self.indicators = _table(
+        self.indicators = _Lookup(
+            _clean(
+                {
+                    key: (
+                        rule.code,
+                        "target_group" in rule.dimensions,
+                        "housing_type" in rule.dimensions,
+                        "price_segment" in rule.dimensions,
+                        rule.allow_negative,
+                        rule.whole_numbers_only,
+                    )
+                    for key, rule in _spelled(rules, (r.code for r in context.indicators)).items()
+                    if scope is None or rule.code in scope
+                }
+            ),
             {
-                key: (
-                    rule.code,
-                    "target_group" in rule.dimensions,
-                    "housing_type" in rule.dimensions,
-                    "price_segment" in rule.dimensions,
-                    rule.allow_negative,
-                    rule.whole_numbers_only,
-                )
-                for key, rule in _spelled(rules, (rule.code for rule in context.indicators)).items()
-                if scope is None or rule.code in scope
-            },
-            {
-                "indicator_key": pl.String(),
                 "indicator": pl.String(),
                 "allows_target_group": pl.Boolean(),
                 "allows_housing_type": pl.Boolean(),
@@ -172,15 +194,17 @@ class _Vocabulary:
         }
         jurisdictions = {**_spelled(codes, context.jurisdictions), **by_number}
         scope_jurisdictions = context.scope_jurisdictions
-        self.jurisdictions = _table(
-            {
-                key: (code,)
-                for key, code in jurisdictions.items()
-                if scope_jurisdictions is None or code in scope_jurisdictions
-            },
-            {"jurisdiction_key": pl.String(), "jurisdiction": pl.String()},
+        self.jurisdictions = _Lookup(
+            _clean(
+                {
+                    key: (code,)
+                    for key, code in jurisdictions.items()
+                    if scope_jurisdictions is None or code in scope_jurisdictions
+                }
+            ),
+            {"jurisdiction": pl.String()},
         )
-        self.dimensions: dict[Field, pl.LazyFrame | None] = {
+        self.dimensions: dict[Field, _Lookup | None] = {
             Field.TARGET_GROUP: _codes(Field.TARGET_GROUP, context.target_groups),
             Field.HOUSING_TYPE: _codes(Field.HOUSING_TYPE, context.housing_types),
             Field.PRICE_SEGMENT: None
@@ -189,12 +213,10 @@ class _Vocabulary:
         }
 
 
-def _codes(name: Field, listed: Iterable[str]) -> pl.LazyFrame:
+def _codes(name: Field, listed: Iterable[str]) -> _Lookup:
     codes = list(listed)
-    return _table(
-        _spelled({_key(code): (code,) for code in codes}, codes),
-        {f"{name}_key": pl.String(), str(name): pl.String()},
-    )
+    by_key: dict[str, tuple[object, ...]] = {_key(code): (code,) for code in codes}
+    return _Lookup(_clean(_spelled(by_key, codes)), {str(name): pl.String()})
 
 
 class BatchValidator:
@@ -205,7 +227,9 @@ class BatchValidator:
         self.vocabulary = _Vocabulary(context)
         self.first_rows = FirstRows()
         self._parsed: set[str] = set()  # the period texts looked at so far
-        self._periods = pl.DataFrame(schema=_PERIOD_SCHEMA)  # those that are right
+        self._periods = _Lookup({}, _PERIOD_SCHEMA)  # those that are right
+        # the query's expressions, built once per file (building them costs as much as a check)
+        self._stages: dict[tuple[frozenset[str], bool, str | None], _Stages] = {}
 
     def close(self) -> None:
         self.first_rows.close()
@@ -254,86 +278,26 @@ class BatchValidator:
     def _checked(self, cells: pl.DataFrame, layout: FileLayout, normalise: bool) -> pl.LazyFrame:
         """One query: the rows with the ``VALID_SCHEMA`` columns, the cell key's hashes and
         ``plain``: True when every check passed (the other columns of such a row are then its
-        valid values; those of another row mean nothing).
-
-        Without ``normalise``, cells are taken as the reader gives them (stripped, null when
-        empty) and codes as they are spelled: a cell that is not so simply fails a check. With
-        it, cells are stripped, empty ones read as null, codes lower-cased and every cell looked
-        at for control characters, as the row validator does: for the rows the first query was
-        not sure of (hand-built ones, codes in another case)."""
-        vocabulary = self.vocabulary
-        present = set(cells.columns)
-        if normalise:
-            text = {name: _text(name, present) for name in Field}
-            raw = [pl.col(name) for name in Field if name in present]
-            # one pattern over the row's cells joined: a control character in any of them
-            control = pl.concat_str(raw, ignore_nulls=True).str.contains(_CONTROL) if raw else None
-        else:
-            # a clean code, number or period holds no control character (its key or pattern
-            # leaves no room for one); a free text is looked at by _CLEAN_TEXT
-            text = {name: _cell(name, present) for name in Field}
-            control = None
-
-        def key(name: Field) -> pl.Expr:
-            return text[name].str.to_lowercase() if normalise else text[name]
-
-        query = cells.lazy().select(
-            pl.col("row").cast(pl.Int64),
-            (pl.lit(False) if control is None else control).alias("control"),
-            key(Field.INDICATOR).alias("indicator_key"),
-            key(Field.JURISDICTION).alias("jurisdiction_key"),
-            text[Field.PERIOD].alias("period_text"),
-            *[text[name].alias(f"{name}_text") for name in DIMENSION_FIELDS],
-            *[
-                key(name).alias(f"{name}_key")
-                for name in DIMENSION_FIELDS
-                if vocabulary.dimensions[name] is not None
-            ],
-            text[Field.VALUE].str.extract_groups(_NUMBER).alias("number"),
-            text[Field.NOTE].alias("note"),
-        )
-        periods = self._period_table(cells, present)
-        for table, column in (
-            (vocabulary.indicators, "indicator_key"),
-            (vocabulary.jurisdictions, "jurisdiction_key"),
-            (periods, "period_text"),
-        ):
-            query = query.join(table, on=column, how="left", maintain_order="left")
-        dimension_checks = []
-        for name in DIMENSION_FIELDS:
-            codes = vocabulary.dimensions[name]
-            dimension_text = pl.col(f"{name}_text")
-            if codes is None:  # any text is accepted as it is
-                query = query.with_columns(dimension_text.alias(str(name)))
-                found = dimension_text.str.contains(_CLEAN_TEXT)
-            else:
-                query = query.join(codes, on=f"{name}_key", how="left", maintain_order="left")
-                found = pl.col(str(name)).is_not_null()
-            dimension_checks.append(dimension_text.is_null() | (pl.col(f"allows_{name}") & found))
-        number = pl.col("number")
-        value = pl.col("value")
-        note = pl.col("note")
-        plain = (
-            ~pl.col("control")
-            & pl.col("indicator").is_not_null()
-            & pl.col("jurisdiction").is_not_null()
-            & pl.col("period").is_not_null()
-            & pl.all_horizontal(dimension_checks)
-            & value.is_not_null()
-            & ((number.struct.field("1") != "-") | pl.col("allow_negative"))
-            & ~(pl.col("whole_numbers_only") & value.str.contains(".", literal=True))
-            & (
-                note.is_null()
-                | (note.str.contains(_CLEAN_TEXT) & (note.str.len_chars() <= MAX_NOTE_CHARS))
+        valid values; those of another row mean nothing)."""
+        present = frozenset(cells.columns)
+        periods = self._periods_of(cells, present)
+        stages = self._stages.get((present, normalise, layout.decimal_mark))
+        if stages is None:
+            stages = self._stages.setdefault(
+                (present, normalise, layout.decimal_mark),
+                _Stages(self.vocabulary, present, normalise, layout.decimal_mark),
             )
-        )
         return (
-            query.with_columns(_number(number, layout.decimal_mark))
-            .with_columns(plain.fill_null(False).alias("plain"))
-            .select(*VALID_SCHEMA, *_cell_hashes(), "plain")
+            cells.lazy()
+            .select(*stages.first, periods.index(stages.period).alias("period_at"))
+            .with_columns(
+                *stages.found, *[periods.get(name, "period_at") for name in periods.values]
+            )
+            .with_columns(stages.value)
+            .select(*VALID_SCHEMA, *stages.hashes, stages.plain)
         )
 
-    def _period_table(self, cells: pl.DataFrame, present: set[str]) -> pl.LazyFrame:
+    def _periods_of(self, cells: pl.DataFrame, present: frozenset[str]) -> _Lookup:
         """The right period texts seen so far (stripped), each parsed once for the whole
         file."""
         if Field.PERIOD in present:
@@ -341,13 +305,12 @@ class BatchValidator:
             new = {text.strip() for text in texts} - self._parsed
             if new:
                 self._parsed.update(new)
-                rows = [(text, *parsed) for text in new if (parsed := self._parse_period(text))]
-                if rows:
-                    added = pl.DataFrame(rows, schema=_PERIOD_SCHEMA, orient="row")
-                    self._periods = pl.concat([self._periods, added]).rechunk()
-        return self._periods.lazy()
+                added = {text: parsed for text in new if (parsed := self._parse_period(text))}
+                if added:
+                    self._periods = _Lookup({**self._periods.entries, **added}, _PERIOD_SCHEMA)
+        return self._periods
 
-    def _parse_period(self, text: str) -> tuple[str, object, object] | None:
+    def _parse_period(self, text: str) -> tuple[object, ...] | None:
         if CONTROL_CHARACTERS.search(text):
             return None  # the row validator's to report
         try:
@@ -400,11 +363,96 @@ class BatchValidator:
         return kept.drop(_HASHES), errors
 
 
-def _cell(name: Field, present: set[str]) -> pl.Expr:
+class _Stages:
+    """The expressions of the query of ``BatchValidator._checked`` but the period's.
+
+    Without ``normalise``, cells are taken as the reader gives them (stripped, null when empty)
+    and codes as they are spelled: a cell that is not so simply fails a check. With it, cells are
+    stripped, empty ones read as null, codes lower-cased and every cell looked at for control
+    characters, as the row validator does: for the rows the first query was not sure of
+    (hand-built ones, codes in another case)."""
+
+    def __init__(
+        self,
+        vocabulary: _Vocabulary,
+        present: frozenset[str],
+        normalise: bool,
+        decimal_mark: str | None,
+    ) -> None:
+        if normalise:
+            text = {name: _text(name, present) for name in Field}
+            raw = [pl.col(name) for name in Field if name in present]
+            # one pattern over the row's cells joined: a control character in any of them
+            control = pl.concat_str(raw, ignore_nulls=True).str.contains(_CONTROL) if raw else None
+        else:
+            # a clean code, number or period holds no control character (its key or pattern
+            # leaves no room for one); a free text is looked at by _CLEAN_TEXT
+            text = {name: _cell(name, present) for name in Field}
+            control = None
+        lookups = {
+            Field.INDICATOR: vocabulary.indicators,
+            Field.JURISDICTION: vocabulary.jurisdictions,
+            **vocabulary.dimensions,
+        }
+        self.period = text[Field.PERIOD]
+        self.first = [
+            pl.col("row").cast(pl.Int64),
+            *[
+                lookup.index(text[name].str.to_lowercase() if normalise else text[name]).alias(
+                    f"{name}_at"
+                )
+                for name, lookup in lookups.items()
+                if lookup is not None
+            ],
+            *[text[name].alias(f"{name}_text") for name in DIMENSION_FIELDS],
+            text[Field.VALUE].str.extract_groups(_NUMBER).alias("number"),
+            text[Field.NOTE].alias("note"),
+        ]
+        if control is not None:
+            self.first.append(control.alias("control"))
+        self.found = [
+            lookup.get(value, f"{name}_at")
+            for name, lookup in lookups.items()
+            if lookup is not None
+            for value in lookup.values
+        ]
+        dimension_checks = []
+        for name in DIMENSION_FIELDS:
+            dimension_text = pl.col(f"{name}_text")
+            if vocabulary.dimensions[name] is None:  # any text is accepted as it is
+                self.found.append(dimension_text.alias(str(name)))
+                known = dimension_text.str.contains(_CLEAN_TEXT)
+            else:
+                known = pl.col(str(name)).is_not_null()
+            dimension_checks.append(dimension_text.is_null() | (pl.col(f"allows_{name}") & known))
+        number = pl.col("number")
+        self.value = _number(number, decimal_mark)
+        value = pl.col("value")
+        note = pl.col("note")
+        plain = (
+            pl.col("indicator").is_not_null()
+            & pl.col("jurisdiction").is_not_null()
+            & pl.col("period").is_not_null()
+            & pl.all_horizontal(dimension_checks)
+            & value.is_not_null()
+            & ((number.struct.field("1") != "-") | pl.col("allow_negative"))
+            & ~(pl.col("whole_numbers_only") & value.str.contains(".", literal=True))
+            & (
+                note.is_null()
+                | (note.str.contains(_CLEAN_TEXT) & (note.str.len_chars() <= MAX_NOTE_CHARS))
+            )
+        )
+        if control is not None:
+            plain = plain & ~pl.col("control")
+        self.plain = plain.fill_null(False).alias("plain")
+        self.hashes = _cell_hashes()
+
+
+def _cell(name: Field, present: frozenset[str]) -> pl.Expr:
     return pl.col(name) if name in present else pl.lit(None, pl.String)
 
 
-def _text(name: Field, present: set[str]) -> pl.Expr:
+def _text(name: Field, present: frozenset[str]) -> pl.Expr:
     """A cell's text as the row validator reads it: stripped, null when empty. (polars strips
     Unicode's White_Space, as str.strip does, which also strips the C0 separators: control
     characters, which keep a row from being plain anyway.)"""
@@ -415,9 +463,9 @@ def _text(name: Field, present: set[str]) -> pl.Expr:
 
 
 def _cell_hashes() -> list[pl.Expr]:
-    """The hashes of a valid row's cell key (``ValidRow.key_text``)."""
-    key = pl.concat_str([pl.col(name).fill_null("") for name in KEY_COLUMNS], separator="\x1f")
-    return cell_hashes(key)
+    """The hashes of a valid row's cell key (``ValidRow.key_text``: its codes are never empty,
+    so a missing one is null here and empty there)."""
+    return cell_hashes([pl.col(name) for name in KEY_COLUMNS])
 
 
 def _number(number: pl.Expr, decimal_mark: str | None) -> pl.Expr:
