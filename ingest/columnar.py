@@ -2,24 +2,28 @@
 Python code per row.
 
 The row-by-row validator (ingest.validation) stays the one place that words errors. Each batch is
-split by a conservative test: a row that is plainly right (codes found by joins against the
-vocabularies and the scope, a period parsed once per distinct text, a number of a simple shape,
-every rule met) is taken from the columns as it is; any other row (a doubt, an error, a control
-character, ``1.080,5``, a formula, an overflow…) goes through ``validate_row``, which reports it
-exactly as it always did or finds it right after all. The test only decides *which* validator
-looks at a row, so the errors and the values are the row validator's by construction.
+split by a conservative test: a row that is plainly right (codes found in the vocabularies and
+the scope, a period parsed once per distinct text, a number of a simple shape, every rule met) is
+taken from the columns as it is; any other row (a doubt, an error, a control character,
+``1.080,5``, a formula, an overflow…) goes through ``validate_row``, which reports it exactly as
+it always did or finds it right after all. The test only decides *which* validator looks at a
+row, so the errors and the values are the row validator's by construction.
 
-Cells are compared as they are (a reader's are stripped, empty ones null); a cell that is not (a
-row built by hand) can never pass the test, so it is simply left to the row validator:
+The test runs twice at most. First on the cells as a reader gives them (stripped, null when
+empty), codes as spelled: a cell that is not so simply fails it, and nothing needs stripping,
+lower-casing or a look for control characters, because
 
-- codes are joined on their lower-case text against keys that are printable ASCII without blanks
-  at either end; a text whose lower case is such a key holds no control character and no
-  surrounding blank, and its casefold is that same key (``K``, the Kelvin sign, lower-cases to
-  ``k`` as it casefolds), so it finds what the row validator finds;
-- a period is parsed in Python once per distinct text, and only a clean text is looked up;
-- a value must match a number pattern of ASCII digits, which leaves no room for anything else;
-- free texts (a note, a price segment when any is accepted) are checked by one pattern: no control
-  character, no blank at either end, not empty.
+- a code is looked up by its exact text among keys of printable ASCII without blanks at either
+  end (each code as written and as casefolded), so a text found holds no control character and
+  no surrounding blank, and its casefold finds the same code in the row validator;
+- a period is parsed in Python once per distinct text (control characters looked for there);
+- a value must match a number pattern of ASCII digits, which leaves room for nothing else;
+- a free text (a note, a price segment when any is accepted) is checked by one pattern: no
+  control character, no blank at either end, not empty.
+
+Then, only for the rows that failed (hand-built rows, codes in another case), normalised as the
+row validator reads a row: stripped, empty as null, codes lower-cased (``K``, the Kelvin sign,
+lower-cases to ``k`` as it casefolds), one control-character pattern over the row's cells.
 
 Repeated rows are found by grouping: within a batch by the hashes of the cell key, across batches
 through ingest.duplicates' store of hashes, one set-based step per batch. Memory is that of one
@@ -109,7 +113,7 @@ def _key(code: str) -> str:
 
 class _Lookup:
     """Texts to values without a join: a text's index is its cast to an Enum of the keys (null
-    when it is none of them) and each value a gather by that index. A join would copy every
+    when it is none of them) and its values gathers by that index. A join would copy every
     column of the batch once per vocabulary."""
 
     def __init__(
@@ -117,18 +121,19 @@ class _Lookup:
     ) -> None:
         self.entries = entries
         self.dtype = pl.Enum(list(entries))
-        values = list(zip(*entries.values(), strict=True)) or [() for _ in schema]
-        self.values = {
-            name: pl.Series(name, column, dtype=dtype)
-            for (name, dtype), column in zip(schema.items(), values, strict=True)
-        }
+        columns = list(zip(*entries.values(), strict=True)) or [() for _ in schema]
+        self.values = [
+            pl.Series(name, column, dtype=dtype)
+            for (name, dtype), column in zip(schema.items(), columns, strict=True)
+        ]
 
     def index(self, text: pl.Expr) -> pl.Expr:
         return text.cast(self.dtype, strict=False).to_physical()
 
-    def get(self, name: str, index: str) -> pl.Expr:
-        """The value ``name`` at the index in column ``index`` (null where that is null)."""
-        return pl.lit(self.values[name]).gather(pl.col(index)).alias(name)
+    def get(self, index: str) -> list[pl.Expr]:
+        """The values at the index in column ``index`` (null where that is null). (One gather
+        of a struct of them was slower.)"""
+        return [pl.lit(values).gather(pl.col(index)).alias(values.name) for values in self.values]
 
 
 def _clean(entries: dict[str, _V]) -> dict[str, _V]:
@@ -154,8 +159,9 @@ def _number_keys(key: str) -> list[str]:
 
 
 class _Vocabulary:
-    """The context's codes as lookups, built once per file. Like the row validator's lookups, a later code wins over an earlier one with the same key; a code
-    outside the scope is left out (its rows are the row validator's to report)."""
+    """The context's codes as lookups, built once per file. Like the row validator's lookups, a
+    later code wins over an earlier one with the same key; a code outside the scope is left out
+    (its rows are the row validator's to report)."""
 
     def __init__(self, context: ValidationContext) -> None:
         rules = {_key(rule.code): rule for rule in context.indicators}
@@ -242,7 +248,7 @@ class BatchValidator:
 
     def validate(self, batch: RowBatch) -> BatchResult:
         cells = batch.cells
-        checked = self._checked(cells, batch.layout, normalise=False).collect(engine="in-memory")
+        checked = self._checked(cells, batch.layout, normalise=False)
         plain = checked.get_column("plain")
         slow: list[RawRow] = []
         if plain.all():
@@ -250,7 +256,7 @@ class BatchValidator:
         else:  # the rows not plain as they are: again, normalised as the row validator does
             valid = checked.filter(plain)
             rest = cells.filter(~plain)
-            again = self._checked(rest, batch.layout, normalise=True).collect(engine="in-memory")
+            again = self._checked(rest, batch.layout, normalise=True)
             plain_again = again.get_column("plain")
             if plain_again.any():
                 valid = pl.concat([valid, again.filter(plain_again)]).sort("row")
@@ -275,7 +281,7 @@ class BatchValidator:
 
     # --- the vectorised checks ---------------------------------------------------------------
 
-    def _checked(self, cells: pl.DataFrame, layout: FileLayout, normalise: bool) -> pl.LazyFrame:
+    def _checked(self, cells: pl.DataFrame, layout: FileLayout, normalise: bool) -> pl.DataFrame:
         """One query: the rows with the ``VALID_SCHEMA`` columns, the cell key's hashes and
         ``plain``: True when every check passed (the other columns of such a row are then its
         valid values; those of another row mean nothing)."""
@@ -290,11 +296,11 @@ class BatchValidator:
         return (
             cells.lazy()
             .select(*stages.first, periods.index(stages.period).alias("period_at"))
-            .with_columns(
-                *stages.found, *[periods.get(name, "period_at") for name in periods.values]
-            )
+            .with_columns(*stages.found, *periods.get("period_at"))
             .with_columns(stages.value)
             .select(*VALID_SCHEMA, *stages.hashes, stages.plain)
+            # a query this small costs more to optimise than to run as written
+            .collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
         )
 
     def _periods_of(self, cells: pl.DataFrame, present: frozenset[str]) -> _Lookup:
@@ -405,16 +411,17 @@ class _Stages:
                 if lookup is not None
             ],
             *[text[name].alias(f"{name}_text") for name in DIMENSION_FIELDS],
+            text[Field.VALUE].alias("value_text"),
             text[Field.VALUE].str.extract_groups(_NUMBER).alias("number"),
             text[Field.NOTE].alias("note"),
         ]
         if control is not None:
             self.first.append(control.alias("control"))
         self.found = [
-            lookup.get(value, f"{name}_at")
+            value
             for name, lookup in lookups.items()
             if lookup is not None
-            for value in lookup.values
+            for value in lookup.get(f"{name}_at")
         ]
         dimension_checks = []
         for name in DIMENSION_FIELDS:
@@ -426,7 +433,7 @@ class _Stages:
                 known = pl.col(str(name)).is_not_null()
             dimension_checks.append(dimension_text.is_null() | (pl.col(f"allows_{name}") & known))
         number = pl.col("number")
-        self.value = _number(number, decimal_mark)
+        self.value = _number(pl.col("value_text"), number, decimal_mark)
         value = pl.col("value")
         note = pl.col("note")
         plain = (
@@ -468,28 +475,38 @@ def _cell_hashes() -> list[pl.Expr]:
     return cell_hashes([pl.col(name) for name in KEY_COLUMNS])
 
 
-def _number(number: pl.Expr, decimal_mark: str | None) -> pl.Expr:
+def _number(text: pl.Expr, number: pl.Expr, decimal_mark: str | None) -> pl.Expr:
     """The value as exact decimal text for the shapes that read one way: ``12``, ``-3``,
     ``3,5`` / ``3.5``, and ``1.080`` / ``1,080`` where the file says which mark is decimal.
     Null for anything else (the row validator decides those). ``number``: the groups of
-    ``_NUMBER``."""
-    sign = pl.when(number.struct.field("1") == "-").then(pl.lit("-")).otherwise(pl.lit(""))
+    ``_NUMBER`` in ``text``; the value is ``text`` itself with at most its mark changed (no
+    string built from pieces for every row)."""
     whole = number.struct.field("2")
     mark = number.struct.field("3")
     fraction = number.struct.field("4")
     could_group = (
         (fraction.str.len_chars() == 3) & (whole.str.len_chars() <= 3) & ~whole.str.starts_with("0")
     )
-    as_decimal = sign + whole + pl.lit(".") + fraction
+    signed = text.str.strip_prefix("+")  # "-" kept
+    as_decimal = signed.str.replace(",", ".", literal=True)
+    one_mark: pl.Expr
     if decimal_mark is None:
-        one_mark = pl.when(~could_group).then(as_decimal).otherwise(pl.lit(None, pl.String))
+        one_mark = pl.when(~could_group).then(as_decimal)
     else:
+        grouping = "," if decimal_mark == "." else "."
         one_mark = (
             pl.when(~could_group | (mark == decimal_mark))
             .then(as_decimal)
-            .otherwise(sign + whole + fraction)
+            .otherwise(signed.str.replace(grouping, "", literal=True))
         )
-    return pl.when(mark.is_null()).then(sign + whole).otherwise(one_mark).alias("value")
+    return (
+        pl.when(whole.is_null())
+        .then(pl.lit(None, pl.String))
+        .when(mark.is_null())
+        .then(signed)
+        .otherwise(one_mark)
+        .alias("value")
+    )
 
 
 def _valid_frame(rows: list[ValidRow]) -> pl.DataFrame:
