@@ -84,8 +84,10 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # validation.CONTROL_CHARACTERS
 # end (\s is Unicode's White_Space, what polars strips; str.strip also strips the C0 separators,
 # which are control characters)
 _CLEAN_TEXT = r"^[^\s\x00-\x1f](?:[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f])?$"
-# an integer or a number with one mark: sign, whole, mark, fraction
-_NUMBER = r"^([+-]?)([0-9]+)(?:([.,])([0-9]+))?$"
+# an integer or a number with one mark
+_NUMBER = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
+# one mark that may group thousands: 1 to 3 digits (not starting with 0) and 3 after it
+_COULD_GROUP = r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$"
 _HASHES = ("hash", "check_hash")
 _PERIOD_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String(),
@@ -412,7 +414,6 @@ class _Stages:
             ],
             *[text[name].alias(f"{name}_text") for name in DIMENSION_FIELDS],
             text[Field.VALUE].alias("value_text"),
-            text[Field.VALUE].str.extract_groups(_NUMBER).alias("number"),
             text[Field.NOTE].alias("note"),
         ]
         if control is not None:
@@ -432,8 +433,7 @@ class _Stages:
             else:
                 known = pl.col(str(name)).is_not_null()
             dimension_checks.append(dimension_text.is_null() | (pl.col(f"allows_{name}") & known))
-        number = pl.col("number")
-        self.value = _number(pl.col("value_text"), number, decimal_mark)
+        self.value = _number(pl.col("value_text"), decimal_mark)
         value = pl.col("value")
         note = pl.col("note")
         plain = (
@@ -442,7 +442,7 @@ class _Stages:
             & pl.col("period").is_not_null()
             & pl.all_horizontal(dimension_checks)
             & value.is_not_null()
-            & ((number.struct.field("1") != "-") | pl.col("allow_negative"))
+            & (~pl.col("value_text").str.starts_with("-") | pl.col("allow_negative"))
             & ~(pl.col("whole_numbers_only") & value.str.contains(".", literal=True))
             & (
                 note.is_null()
@@ -475,36 +475,29 @@ def _cell_hashes() -> list[pl.Expr]:
     return cell_hashes([pl.col(name) for name in KEY_COLUMNS])
 
 
-def _number(text: pl.Expr, number: pl.Expr, decimal_mark: str | None) -> pl.Expr:
+def _number(text: pl.Expr, decimal_mark: str | None) -> pl.Expr:
     """The value as exact decimal text for the shapes that read one way: ``12``, ``-3``,
     ``3,5`` / ``3.5``, and ``1.080`` / ``1,080`` where the file says which mark is decimal.
-    Null for anything else (the row validator decides those). ``number``: the groups of
-    ``_NUMBER`` in ``text``; the value is ``text`` itself with at most its mark changed (no
-    string built from pieces for every row)."""
-    whole = number.struct.field("2")
-    mark = number.struct.field("3")
-    fraction = number.struct.field("4")
-    could_group = (
-        (fraction.str.len_chars() == 3) & (whole.str.len_chars() <= 3) & ~whole.str.starts_with("0")
-    )
+    Null for anything else (the row validator decides those). The value is ``text`` itself with
+    at most its mark changed, and the shapes are told by patterns without groups (a pattern
+    that extracts groups costs several times one that only matches)."""
     signed = text.str.strip_prefix("+")  # "-" kept
-    as_decimal = signed.str.replace(",", ".", literal=True)
-    one_mark: pl.Expr
+    as_decimal = signed.str.replace(",", ".", literal=True)  # an integer stays as it is
     if decimal_mark is None:
-        one_mark = pl.when(~could_group).then(as_decimal)
+        grouped = pl.lit(None, pl.String)
     else:
         grouping = "," if decimal_mark == "." else "."
-        one_mark = (
-            pl.when(~could_group | (mark == decimal_mark))
+        grouped = (
+            pl.when(text.str.contains(decimal_mark, literal=True))
             .then(as_decimal)
             .otherwise(signed.str.replace(grouping, "", literal=True))
         )
     return (
-        pl.when(whole.is_null())
+        pl.when(~text.str.contains(_NUMBER))
         .then(pl.lit(None, pl.String))
-        .when(mark.is_null())
-        .then(signed)
-        .otherwise(one_mark)
+        .when(text.str.contains(_COULD_GROUP))
+        .then(grouped)
+        .otherwise(as_decimal)
         .alias("value")
     )
 
