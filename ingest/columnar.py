@@ -1,32 +1,51 @@
-"""Columnar validation with polars: a batch of rows is checked with a few vectorised expressions
-instead of Python code per row.
+"""Columnar validation with polars: a batch of rows is checked by one lazy query instead of
+Python code per row.
 
 The row-by-row validator (ingest.validation) stays the one place that words errors. Each batch is
-split by a conservative test: a row that is plainly right (ASCII codes found by joins against the
-vocabularies and the scope, a period parsed once per distinct text, a number of a simple shape,
-every rule met) is taken from the columns as it is; any other row (a doubt, an error, a control
-character, ``1.080,5``, a formula, an overflow…) goes through ``validate_row``, which reports it
-exactly as it always did or finds it right after all. The test only decides *which* validator
-looks at a row, so the errors and the values are the row validator's by construction.
+split by a conservative test: a row that is plainly right (codes found in the vocabularies and
+the scope, a period parsed once per distinct text, a number of a simple shape, every rule met) is
+taken from the columns as it is; any other row (a doubt, an error, a control character,
+``1.080,5``, a formula, an overflow…) goes through ``validate_row``, which reports it exactly as
+it always did or finds it right after all. The test only decides *which* validator looks at a
+row, so the errors and the values are the row validator's by construction.
 
-Repeated rows are found by grouping: within a batch by the cell key, across batches through the
-on-disk key store of ingest.duplicates, one set-based statement per batch. Memory is that of one
+The test runs twice at most. First on the cells as a reader gives them (stripped, null when
+empty), codes as spelled: a cell that is not so simply fails it, and nothing needs stripping,
+lower-casing or a look for control characters, because
+
+- a code is looked up by its exact text among keys of printable ASCII without blanks at either
+  end (each code as written and as casefolded), so a text found holds no control character and
+  no surrounding blank, and its casefold finds the same code in the row validator;
+- a period is parsed in Python once per distinct text (control characters looked for there);
+- a value must match a number pattern of ASCII digits, which leaves room for nothing else;
+- a free text (a note, a price segment when any is accepted) is checked by one pattern: no
+  control character, no blank at either end, not empty.
+
+Then, only for the rows that failed (hand-built rows, codes in another case), normalised as the
+row validator reads a row: stripped, empty as null, codes lower-cased (``K``, the Kelvin sign,
+lower-cases to ``k`` as it casefolds), one control-character pattern over the row's cells.
+
+Repeated rows are found by grouping: within a batch by the hashes of the cell key, across batches
+through ingest.duplicates' store of hashes, one set-based step per batch. Memory is that of one
 batch, whatever the file.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from ingest.duplicates import FirstRows
+from ingest.duplicates import FirstRows, cell_hashes
 from ingest.errors import RowError
-from ingest.fields import DIMENSION_FIELDS, REQUIRED_FIELDS, Field
+from ingest.fields import DIMENSION_FIELDS, Field
 from ingest.frames import pl
 from ingest.periods import Period, PeriodError
 from ingest.raw_rows import FileLayout, RawRow, RowBatch
 from ingest.validation import (
+    CONTROL_CHARACTERS,
     MAX_NOTE_CHARS,
     RowResult,
     ValidationContext,
@@ -35,7 +54,6 @@ from ingest.validation import (
     validate_row,
 )
 
-CODE_FIELDS = (Field.INDICATOR, Field.JURISDICTION, Field.PERIOD, *DIMENSION_FIELDS, Field.VALUE)
 KEY_COLUMNS = (
     "indicator",
     "jurisdiction",
@@ -59,10 +77,26 @@ VALID_SCHEMA: dict[str, pl.DataType] = {
 }
 """The valid rows of a batch: canonical codes, the period's text and dates, the value."""
 
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
-_INTEGER = r"^[+-]?[0-9]+$"
-_ONE_MARK = r"^([+-]?)([0-9]+)([.,])([0-9]+)$"
+# a key a clean text can match: printable ASCII, no blank at either end (keys are stripped)
+_CLEAN_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # validation.CONTROL_CHARACTERS
+# a free text as the row validator keeps it: not empty, no control character, no blank at either
+# end (\s is Unicode's White_Space, what polars strips; str.strip also strips the C0 separators,
+# which are control characters)
+_CLEAN_TEXT = r"^[^\s\x00-\x1f](?:[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f])?$"
+# an integer or a number with one mark
+_NUMBER = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
+# one mark that may group thousands: 1 to 3 digits (not starting with 0) and 3 after it
+_COULD_GROUP = r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$"
+_HASHES = ("hash", "check_hash")
+_PERIOD_SCHEMA: dict[str, pl.DataType] = {
+    "period": pl.String(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+}
+
+
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
@@ -75,49 +109,110 @@ class BatchResult:
     rows: int
 
 
+def _key(code: str) -> str:
+    return code.strip().casefold()
+
+
+class _Lookup:
+    """Texts to values without a join: a text's index is its cast to an Enum of the keys (null
+    when it is none of them) and its values gathers by that index. A join would copy every
+    column of the batch once per vocabulary."""
+
+    def __init__(
+        self, entries: dict[str, tuple[object, ...]], schema: dict[str, pl.DataType]
+    ) -> None:
+        self.entries = entries
+        self.dtype = pl.Enum(list(entries))
+        columns = list(zip(*entries.values(), strict=True)) or [() for _ in schema]
+        self.values = [
+            pl.Series(name, column, dtype=dtype)
+            for (name, dtype), column in zip(schema.items(), columns, strict=True)
+        ]
+
+    def index(self, text: pl.Expr) -> pl.Expr:
+        return text.cast(self.dtype, strict=False).to_physical()
+
+    def get(self, index: str) -> list[pl.Expr]:
+        """The values at the index in column ``index`` (null where that is null). (One gather
+        of a struct of them was slower.)"""
+        return [pl.lit(values).gather(pl.col(index)).alias(values.name) for values in self.values]
+
+
+def _clean(entries: dict[str, _V]) -> dict[str, _V]:
+    """The entries a clean text can find: keyed by printable ASCII without blanks at either end."""
+    return {key: value for key, value in entries.items() if _CLEAN_KEY.fullmatch(key)}
+
+
+def _spelled(by_key: dict[str, _V], codes: Iterable[str]) -> dict[str, _V]:
+    """``by_key`` also under each code as written, so a text spelled like its code is found
+    without changing its case (what the row validator finds for it: its casefold's entry)."""
+    return {**by_key, **{code: by_key[_key(code)] for code in codes if _key(code) in by_key}}
+
+
+def _number_keys(key: str) -> list[str]:
+    """The bare CBS numbers the row validator reads as jurisdiction ``key`` (``gm0518``: 518 and
+    0518; its rule: ``"GM" + text.zfill(4)``, casefolded, is the key)."""
+    digits = key[2:]
+    if not (key.startswith("gm") and digits.isascii() and digits.isdigit() and len(digits) >= 4):
+        return []
+    if len(digits) > 4:
+        return [digits]
+    return [digits[start:] for start in range(4) if not digits[:start].strip("0")]
+
+
 class _Vocabulary:
-    """The context's codes as small frames to join against, built once per file."""
+    """The context's codes as lookups, built once per file. Like the row validator's lookups, a
+    later code wins over an earlier one with the same key; a code outside the scope is left out
+    (its rows are the row validator's to report)."""
 
     def __init__(self, context: ValidationContext) -> None:
-        scope_indicators = context.scope_indicators
-        self.indicators = pl.DataFrame(
+        rules = {_key(rule.code): rule for rule in context.indicators}
+        scope = context.scope_indicators
+        self.indicators = _Lookup(
+            _clean(
+                {
+                    key: (
+                        rule.code,
+                        "target_group" in rule.dimensions,
+                        "housing_type" in rule.dimensions,
+                        "price_segment" in rule.dimensions,
+                        rule.allow_negative,
+                        rule.whole_numbers_only,
+                    )
+                    for key, rule in _spelled(rules, (r.code for r in context.indicators)).items()
+                    if scope is None or rule.code in scope
+                }
+            ),
             {
-                "indicator_key": [rule.code.strip().casefold() for rule in context.indicators],
-                "indicator_code": [rule.code for rule in context.indicators],
-                "allows_target_group": [
-                    "target_group" in rule.dimensions for rule in context.indicators
-                ],
-                "allows_housing_type": [
-                    "housing_type" in rule.dimensions for rule in context.indicators
-                ],
-                "allows_price_segment": [
-                    "price_segment" in rule.dimensions for rule in context.indicators
-                ],
-                "allow_negative": [rule.allow_negative for rule in context.indicators],
-                "whole_numbers_only": [rule.whole_numbers_only for rule in context.indicators],
-                "indicator_in_scope": [
-                    scope_indicators is None or rule.code in scope_indicators
-                    for rule in context.indicators
-                ],
-            }
-        ).unique("indicator_key", keep="first", maintain_order=True)
+                "indicator": pl.String(),
+                "allows_target_group": pl.Boolean(),
+                "allows_housing_type": pl.Boolean(),
+                "allows_price_segment": pl.Boolean(),
+                "allow_negative": pl.Boolean(),
+                "whole_numbers_only": pl.Boolean(),
+            },
+        )
+        codes = {_key(code): code for code in context.jurisdictions}
+        # a bare number is looked up only when no code has it as its own key
+        by_number = {
+            number: code
+            for key, code in codes.items()
+            for number in _number_keys(key)
+            if number not in codes
+        }
+        jurisdictions = {**_spelled(codes, context.jurisdictions), **by_number}
         scope_jurisdictions = context.scope_jurisdictions
-        self.jurisdictions = pl.DataFrame(
-            {
-                "jurisdiction_key": [code.strip().casefold() for code in context.jurisdictions],
-                "jurisdiction_code": list(context.jurisdictions),
-                "jurisdiction_in_scope": [
-                    scope_jurisdictions is None or code in scope_jurisdictions
-                    for code in context.jurisdictions
-                ],
-            },
-            schema={
-                "jurisdiction_key": pl.String,
-                "jurisdiction_code": pl.String,
-                "jurisdiction_in_scope": pl.Boolean,
-            },
-        ).unique("jurisdiction_key", keep="first", maintain_order=True)
-        self.dimensions: dict[Field, pl.DataFrame | None] = {
+        self.jurisdictions = _Lookup(
+            _clean(
+                {
+                    key: (code,)
+                    for key, code in jurisdictions.items()
+                    if scope_jurisdictions is None or code in scope_jurisdictions
+                }
+            ),
+            {"jurisdiction": pl.String()},
+        )
+        self.dimensions: dict[Field, _Lookup | None] = {
             Field.TARGET_GROUP: _codes(Field.TARGET_GROUP, context.target_groups),
             Field.HOUSING_TYPE: _codes(Field.HOUSING_TYPE, context.housing_types),
             Field.PRICE_SEGMENT: None
@@ -126,12 +221,10 @@ class _Vocabulary:
         }
 
 
-def _codes(name: Field, codes: Iterable[str]) -> pl.DataFrame:
-    listed = list(codes)
-    return pl.DataFrame(
-        {f"{name}_key": [code.strip().casefold() for code in listed], f"{name}_code": listed},
-        schema={f"{name}_key": pl.String, f"{name}_code": pl.String},
-    ).unique(f"{name}_key", keep="first", maintain_order=True)
+def _codes(name: Field, listed: Iterable[str]) -> _Lookup:
+    codes = list(listed)
+    by_key: dict[str, tuple[object, ...]] = {_key(code): (code,) for code in codes}
+    return _Lookup(_clean(_spelled(by_key, codes)), {str(name): pl.String()})
 
 
 class BatchValidator:
@@ -141,7 +234,10 @@ class BatchValidator:
         self.context = context
         self.vocabulary = _Vocabulary(context)
         self.first_rows = FirstRows()
-        self._periods: dict[str, tuple[str, object, object] | None] = {}
+        self._parsed: set[str] = set()  # the period texts looked at so far
+        self._periods = _Lookup({}, _PERIOD_SCHEMA)  # those that are right
+        # the query's expressions, built once per file (building them costs as much as a check)
+        self._stages: dict[tuple[frozenset[str], bool, str | None], _Stages] = {}
 
     def close(self) -> None:
         self.first_rows.close()
@@ -153,11 +249,22 @@ class BatchValidator:
         self.close()
 
     def validate(self, batch: RowBatch) -> BatchResult:
-        frame = _frame(batch)
-        checked = self._checked(frame, batch.layout)
-        plain = checked.filter(pl.col("plain"))
-        doubtful_rows = checked.filter(~pl.col("plain")).select(_RAW_COLUMNS).rows()
-        slow = [_raw_row(values, batch.layout) for values in doubtful_rows] + batch.irregular
+        cells = batch.cells
+        checked = self._checked(cells, batch.layout, normalise=False)
+        plain = checked.get_column("plain")
+        slow: list[RawRow] = []
+        if plain.all():
+            valid = checked
+        else:  # the rows not plain as they are: again, normalised as the row validator does
+            valid = checked.filter(plain)
+            rest = cells.filter(~plain)
+            again = self._checked(rest, batch.layout, normalise=True)
+            plain_again = again.get_column("plain")
+            if plain_again.any():
+                valid = pl.concat([valid, again.filter(plain_again)]).sort("row")
+            slow = list(self._doubtful(rest.filter(~plain_again), batch.layout))
+        valid = valid.drop("plain")
+        slow.extend(batch.irregular)
         errors: list[RowError] = []
         slow_valid: list[ValidRow] = []
         for raw in slow:
@@ -166,7 +273,9 @@ class BatchValidator:
                 slow_valid.append(result)
             else:
                 errors.extend(result)
-        valid = pl.concat([plain.select(list(VALID_SCHEMA)), _valid_frame(slow_valid)]).sort("row")
+        if slow_valid:
+            slow_frame = _valid_frame(slow_valid).with_columns(_cell_hashes())
+            valid = pl.concat([valid, slow_frame]).sort("row")
         valid, duplicates = self._without_duplicates(valid)
         errors.extend(duplicates)
         errors.sort(key=lambda error: error.row)  # stable: a row's own errors keep their order
@@ -174,111 +283,44 @@ class BatchValidator:
 
     # --- the vectorised checks ---------------------------------------------------------------
 
-    def _checked(self, frame: pl.DataFrame, layout: FileLayout) -> pl.DataFrame:
-        """The frame with canonical columns and ``plain``: True when every check passed."""
-        vocabulary = self.vocabulary
-        text = {name: pl.col(f"{name}_text") for name in Field}
-        frame = frame.with_columns(
-            [
-                pl.col(f"raw_{name}").str.strip_chars().replace("", None).alias(f"{name}_text")
-                for name in Field
-            ]
-        )
-        frame = frame.with_columns(
-            pl.col("indicator_text").str.to_lowercase().alias("indicator_key"),
-            pl.col("jurisdiction_text").str.to_lowercase().alias("jurisdiction_key"),
-            pl.when(pl.col("jurisdiction_text").str.contains(r"^[0-9]+$"))
-            .then(pl.lit("gm") + pl.col("jurisdiction_text").str.zfill(4))
-            .alias("jurisdiction_number_key"),
-            *[
-                pl.col(f"{name}_text").str.to_lowercase().alias(f"{name}_key")
-                for name in DIMENSION_FIELDS
-            ],
-        )
-        frame = frame.join(vocabulary.indicators, on="indicator_key", how="left")
-        frame = frame.join(vocabulary.jurisdictions, on="jurisdiction_key", how="left")
-        by_number = vocabulary.jurisdictions.rename(
-            {
-                "jurisdiction_key": "jurisdiction_number_key",
-                "jurisdiction_code": "jurisdiction_number_code",
-                "jurisdiction_in_scope": "jurisdiction_number_in_scope",
-            }
-        )
-        frame = frame.join(by_number, on="jurisdiction_number_key", how="left")
-        frame = frame.with_columns(
-            pl.coalesce("jurisdiction_code", "jurisdiction_number_code").alias("jurisdiction"),
-            pl.coalesce("jurisdiction_in_scope", "jurisdiction_number_in_scope").alias(
-                "jurisdiction_may"
-            ),
-        )
-        dimension_checks = []
-        for name in DIMENSION_FIELDS:
-            codes = vocabulary.dimensions[name]
-            if codes is None:  # any text is accepted
-                frame = frame.with_columns(text[name].alias(f"{name}_code"))
-            else:
-                frame = frame.join(codes, on=f"{name}_key", how="left")
-            dimension_checks.append(
-                text[name].is_null()
-                | (pl.col(f"allows_{name}").fill_null(False) & pl.col(f"{name}_code").is_not_null())
+    def _checked(self, cells: pl.DataFrame, layout: FileLayout, normalise: bool) -> pl.DataFrame:
+        """One query: the rows with the ``VALID_SCHEMA`` columns, the cell key's hashes and
+        ``plain``: True when every check passed (the other columns of such a row are then its
+        valid values; those of another row mean nothing)."""
+        present = frozenset(cells.columns)
+        periods = self._periods_of(cells, present)
+        stages = self._stages.get((present, normalise, layout.decimal_mark))
+        if stages is None:
+            stages = self._stages.setdefault(
+                (present, normalise, layout.decimal_mark),
+                _Stages(self.vocabulary, present, normalise, layout.decimal_mark),
             )
-        frame = frame.join(self._period_table(frame), on="period_text", how="left")
-        frame = frame.with_columns(_number(text[Field.VALUE], layout.decimal_mark))
-        control = pl.any_horizontal(
-            [pl.col(f"raw_{name}").str.contains(_CONTROL).fill_null(False) for name in Field]
-        )
-        ascii_codes = pl.all_horizontal(
-            [
-                pl.col(f"raw_{name}").str.contains(_PRINTABLE_ASCII).fill_null(True)
-                for name in CODE_FIELDS
-            ]
-        )
-        value = pl.col("value")
-        negative = value.str.starts_with("-")
-        plain = (
-            pl.all_horizontal([text[name].is_not_null() for name in REQUIRED_FIELDS])
-            & ~control
-            & ascii_codes
-            & pl.col("indicator_code").is_not_null()
-            & pl.col("indicator_in_scope").fill_null(False)
-            & pl.col("jurisdiction").is_not_null()
-            & pl.col("jurisdiction_may").fill_null(False)
-            & pl.col("period").is_not_null()
-            & pl.all_horizontal(dimension_checks)
-            & value.is_not_null()
-            & (~negative | pl.col("allow_negative").fill_null(False))
-            & ~(pl.col("whole_numbers_only").fill_null(False) & value.str.contains(r"\."))
-            & (text[Field.NOTE].is_null() | (text[Field.NOTE].str.len_chars() <= MAX_NOTE_CHARS))
-        )
-        return frame.with_columns(
-            plain.fill_null(False).alias("plain"),
-            pl.col("indicator_code").alias("indicator"),
-            *[pl.col(f"{name}_code").alias(str(name)) for name in DIMENSION_FIELDS],
-            text[Field.NOTE].alias("note"),
+        return (
+            cells.lazy()
+            .select(*stages.first, periods.index(stages.period).alias("period_at"))
+            .with_columns(*stages.found, *periods.get("period_at"))
+            .with_columns(stages.value)
+            .select(*VALID_SCHEMA, *stages.hashes, stages.plain)
+            # a query this small costs more to optimise than to run as written
+            .collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
         )
 
-    def _period_table(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Each distinct period text of the batch, parsed once for the whole file."""
-        texts = frame.get_column("period_text").drop_nulls().unique().to_list()
-        rows = []
-        for text in texts:
-            if text not in self._periods:
-                self._periods[text] = self._parse_period(text)
-            parsed = self._periods[text]
-            if parsed is not None:
-                rows.append((text, *parsed))
-        return pl.DataFrame(
-            rows,
-            schema={
-                "period_text": pl.String,
-                "period": pl.String,
-                "period_start": pl.Date,
-                "period_end": pl.Date,
-            },
-            orient="row",
-        )
+    def _periods_of(self, cells: pl.DataFrame, present: frozenset[str]) -> _Lookup:
+        """The right period texts seen so far (stripped), each parsed once for the whole
+        file."""
+        if Field.PERIOD in present:
+            texts = cells.get_column(Field.PERIOD).drop_nulls().unique().to_list()
+            new = {text.strip() for text in texts} - self._parsed
+            if new:
+                self._parsed.update(new)
+                added = {text: parsed for text in new if (parsed := self._parse_period(text))}
+                if added:
+                    self._periods = _Lookup({**self._periods.entries, **added}, _PERIOD_SCHEMA)
+        return self._periods
 
-    def _parse_period(self, text: str) -> tuple[str, object, object] | None:
+    def _parse_period(self, text: str) -> tuple[object, ...] | None:
+        if CONTROL_CHARACTERS.search(text):
+            return None  # the row validator's to report
         try:
             period = Period.parse(text)
         except PeriodError:
@@ -287,83 +329,175 @@ class BatchValidator:
             return None
         return str(period), period.start, period.end
 
+    @staticmethod
+    def _doubtful(cells: pl.DataFrame, layout: FileLayout) -> Iterator[RawRow]:
+        present = [name for name in map(str, Field) if name in cells.columns]
+        for row_number, *texts in cells.select("row", *present).iter_rows():
+            assert isinstance(row_number, int)
+            values = dict(zip(present, texts, strict=True))
+            by_column = {column.field: values.get(column.field) for column in layout.columns}
+            yield RawRow(row_number=row_number, values=by_column, layout=layout)
+
     # --- duplicates ---------------------------------------------------------------------------
 
     def _without_duplicates(self, valid: pl.DataFrame) -> tuple[pl.DataFrame, list[RowError]]:
-        keyed = valid.with_columns(
-            pl.concat_str(
-                [pl.col(name).fill_null("") for name in KEY_COLUMNS], separator="\x1f"
-            ).alias("key")
-        ).with_columns(pl.col("row").min().over("key").alias("first_row"))
-        repeated = keyed.filter(pl.col("row") != pl.col("first_row"))
-        firsts = keyed.filter(pl.col("row") == pl.col("first_row"))
-        earlier = self.first_rows.first_rows(
-            firsts.get_column("key").to_list(), firsts.get_column("row").to_list()
-        )
-        pairs = [*repeated.select("row", "first_row").rows()]
-        if earlier:
-            seen_before = pl.DataFrame(
-                {"row": list(earlier), "earlier_row": list(earlier.values())},
-                schema={"row": pl.Int64, "earlier_row": pl.Int64},
-            )
-            # a repeat of a row from an earlier batch names that row, as do its own repeats
-            pairs = [
-                (row, earlier.get(first, first))
-                for row, first in repeated.select("row", "first_row").rows()
+        """``valid`` (in row order, with the key's hashes) without the repeats of an earlier
+        row, and their errors naming it."""
+        first_row = pl.col("row").min().over(_HASHES).alias("first_row")
+        if valid.select(pl.col("hash").is_duplicated().any()).item():
+            keyed = valid.with_columns(first_row)
+            repeated = keyed.filter(pl.col("row") != pl.col("first_row")).select("row", "first_row")
+            firsts = keyed.filter(pl.col("row") == pl.col("first_row"))
+        else:  # the common case: no key twice in the batch
+            repeated = pl.DataFrame(schema={"row": pl.Int64, "first_row": pl.Int64})
+            firsts = valid
+        earlier = self.first_rows.seen_before(firsts.select(*_HASHES, "row"))
+        if earlier.is_empty() and repeated.is_empty():
+            return valid.drop(_HASHES), []
+        # a repeat of a row from an earlier batch names that row, as do its own repeats
+        pairs = pl.concat(
+            [
+                repeated.join(
+                    earlier.rename({"row": "first_row", "first_row": "earlier_row"}),
+                    on="first_row",
+                    how="left",
+                    maintain_order="left",
+                ).select("row", pl.coalesce("earlier_row", "first_row").alias("first_row")),
+                earlier,
             ]
-            pairs.extend(seen_before.rows())
-        duplicate_rows = {row for row, _ in pairs}
-        kept = valid.filter(~pl.col("row").is_in(list(duplicate_rows))) if pairs else valid
-        return kept, [duplicate_error(row, first) for row, first in pairs]
+        )
+        kept = valid.filter(~pl.col("row").is_in(pairs.get_column("row").implode()))
+        errors = [duplicate_error(row, first) for row, first in pairs.iter_rows()]
+        return kept.drop(_HASHES), errors
 
 
-_RAW_COLUMNS = ["row", *[f"raw_{name}" for name in Field]]
+class _Stages:
+    """The expressions of the query of ``BatchValidator._checked`` but the period's.
+
+    Without ``normalise``, cells are taken as the reader gives them (stripped, null when empty)
+    and codes as they are spelled: a cell that is not so simply fails a check. With it, cells are
+    stripped, empty ones read as null, codes lower-cased and every cell looked at for control
+    characters, as the row validator does: for the rows the first query was not sure of
+    (hand-built ones, codes in another case)."""
+
+    def __init__(
+        self,
+        vocabulary: _Vocabulary,
+        present: frozenset[str],
+        normalise: bool,
+        decimal_mark: str | None,
+    ) -> None:
+        if normalise:
+            text = {name: _text(name, present) for name in Field}
+            raw = [pl.col(name) for name in Field if name in present]
+            # one pattern over the row's cells joined: a control character in any of them
+            control = pl.concat_str(raw, ignore_nulls=True).str.contains(_CONTROL) if raw else None
+        else:
+            # a clean code, number or period holds no control character (its key or pattern
+            # leaves no room for one); a free text is looked at by _CLEAN_TEXT
+            text = {name: _cell(name, present) for name in Field}
+            control = None
+        lookups = {
+            Field.INDICATOR: vocabulary.indicators,
+            Field.JURISDICTION: vocabulary.jurisdictions,
+            **vocabulary.dimensions,
+        }
+        self.period = text[Field.PERIOD]
+        self.first = [
+            pl.col("row").cast(pl.Int64),
+            *[
+                lookup.index(text[name].str.to_lowercase() if normalise else text[name]).alias(
+                    f"{name}_at"
+                )
+                for name, lookup in lookups.items()
+                if lookup is not None
+            ],
+            *[text[name].alias(f"{name}_text") for name in DIMENSION_FIELDS],
+            text[Field.VALUE].alias("value_text"),
+            text[Field.NOTE].alias("note"),
+        ]
+        if control is not None:
+            self.first.append(control.alias("control"))
+        self.found = [
+            value
+            for name, lookup in lookups.items()
+            if lookup is not None
+            for value in lookup.get(f"{name}_at")
+        ]
+        dimension_checks = []
+        for name in DIMENSION_FIELDS:
+            dimension_text = pl.col(f"{name}_text")
+            if vocabulary.dimensions[name] is None:  # any text is accepted as it is
+                self.found.append(dimension_text.alias(str(name)))
+                known = dimension_text.str.contains(_CLEAN_TEXT)
+            else:
+                known = pl.col(str(name)).is_not_null()
+            dimension_checks.append(dimension_text.is_null() | (pl.col(f"allows_{name}") & known))
+        self.value = _number(pl.col("value_text"), decimal_mark)
+        value = pl.col("value")
+        note = pl.col("note")
+        plain = (
+            pl.col("indicator").is_not_null()
+            & pl.col("jurisdiction").is_not_null()
+            & pl.col("period").is_not_null()
+            & pl.all_horizontal(dimension_checks)
+            & value.is_not_null()
+            & (~pl.col("value_text").str.starts_with("-") | pl.col("allow_negative"))
+            & ~(pl.col("whole_numbers_only") & value.str.contains(".", literal=True))
+            & (
+                note.is_null()
+                | (note.str.contains(_CLEAN_TEXT) & (note.str.len_chars() <= MAX_NOTE_CHARS))
+            )
+        )
+        if control is not None:
+            plain = plain & ~pl.col("control")
+        self.plain = plain.fill_null(False).alias("plain")
+        self.hashes = _cell_hashes()
 
 
-def _frame(batch: RowBatch) -> pl.DataFrame:
-    present = set(batch.cells.columns)
-    return batch.cells.select(
-        pl.col("row").cast(pl.Int64),
-        *[
-            (pl.col(name) if name in present else pl.lit(None, pl.String)).alias(f"raw_{name}")
-            for name in Field
-        ],
-    )
+def _cell(name: Field, present: frozenset[str]) -> pl.Expr:
+    return pl.col(name) if name in present else pl.lit(None, pl.String)
 
 
-def _raw_row(values: tuple[object, ...], layout: FileLayout) -> RawRow:
-    row_number, *texts = values
-    by_field = dict(zip([str(name) for name in Field], texts, strict=True))
-    assert isinstance(row_number, int)
-    present = {column.field: by_field.get(column.field) for column in layout.columns}
-    return RawRow(row_number=row_number, values=present, layout=layout)  # type: ignore[arg-type]
+def _text(name: Field, present: frozenset[str]) -> pl.Expr:
+    """A cell's text as the row validator reads it: stripped, null when empty. (polars strips
+    Unicode's White_Space, as str.strip does, which also strips the C0 separators: control
+    characters, which keep a row from being plain anyway.)"""
+    if name not in present:
+        return pl.lit(None, pl.String)
+    stripped = pl.col(name).str.strip_chars()
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+
+
+def _cell_hashes() -> list[pl.Expr]:
+    """The hashes of a valid row's cell key (``ValidRow.key_text``: its codes are never empty,
+    so a missing one is null here and empty there)."""
+    return cell_hashes([pl.col(name) for name in KEY_COLUMNS])
 
 
 def _number(text: pl.Expr, decimal_mark: str | None) -> pl.Expr:
     """The value as exact decimal text for the shapes that read one way: ``12``, ``-3``,
     ``3,5`` / ``3.5``, and ``1.080`` / ``1,080`` where the file says which mark is decimal.
-    Null for anything else (the row validator decides those)."""
-    parts = text.str.extract_groups(_ONE_MARK)
-    sign = parts.struct.field("1").str.replace(r"\+", "")
-    whole = parts.struct.field("2")
-    mark = parts.struct.field("3")
-    fraction = parts.struct.field("4")
-    could_group = (
-        (fraction.str.len_chars() == 3) & (whole.str.len_chars() <= 3) & ~whole.str.starts_with("0")
-    )
-    as_decimal = sign + whole + pl.lit(".") + fraction
+    Null for anything else (the row validator decides those). The value is ``text`` itself with
+    at most its mark changed, and the shapes are told by patterns without groups (a pattern
+    that extracts groups costs several times one that only matches)."""
+    signed = text.str.strip_prefix("+")  # "-" kept
+    as_decimal = signed.str.replace(",", ".", literal=True)  # an integer stays as it is
     if decimal_mark is None:
-        one_mark = pl.when(~could_group).then(as_decimal).otherwise(pl.lit(None, pl.String))
+        grouped = pl.lit(None, pl.String)
     else:
-        one_mark = (
-            pl.when(~could_group | (mark == decimal_mark))
+        grouping = "," if decimal_mark == "." else "."
+        grouped = (
+            pl.when(text.str.contains(decimal_mark, literal=True))
             .then(as_decimal)
-            .otherwise(sign + whole + fraction)
+            .otherwise(signed.str.replace(grouping, "", literal=True))
         )
     return (
-        pl.when(text.str.contains(_INTEGER))
-        .then(text.str.replace(r"^\+", ""))
-        .otherwise(one_mark)
+        pl.when(~text.str.contains(_NUMBER))
+        .then(pl.lit(None, pl.String))
+        .when(text.str.contains(_COULD_GROUP))
+        .then(grouped)
+        .otherwise(as_decimal)
         .alias("value")
     )
 

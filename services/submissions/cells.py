@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TypedDict
 
 from sqlmodel import Session, col, select
@@ -70,31 +71,55 @@ class CodeIds:
             ),
         }
 
+    @cached_property
+    def _lookups(self) -> list[tuple[str, pl.Enum, pl.Series, pl.Series]]:
+        """Per code column: an Enum of its codes (a code's index is its cast to it), and the
+        ids and their texts in that order; built once per submission."""
+        return [
+            (
+                name,
+                pl.Enum(list(ids)),
+                pl.Series(f"{name}_id", list(ids.values()), dtype=pl.Int64),
+                pl.Series(f"{name}_id", [str(id_) for id_ in ids.values()], dtype=pl.String),
+            )
+            for name, ids in (
+                ("indicator", self.indicators),
+                ("jurisdiction", self.jurisdictions),
+                ("target_group", self.target_groups),
+                ("housing_type", self.housing_types),
+            )
+        ]
+
     def with_ids(self, valid: pl.DataFrame) -> pl.DataFrame:
         """A frame of valid rows (ingest.columnar's ``VALID_SCHEMA``) with the ids of its codes
-        and the cell key, by joins: no lookup per row."""
-        frame = valid
-        for name, ids in (
-            ("indicator", self.indicators),
-            ("jurisdiction", self.jurisdictions),
-            ("target_group", self.target_groups),
-            ("housing_type", self.housing_types),
-        ):
-            table = pl.DataFrame(
-                {name: list(ids), f"{name}_id": list(ids.values())},
-                schema={name: pl.String, f"{name}_id": pl.Int64},
+        and the cell key: no lookup per row in Python, and no join (which would copy every
+        column of the frame per vocabulary)."""
+        lookups = self._lookups
+        at = {name: f"{name}_at" for name, *_ in lookups}
+        texts = {
+            name: pl.lit(id_texts).gather(pl.col(at[name])) for name, _, _, id_texts in lookups
+        }
+        return (
+            valid.lazy()
+            .with_columns(
+                pl.col(name).cast(dtype, strict=False).to_physical().alias(at[name])
+                for name, dtype, _, _ in lookups
             )
-            frame = frame.join(table, on=name, how="left", maintain_order="left")
-        return frame.with_columns(
-            pl.concat_str(
-                [
-                    pl.col("indicator_id").cast(pl.String),
-                    pl.col("jurisdiction_id").cast(pl.String),
-                    pl.col("period"),
-                    pl.col("target_group_id").cast(pl.String).fill_null(""),
-                    pl.col("housing_type_id").cast(pl.String).fill_null(""),
-                    pl.col("price_segment").fill_null(""),
-                ],
-                separator="|",
-            ).alias("cell_key")
+            .with_columns(
+                *[pl.lit(ids).gather(pl.col(at[name])) for name, _, ids, _ in lookups],
+                pl.concat_str(
+                    [
+                        texts["indicator"],
+                        texts["jurisdiction"],
+                        pl.col("period"),
+                        texts["target_group"].fill_null(""),
+                        texts["housing_type"].fill_null(""),
+                        pl.col("price_segment").fill_null(""),
+                    ],
+                    separator="|",
+                ).alias("cell_key"),
+            )
+            .drop(at.values())
+            # a query this small costs more to optimise than to run as written
+            .collect(engine="in-memory", optimizations=pl.QueryOptFlags.none())
         )

@@ -12,7 +12,7 @@ from ingest_support import FILES, make_context, make_raw_row
 import ingest.columnar as columnar
 from ingest.columnar import BatchValidator, batch_of, validate_batches
 from ingest.duplicates import FirstRows
-from ingest.raw_rows import RawRow
+from ingest.raw_rows import FileLayout, RawRow
 from ingest.tabular import read_table, read_table_batches
 from ingest.validation import _one_by_one, validate_rows
 
@@ -234,3 +234,27 @@ def test_batches_stream_in_memory_of_a_batch_whatever_the_file(tmp_path: Path) -
     small, large = peak_while_validating(20_000), peak_while_validating(60_000)
     # then the longer one needs (almost) no more memory: that of a batch, not of the file
     assert large < small * 1.25 + 256 * 1024, (small, large)
+
+
+@pytest.mark.parametrize("decimal_mark", [",", "."])
+def test_values_equal_the_row_validator_where_the_file_names_its_decimal_mark(
+    decimal_mark: str,
+) -> None:
+    # given rows of a file whose decimal mark is known (1.080 then reads one way)
+    from dataclasses import replace
+
+    from ingest.raw_rows import CANONICAL_LAYOUT
+
+    layout = FileLayout(CANONICAL_LAYOUT.columns, decimal_mark=decimal_mark)
+    rows = [replace(raw, layout=layout) for raw in random_rows(4, 3_000)]
+    context = make_context(**CONTEXTS["open"])
+    # when validated in columns and row by row, then every row has the same result and value
+    expected = row_by_row(rows, context)
+    with BatchValidator(context) as validator:
+        found = []
+        for start in range(0, len(rows), 500):
+            batch = batch_of(rows[start : start + 500])
+            assert batch is not None
+            found.extend(columnar.results_in_row_order(batch, validator.validate(batch)))
+    assert found == expected
+    assert any(not isinstance(r, list) and r.value == 1080 for r in expected)
