@@ -181,7 +181,8 @@ def _block_rows(block: bytes, first_row: int, header: _Header) -> _BlockRows:
         [pl.col(f"trimmed_{i}") != "" for i in range(sheet.header_width, width)]
     )
     if sheet.shape.count_empty_overflow:  # cells beyond the header count even when empty
-        beyond_header = _raw_widths(block) > sheet.header_width
+        widths = _raw_widths(block)  # and a header padded past the limit lets wide rows in
+        beyond_header = (widths > sheet.header_width) | (widths > limits.max_columns)
     sheet_limit = limits.max_sheet_rows - sheet.seen  # the index of the first line past it
     long_cell = pl.any_horizontal([pl.col(name).str.len_bytes() > _FIELD_LIMIT for name in names])
     padded = _may_be_padded(block)
@@ -259,9 +260,9 @@ def _closer_looks(
         return irregular, None, lines
     texts = block.split(b"\n")
     for index, row, filled, data_index in looked_at:
-        line = SheetRecord(row, [texts[index].removesuffix(b"\r").decode()])
+        text = texts[index].removesuffix(b"\r").decode()
         try:
-            found = _closer_look(header, line, index >= sheet_limit, filled, data_index)
+            found = _closer_look(header, row, text, index >= sheet_limit, filled, data_index)
         except FileError as error:
             return irregular, error, index
         if found is not None:
@@ -298,22 +299,21 @@ def _rows_one_by_one(block: bytes, first_row: int, header: _Header) -> _BlockRow
 
 
 def _closer_look(
-    header: _Header, line: SheetRecord, past_sheet_limit: bool, filled: bool, data_index: int
+    header: _Header, row: int, text: str, past_sheet_limit: bool, filled: bool, data_index: int
 ) -> RawRow | None:
     """What the record reader finds at a line the columns cannot judge, in its order: a
     FileError raised, an irregular row, or None (a regular or an empty record)."""
     sheet, separator = header.sheet, header.separator
-    text = str(line.cells[0])
-    _check_cell_lengths(text, separator, line.row_number)
+    _check_cell_lengths(text, separator, row)
     limits = sheet.limits
     if past_sheet_limit:
-        raise FileError(ErrorCode.TOO_MANY_ROWS, row=line.row_number, limit=limits.max_sheet_rows)
-    record = SheetRecord(line.row_number, text.split(separator))
+        raise FileError(ErrorCode.TOO_MANY_ROWS, row=row, limit=limits.max_sheet_rows)
+    record = SheetRecord(row, text.split(separator))
     cells = sheet.trimmed(record)
     if not filled:
         return None
     if data_index >= limits.max_rows:
-        raise FileError(ErrorCode.TOO_MANY_ROWS, row=line.row_number, limit=limits.max_rows)
+        raise FileError(ErrorCode.TOO_MANY_ROWS, row=row, limit=limits.max_rows)
     overflow = sheet.overflow(record, cells)
     if overflow is None:
         return None

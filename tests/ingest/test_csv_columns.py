@@ -121,6 +121,19 @@ def test_the_file_holds_what_the_generator_says() -> None:
     assert sum(error is None for _, error in outcomes) > 60
 
 
+@pytest.mark.parametrize("separator", [";", ","])
+def test_a_row_wider_than_allowed_under_a_padded_header_is_the_same_error(
+    separator: str, tmp_path: Path
+) -> None:
+    header = separator.join(["indicator", "gemeente", "periode", "waarde"] + [""] * 6)
+    row = separator.join(["dwellings-added", "GM0518", "2024", "10", "", "", "", "x"])
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    limits = ReadLimits(max_columns=6)
+    expected = _outcome(record_batches(path, limits))
+    assert _outcome(read_csv_batches(path, limits)) == expected
+
+
 def test_a_cell_longer_than_the_csv_module_takes_is_the_same_error(tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
     path.write_text(
