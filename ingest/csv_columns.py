@@ -1,7 +1,7 @@
 """Read a plain CSV upload in columns with polars: no Python code per row.
 
 A file is *plain* when it holds no quote, no control character but tab and line ends, and no
-line ending in a lone ``\r``, as a partner's export of figures nearly always is. Then every line
+line ending in a lone ``\\r``, as a partner's export of figures nearly always is. Then every line
 is one record and a record's cells are its text between separators, so polars' CSV reader takes
 a block of lines at once. Any other file (quotes, cells over several lines, NUL, UTF-16) goes
 through the record reader of ingest.csv_reader. Both give the same rows, row numbers, errors and
@@ -40,7 +40,7 @@ _SPACES = (b" ", b"\t")
 _WIDE_SPACE_LEADS = (b"\xc2", b"\xe1", b"\xe2", b"\xe3")
 """The first bytes in UTF-8 of Unicode's other white space (U+0085, U+00A0, U+1680, U+2000 to
 U+205F, U+3000), which Python's ``strip`` and polars' ``strip_chars`` remove too; é and ë
-(``\xc3``) are not among them."""
+(``\\xc3``) are not among them."""
 
 
 def is_plain(stream: BinaryIO, encoding: str) -> bool:
